@@ -1,0 +1,362 @@
+"""Lägesbild command line: ``python cli.py COMMAND --help``.
+
+Exit codes: 0 success, 2 invalid input (the message names file, row and column), 1 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from config import ConfigError, settings
+from geodata.errors import InputError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+#: feature packages that add their own commands: each has ``register(add)`` (see build_parser)
+COMMAND_MODULES = ("reports.commands", "security.commands")
+
+
+def engine():
+    """The configured store, migrated (for commands in feature packages too)."""
+    return _engine()
+
+
+def _engine():
+    from store.engine import engine_for, is_migrated, migrate
+
+    engine = engine_for(settings().database_url)
+    if not is_migrated(engine):
+        migrate(engine)
+    return engine
+
+
+def _print_report(rep) -> None:
+    status = "unchanged (same file imported before)" if rep.status == "unchanged" else rep.status
+    print(f"{rep.kind}: {rep.file}: {status}; rows accepted {rep.rows_accepted}, rejected {rep.rows_rejected}")
+    for w in rep.warnings:
+        print(f"  warning: {w}")
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_bootstrap(args) -> int:
+    from store.bootstrap import bootstrap
+
+    s = settings()
+    result = bootstrap(_engine(), s.data_dir, demo=not args.no_demo, seed=args.seed)
+    for rep in result.reports:
+        _print_report(rep)
+    for msg in result.messages:
+        print(msg)
+    print(f"database: {s.database_url}")
+    return EXIT_OK
+
+
+def cmd_import_areas(args) -> int:
+    from store.imports import import_areas
+
+    _print_report(import_areas(_engine(), args.path, args.list_year))
+    return EXIT_OK
+
+
+def cmd_import_indicators(args) -> int:
+    from store.imports import import_indicators
+
+    _print_report(import_indicators(_engine(), args.path, args.create_missing_indicators))
+    return EXIT_OK
+
+
+def cmd_import_events(args) -> int:
+    from store.events_import import import_events
+
+    _print_report(import_events(_engine(), args.path, source=args.source))
+    return EXIT_OK
+
+
+def cmd_import_pois(args) -> int:
+    from store.events_import import import_pois
+
+    _print_report(import_pois(_engine(), args.path, args.kind))
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from store.demo import clear_demo, load_demo
+
+    engine = _engine()
+    if args.replace:
+        clear_demo(engine)
+    for rep in load_demo(engine, settings().data_dir, seed=args.seed):
+        _print_report(rep)
+    return EXIT_OK
+
+
+def cmd_areas(args) -> int:
+    from store.queries import areas_frame, list_years
+
+    engine = _engine()
+    year = args.list_year or max(list_years(engine), default=None)
+    frame = areas_frame(engine, year)[["id", "name", "category", "kommun", "lpo", "region", "population"]]
+    if args.format == "json":
+        print(frame.to_json(orient="records", force_ascii=False))
+    else:
+        print(f"list {year}: {len(frame)} areas")
+        print(frame.to_string(index=False))
+    return EXIT_OK
+
+
+def cmd_summary(args) -> int:
+    from services.indicators import area_summary_json
+
+    data = area_summary_json(_engine(), args.area, args.period, args.comparison, args.lang, args.list_year)
+    if args.format == "json":
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        from services.indicators import summary_table_text
+
+        print(summary_table_text(data))
+    return EXIT_OK
+
+
+def cmd_compare(args) -> int:
+    from services.indicators import compare_json
+
+    table = compare_json(_engine(), args.region, args.period, args.comparison, args.lang, args.list_year)
+    if args.format == "json":
+        print(json.dumps(table, ensure_ascii=False, indent=2))
+    else:
+        import pandas as pd
+
+        pd.DataFrame(table["rows"]).to_csv(sys.stdout, index=False, sep=";", decimal=",")
+    return EXIT_OK
+
+
+def cmd_hotspots(args) -> int:
+    """Hex Gi* (or density / emerging) layer for an area + buffer, or a whole kommun."""
+    import pandas as pd
+
+    from geodata.errors import InputError
+    from geodata.points import read_points
+    from indicators.calendar import parse_period
+    from layers.emerging import emerging_hotspots
+    from layers.hotspots import hotspots
+    from layers.kde import kde_surface
+    from services import layers as svc
+
+    engine()
+    label = parse_period(args.period).label
+    try:
+        region = svc.kommun_region(args.kommun) if args.kommun else svc.study_region(args.area, args.buffer)
+    except KeyError as exc:
+        raise InputError(None, f"{exc.args[0]} (`python cli.py areas` lists the areas)") from exc
+    types = args.type or svc.event_types_for(args.indicator)
+    if args.indicator and not types:
+        raise InputError(None, f"--indicator {args.indicator}: no point events of that indicator; give --type")
+    if args.events:
+        frame, _, _ = read_points(args.events)
+        pts = pd.DataFrame({"x": frame["x"], "y": frame["y"], "occurred_at": frame["occurred_at"],
+                            "type": frame["type"], "precision": frame["precision"]})
+        start, end = svc.period_span(label)
+        if args.method == "emerging":
+            result = emerging_hotspots(pts, region, end=end, types=types)
+        elif args.method == "kde":
+            result = kde_surface(pts, region, period=(start, end), types=types)
+        else:
+            result = hotspots(pts, region, period=(start, end), types=types, permutations=args.permutations,
+                              seed=args.seed, resolution=args.resolution)
+        fc = result.to_geojson()
+    elif args.kommun:
+        start, end = svc.period_span(label)
+        pts = svc.events_in_region(region, label, types)
+        fc = hotspots(pts, region, period=(start, end), types=types, resolution=args.resolution).to_geojson()
+    elif args.method == "gistar" and (args.permutations or args.resolution != 9):
+        start, end = svc.period_span(label)
+        pts = svc.events_in_region(region, label, types)
+        fc = hotspots(pts, region, period=(start, end), types=types, permutations=args.permutations, seed=args.seed,
+                      resolution=args.resolution).to_geojson()
+    else:
+        fn = {"gistar": svc.hotspot_layer, "kde": svc.kde_layer, "emerging": svc.emerging_layer}[args.method]
+        fc = fn(args.area, label, types, buffer_m=args.buffer)
+    if args.format == "json":  # the cells as a table, with method and exclusions
+        out = {"method": fc.get("method"), "excluded": fc.get("excluded"),
+               "cells": [f["properties"] for f in fc["features"]]}
+    else:
+        out = fc
+    text = json.dumps(out, ensure_ascii=False)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        print(text)
+    return EXIT_OK
+
+
+def cmd_precompute(args) -> int:
+    """Fill the shared cache with the heavy views of a period (a scheduled job at national scale)."""
+    import time
+
+    from services import layers as svc
+    from services import page
+    from services.geo import area_table, default_list_year
+    from services.periods import default_period
+
+    engine()
+    period = args.period or default_period()
+    year = default_list_year()
+    ids = area_table(year)["id"].astype(str).tolist()
+    t0 = time.perf_counter()
+    page.compare("alla", period, "prev_year", "sv", year)
+    timings = {"hotspots": 0.0, "summaries": 0.0, "lagesbild": 0.0}
+    for area_id in ids:
+        t = time.perf_counter()
+        svc.hotspot_layer(area_id, period)
+        timings["hotspots"] += time.perf_counter() - t
+        t = time.perf_counter()
+        page.summary(area_id, period, "prev_year", "sv", None)
+        page.sparklines(area_id, period)
+        timings["summaries"] += time.perf_counter() - t
+        t = time.perf_counter()
+        page.lagesbild(area_id, period, "prev_year", "sv", "police")
+        timings["lagesbild"] += time.perf_counter() - t
+    total = time.perf_counter() - t0
+    print(json.dumps({"period": period, "areas": len(ids), "seconds": round(total, 2),
+                      "hotspots_seconds": round(timings["hotspots"], 2),
+                      "summaries_seconds": round(timings["summaries"], 2),
+                      "lagesbild_seconds": round(timings["lagesbild"], 2)}))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def _period(text: str) -> str:
+    from indicators.calendar import parse_period
+
+    try:
+        parse_period(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cli.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Callable, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("bootstrap", cmd_bootstrap, "Create/migrate the database, load reference geodata and, if the store is empty, the demo data.")
+    p.add_argument("--no-demo", action="store_true", help="do not load the demo data")
+    p.add_argument("--seed", type=int, default=20251201, help="seed of the synthetic demo data")
+
+    p = add("import-areas", cmd_import_areas, "Import an official area file (shapefile, GeoJSON, GeoPackage or zip; EPSG:3006 or 4326).")
+    p.add_argument("path", type=Path)
+    p.add_argument("--list-year", type=int, help="the list the file belongs to (2015 … 2025); inferred from the file name or a year column")
+
+    p = add("import-indicators", cmd_import_indicators, "Import monthly indicator values: a long table (Område;Indikator;Månad;Värde[;Mål]) or a wide one (one column per month). CSV from Excel (; , or tab, decimal comma, UTF-8/BOM/cp1252), XLSX.")
+    p.add_argument("path", type=Path)
+    p.add_argument("--create-missing-indicators", action="store_true", help="add unknown indicators to the catalogue instead of failing")
+
+    p = add("import-events", cmd_import_events, "Import point events: CSV/GeoJSON/GeoPackage/Parquet with x/y (SWEREF 99 TM) or lat/lon, polisen.se API JSON, or the DeSO crime tables.")
+    p.add_argument("path", type=Path)
+    p.add_argument("--source", help="source name stored with the events (default: from the format or file name)")
+
+    p = add("import-pois", cmd_import_pois, "Import places of interest (points) of one kind.")
+    p.add_argument("path", type=Path)
+    p.add_argument("--kind", required=True, help="e.g. krog, skola, station")
+
+    p = add("demo", cmd_demo, "Load the demo data set (real series where public, synthetic and labelled otherwise).")
+    p.add_argument("--seed", type=int, default=20251201)
+    p.add_argument("--replace", action="store_true", help="remove existing values, events and places first")
+
+    p = add("areas", cmd_areas, "List the areas of a list year (ids, names, kommun, LPO, region).")
+    p.add_argument("--list-year", type=int, default=None, help="default: the newest list")
+    p.add_argument("--format", default="table", choices=["table", "json"])
+
+    p = add("summary", cmd_summary, "Every indicator for one area and period, with comparison statistics and RAG.")
+    p.add_argument("--area", required=True, help="the police's area id (SPECIALOMRADES_ID), e.g. 74 for Rinkeby")
+    p.add_argument("--period", required=True, type=_period, help="2025-05 (month), 2025-T2 (tertial), 2025 (year), R12:2025-08, YTD:2025-08")
+    p.add_argument("--comparison", default="prev_year", choices=["prev_year", "baseline", "target"])
+    p.add_argument("--format", default="json", choices=["json", "table"])
+    p.add_argument("--lang", default="sv", choices=["sv", "en"])
+    p.add_argument("--list-year", type=int, default=None, help="list year of the area set (default: newest)")
+
+    p = add("compare", cmd_compare, "The regional table: areas × indicators with value, change, statistics, RAG and reason.")
+    p.add_argument("--region", required=True, help="police region (Stockholm, Väst, Syd, Öst, Mitt, Bergslagen, Nord) or 'alla'")
+    p.add_argument("--period", required=True, type=_period)
+    p.add_argument("--comparison", default="prev_year", choices=["prev_year", "baseline", "target"])
+    p.add_argument("--format", default="json", choices=["json", "csv"])
+    p.add_argument("--lang", default="sv", choices=["sv", "en"])
+    p.add_argument("--list-year", type=int, default=None)
+
+    p = add("hotspots", cmd_hotspots, "Tested hotspots on an H3 hexagon grid (Getis-Ord Gi*, FDR, 90/95/99 % classes) "
+            "for an area plus a buffer or a whole kommun; also kernel density (--method kde) and emerging hotspots "
+            "(--method emerging). GeoJSON: FeatureCollection with properties cell, count, z, p, p_adjusted, class "
+            "and top-level method and excluded.")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--area", help="area id; the study region is the area plus --buffer metres")
+    where.add_argument("--kommun", help="kommun code (e.g. 0180): the whole kommun is the study region")
+    p.add_argument("--period", required=True, type=_period)
+    p.add_argument("--indicator", help="count only the events of this indicator (e.g. skjutningar)")
+    p.add_argument("--type", action="append", help="event type to count (repeatable); overrides --indicator")
+    p.add_argument("--events", type=Path, help="run on a file of points instead of the store (any import-events format)")
+    p.add_argument("--method", default="gistar", choices=["gistar", "kde", "emerging"])
+    p.add_argument("--buffer", type=float, default=300.0, help="metres around the area (default 300)")
+    p.add_argument("--resolution", type=int, default=9, help="H3 resolution (9 ≈ 175 m edge)")
+    p.add_argument("--permutations", type=int, default=0, help="conditional permutations (default: analytical)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--format", default="geojson", choices=["geojson", "json"])
+    p.add_argument("--out", type=Path, help="write to this file instead of standard output")
+
+    p = add("precompute", cmd_precompute, "Compute the heavy views of a period (national compare table, every "
+            "area's summary and hotspot layer) into the cache shared by the app's workers (Redis when "
+            "LAGESBILD_REDIS_URL is set). Run it after imports or on a schedule.")
+    p.add_argument("--period", type=_period, help="default: the latest complete tertial")
+
+    import importlib
+
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not name.startswith(exc.name):
+                raise
+            continue
+        module.register(add)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: 2 for usage errors, 0 for --help
+        return int(exc.code or 0)
+    try:
+        return args.func(args)
+    except (InputError, ConfigError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return EXIT_INTERNAL
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        sys.stderr.close()
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the CLI's last line of defence
+        if args.debug:
+            traceback.print_exc()
+        print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

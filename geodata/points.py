@@ -1,0 +1,310 @@
+"""Read point event files into one normalised frame.
+
+Formats: CSV (Swedish Excel variants), GeoJSON, GeoPackage, Parquet with x/y in SWEREF 99 TM
+(swapped northing/easting detected) or lat/lon; the polisen.se events API JSON (and its flattened
+Parquet history), whose points are kommun or län centres; the police's DeSO crime tables
+(``DeSO.område``, ``Brottsdatum``, ``Antal``).
+
+Output columns (:data:`POINT_COLUMNS`): ``ext_id, occurred_at, type, x, y, lon, lat, precision,
+kommun_kod, count, text, deso, _row``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from pyproj import Transformer
+
+from geodata import precision as P
+from geodata.areas import SWEDEN_3006, SWEDEN_4326
+from geodata.errors import InputError
+from geodata.tabular import decode_text, find_column, sniff_delimiter
+
+POINT_COLUMNS = ["ext_id", "occurred_at", "type", "x", "y", "lon", "lat", "precision", "kommun_kod",
+                 "count", "text", "deso", "_row"]
+TIME_ALIASES = ("occurred_at", "tid", "tidpunkt", "datum", "datetime", "date", "time", "brottsdatum", "handelsetid")
+TYPE_ALIASES = ("type", "typ", "handelsetyp", "brottstyp", "brottskod_klartext", "kategori")
+ID_ALIASES = ("id", "ext_id", "handelse_id", "event_id")
+X_ALIASES = ("x", "e", "easting", "ostlig", "x_sweref", "x_coord")
+Y_ALIASES = ("y", "n", "northing", "nordlig", "y_sweref", "y_coord")
+LAT_ALIASES = ("lat", "latitude", "latitud")
+LON_ALIASES = ("lon", "lng", "long", "longitude", "longitud")
+PRECISION_ALIASES = ("precision", "precision_class", "precisionsklass", "noggrannhet")
+
+_TO_WGS = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
+_TO_SWEREF = Transformer.from_crs("EPSG:4326", "EPSG:3006", always_xy=True)
+
+
+def to_wgs84(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return _TO_WGS.transform(np.asarray(x, float), np.asarray(y, float))
+
+
+def to_sweref(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return _TO_SWEREF.transform(np.asarray(lon, float), np.asarray(lat, float))
+
+
+def _first_bad(mask: np.ndarray) -> int:
+    return int(np.flatnonzero(mask)[0])
+
+
+def _frame(n: int) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([None] * n, dtype=object) for c in POINT_COLUMNS})
+
+
+def parse_times(values: pd.Series, path: Path, rows: np.ndarray, column: str) -> pd.Series:
+    """Parse timestamps to naive Swedish local time; the first unparseable one is an error.
+
+    Naive texts are local time already; texts with an offset (``+02:00``) are converted to
+    Europe/Stockholm.
+    """
+    text = values.astype(str).str.strip()
+    has_offset = bool(text.str.contains(r"(?:[+-]\d\d:?\d\d|Z)$", regex=True).any())
+    try:
+        parsed = pd.to_datetime(text, errors="coerce", utc=has_offset)
+    except (ValueError, TypeError):
+        parsed = pd.to_datetime(text, errors="coerce", format="mixed", utc=True)
+        has_offset = True
+    bad = parsed.isna().to_numpy()
+    if bad.any():  # several formats in one file: parse the rest one by one
+        retry = pd.to_datetime(text[bad], errors="coerce", format="mixed", utc=has_offset)
+        parsed = parsed.copy()
+        parsed[bad] = retry
+        bad = parsed.isna().to_numpy()
+    if bad.any():
+        i = _first_bad(bad)
+        raise InputError(path, f"'{values.iloc[i]}' is not a date/time", row=int(rows[i]), column=column)
+    if has_offset:
+        parsed = parsed.dt.tz_convert("Europe/Stockholm").dt.tz_localize(None)
+    return parsed
+
+
+def _read_points_frame(path: Path) -> pd.DataFrame:
+    suffix = path.suffix.lower()
+    if suffix in (".geojson", ".gpkg", ".shp") or (suffix == ".json" and _is_geojson(path)):
+        try:
+            gdf = gpd.read_file(path)
+        except Exception as exc:
+            raise InputError(path, f"cannot be read as a geodata file ({exc})") from exc
+        if gdf.empty:
+            raise InputError(path, "the file contains no features")
+        if gdf.crs is None:
+            gdf = gdf.set_crs("EPSG:4326")
+        if not (gdf.geom_type == "Point").all():
+            i = _first_bad((gdf.geom_type != "Point").to_numpy())
+            raise InputError(path, f"{gdf.geom_type.iloc[i]} is not a point", row=i + 1, column="geometry")
+        g = gdf.to_crs("EPSG:3006")
+        frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+        frame["x"], frame["y"] = g.geometry.x.to_numpy(), g.geometry.y.to_numpy()
+        frame["_row"] = np.arange(1, len(frame) + 1)
+        return frame
+    if suffix == ".parquet":
+        try:
+            frame = pd.read_parquet(path)
+        except Exception as exc:
+            raise InputError(path, f"cannot be read as Parquet ({exc})") from exc
+        frame["_row"] = np.arange(1, len(frame) + 1)
+        return frame
+    if path.suffix.lower() == ".gz":
+        with gzip.open(path, "rb") as fh:
+            raw = fh.read(1 << 20)
+    else:
+        with open(path, "rb") as fh:
+            raw = fh.read(1 << 20)
+    text = decode_text(raw[: raw.rfind(b"\n") + 1] or raw, path)
+    encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else ("utf-8" if _utf8_ok(raw[:1 << 20]) else "cp1252")
+    header = text.splitlines()[0] if text else ""
+    sep = sniff_delimiter(header)
+    decimal = "," if sep in (";", "\t") else "."
+    try:
+        frame = pd.read_csv(path, sep=sep, decimal=decimal, encoding=encoding, low_memory=False,
+                            compression="infer")
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"the encoding is broken ({exc})") from exc
+    except Exception as exc:
+        raise InputError(path, f"cannot be read as CSV ({exc})") from exc
+    if frame.empty:
+        raise InputError(path, "the file has a header but no rows")
+    frame["_row"] = np.arange(2, len(frame) + 2)
+    return frame
+
+
+def _utf8_ok(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start > len(raw) - 4  # cut in the middle of a character at the sample's end
+    return True
+
+
+def _is_geojson(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        head = fh.read(4096).decode("utf-8", "ignore")
+    return '"FeatureCollection"' in head or '"Feature"' in head
+
+
+def _numeric(frame: pd.DataFrame, col: str, path: Path) -> np.ndarray:
+    values = frame[col]
+    if values.dtype == object or str(values.dtype).startswith("str"):
+        values = values.astype(str).str.replace("\u00a0", "").str.replace(" ", "").str.replace(",", ".")
+    out = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(out)
+    if bad.any():
+        i = _first_bad(bad)
+        raise InputError(path, f"'{frame[col].iloc[i]}' is not a coordinate", row=int(frame['_row'].iloc[i]), column=col)
+    return out
+
+
+def read_generic_points(path: Path, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Points with x/y (SWEREF 99 TM) or lat/lon columns."""
+    warnings: list[str] = []
+    rows = frame["_row"].to_numpy()
+    tcol = find_column(frame, TIME_ALIASES)
+    kcol = find_column(frame, TYPE_ALIASES)
+    if tcol is None:
+        raise InputError(path, f"no time column (expected one of {TIME_ALIASES[:6]}); columns: {[c for c in frame.columns if c != '_row']}", row=1)
+    if kcol is None:
+        raise InputError(path, f"no event type column (expected one of {TYPE_ALIASES[:4]}); columns: {[c for c in frame.columns if c != '_row']}", row=1)
+    xcol, ycol = find_column(frame, X_ALIASES), find_column(frame, Y_ALIASES)
+    latcol, loncol = find_column(frame, LAT_ALIASES), find_column(frame, LON_ALIASES)
+    if xcol and ycol:
+        x, y = _numeric(frame, xcol, path), _numeric(frame, ycol, path)
+        if np.median(x) > 5_000_000 and np.median(y) < 1_500_000:
+            x, y = y, x
+            warnings.append(f"{path}: columns '{xcol}'/'{ycol}' hold northing/easting swapped; read as E = '{ycol}', N = '{xcol}'")
+        bad = ~((x >= SWEDEN_3006[0]) & (x <= SWEDEN_3006[2]) & (y >= SWEDEN_3006[1]) & (y <= SWEDEN_3006[3]))
+        if bad.any():
+            i = _first_bad(bad)
+            raise InputError(path, f"({x[i]:.1f}, {y[i]:.1f}) is not in Sweden in SWEREF 99 TM (EPSG:3006)", row=int(rows[i]), column=xcol)
+        lon, lat = to_wgs84(x, y)
+    elif latcol and loncol:
+        lat, lon = _numeric(frame, latcol, path), _numeric(frame, loncol, path)
+        if np.median(lat) < 30 and np.median(lon) > 50:
+            lat, lon = lon, lat
+            warnings.append(f"{path}: latitude/longitude columns swapped; corrected")
+        bad = ~((lon >= SWEDEN_4326[0]) & (lon <= SWEDEN_4326[2]) & (lat >= SWEDEN_4326[1]) & (lat <= SWEDEN_4326[3]))
+        if bad.any():
+            i = _first_bad(bad)
+            raise InputError(path, f"({lat[i]}, {lon[i]}) is not in Sweden (lat, lon in WGS84)", row=int(rows[i]), column=latcol)
+        x, y = to_sweref(lon, lat)
+    else:
+        raise InputError(path, "no coordinates: expected x/y (SWEREF 99 TM) or lat/lon columns", row=1)
+    out = _frame(len(frame))
+    idcol = find_column(frame, ID_ALIASES)
+    out["ext_id"] = frame[idcol].astype(str).to_numpy() if idcol else None
+    out["occurred_at"] = parse_times(frame[tcol], path, rows, tcol).to_numpy()
+    types = frame[kcol].astype(str).str.strip()
+    if (types == "").any() or frame[kcol].isna().any():
+        i = _first_bad(((types == "") | frame[kcol].isna()).to_numpy())
+        raise InputError(path, "event type is empty", row=int(rows[i]), column=kcol)
+    out["type"] = types.to_numpy()
+    out["x"], out["y"], out["lon"], out["lat"] = x, y, lon, lat
+    pcol = find_column(frame, PRECISION_ALIASES)
+    if pcol:
+        prec = frame[pcol].astype(str).str.strip().str.lower()
+        bad = ~prec.isin(P.PRECISION_CLASSES)
+        if bad.any():
+            i = _first_bad(bad.to_numpy())
+            raise InputError(path, f"'{frame[pcol].iloc[i]}' is not a precision class {P.PRECISION_CLASSES}", row=int(rows[i]), column=pcol)
+        out["precision"] = prec.to_numpy()
+    else:
+        out["precision"] = P.EXACT
+        warnings.append(f"{path}: no precision column; points taken as exact positions")
+    out["count"] = 1
+    out["_row"] = rows
+    return out, warnings
+
+
+def read_polisen_api(path: Path, records: list[dict] | pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """polisen.se events (API JSON list or the flattened history Parquet): kommun/län centre points."""
+    frame = pd.DataFrame(records) if isinstance(records, list) else records
+    if "location" in frame.columns:
+        loc = frame["location"].apply(lambda v: v if isinstance(v, dict) else {})
+        frame["location_name"] = loc.apply(lambda v: v.get("name"))
+        gps = loc.apply(lambda v: v.get("gps") or "")
+        frame["lat"] = pd.to_numeric(gps.str.split(",").str[0], errors="coerce")
+        frame["lon"] = pd.to_numeric(gps.str.split(",").str[1], errors="coerce")
+    rows = frame["_row"].to_numpy() if "_row" in frame else np.arange(1, len(frame) + 1)
+    for col in ("id", "datetime", "type", "location_name", "lat", "lon"):
+        if col not in frame.columns:
+            raise InputError(path, f"not a polisen.se events file: no '{col}'")
+    bad = frame["lat"].isna() | frame["lon"].isna()
+    if bad.any():
+        i = _first_bad(bad.to_numpy())
+        raise InputError(path, "location.gps is missing or not 'lat,lon'", row=int(rows[i]), column="location.gps")
+    out = _frame(len(frame))
+    out["ext_id"] = frame["id"].astype(str).to_numpy()
+    out["occurred_at"] = parse_times(frame["datetime"].astype(str).str.replace(r" ([+-]\d\d:\d\d)$", r"\1", regex=True),
+                                     path, rows, "datetime").to_numpy()
+    out["type"] = frame["type"].astype(str).to_numpy()
+    lon, lat = frame["lon"].to_numpy(float), frame["lat"].to_numpy(float)
+    x, y = to_sweref(lon, lat)
+    out["x"], out["y"], out["lon"], out["lat"] = x, y, lon, lat
+    is_lan = frame["location_name"].astype(str).str.strip().str.endswith(" län")
+    out["precision"] = np.where(is_lan, P.LAN, P.KOMMUN)
+    out["kommun_name"] = np.where(is_lan, None, frame["location_name"].astype(str).str.strip())
+    out["count"] = 1
+    out["text"] = (frame.get("name", "").astype(str) + " " + frame.get("summary", "").astype(str)).to_numpy()
+    out["_row"] = rows
+    return out, [f"{path}: polisen.se positions are kommun or län centres; events are assigned to areas only where their text names the area"]
+
+
+def read_deso_crimes(path: Path, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The police's DeSO crime table: one row per registered crime (``Antal`` crimes)."""
+    rows = frame["_row"].to_numpy()
+    deso = frame["DeSO.område"].astype(object)
+    have = deso.notna().to_numpy()
+    warnings = []
+    if (~have).any():
+        warnings.append(f"{path}: {int((~have).sum())} rows have no DeSO and are left out (they cannot be placed)")
+    frame, rows, deso = frame[have], rows[have], deso[have]
+    out = _frame(len(frame))
+    out["ext_id"] = frame["Id"].astype(str).to_numpy() if "Id" in frame else None
+    out["occurred_at"] = parse_times(frame["Brottsdatum"], path, rows, "Brottsdatum").to_numpy()
+    out["type"] = frame["Brottskod.klartext"].astype(str).str.strip().to_numpy() if "Brottskod.klartext" in frame else frame["Brottskod"].astype(str).to_numpy()
+    counts = pd.to_numeric(frame["Antal"], errors="coerce").to_numpy()
+    bad = ~np.isfinite(counts) | (counts < 0)
+    if bad.any():
+        i = _first_bad(bad)
+        raise InputError(path, f"'{frame['Antal'].iloc[i]}' is not a non-negative count", row=int(rows[i]), column="Antal")
+    out["count"] = counts.astype(int)
+    out["deso"] = deso.astype(str).str.strip().to_numpy()
+    out["kommun_kod"] = out["deso"].str[:4]
+    out["precision"] = P.DESO
+    out["brottskod"] = frame["Brottskod"].astype(str).to_numpy()
+    out["_row"] = rows
+    return out, warnings
+
+
+def read_points(path: str | Path) -> tuple[pd.DataFrame, list[str], str]:
+    """Read any supported event file. Returns (frame, warnings, format name)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "file not found")
+    if path.stat().st_size == 0:
+        raise InputError(path, "the file is empty")
+    if path.suffix.lower() == ".json" and not _is_geojson(path):
+        try:
+            records = json.loads(decode_text(path.read_bytes(), path))
+        except json.JSONDecodeError as exc:
+            raise InputError(path, f"is not valid JSON (truncated?): {exc.msg}", row=exc.lineno) from exc
+        if isinstance(records, dict) and "events" in records:
+            records = records["events"]
+        if not isinstance(records, list) or not records:
+            raise InputError(path, "expected a JSON list of polisen.se events")
+        frame, warnings = read_polisen_api(path, records)
+        return frame, warnings, "polisen_api"
+    frame = _read_points_frame(path)
+    cols = set(frame.columns)
+    if {"DeSO.område", "Brottsdatum", "Antal"} <= cols:
+        out, w = read_deso_crimes(path, frame)
+        return out, w, "deso_crimes"
+    if {"location_name", "datetime", "lat", "lon", "type"} <= cols:
+        out, w = read_polisen_api(path, frame)
+        return out, w, "polisen_api"
+    out, w = read_generic_points(path, frame)
+    return out, w, "points"

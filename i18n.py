@@ -1,0 +1,56 @@
+"""Language and number formatting shared by every layer (Swedish first, English on toggle).
+
+>>> fmt_number(1234.5, "sv", 1)
+'1\u00a0234,5'
+>>> fmt_number(1234.5, "en", 1)
+'1,234.5'
+>>> fmt_p(0.00412, "sv")
+'0,004'
+"""
+
+from __future__ import annotations
+
+import math
+
+LANGS = ("sv", "en")
+NBSP = "\u00a0"
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if supported, else raise ``ValueError``."""
+    if lang not in LANGS:
+        raise ValueError(f"language {lang!r}: expected one of {LANGS}")
+    return lang
+
+
+def fmt_number(value: float | int | None, lang: str = "sv", decimals: int = 0) -> str:
+    """Format a number the Swedish way (space thousands, decimal comma) or the English way.
+
+    ``None``/NaN gives an en dash.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    if check_lang(lang) == "sv":
+        text = text.replace(",", NBSP).replace(".", ",")
+        if text.startswith("-"):
+            text = "−" + text[1:]
+    return text
+
+
+def fmt_percent(value: float | None, lang: str = "sv", decimals: int = 0, signed: bool = True) -> str:
+    """Format a fraction-free percentage value (``12.5`` → ``'+12,5 %'``)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    body = fmt_number(abs(value), lang, decimals)
+    sign = ("+" if value > 0 else ("−" if value < 0 else "±")) if signed else ("−" if value < 0 else "")
+    return f"{sign}{body}{NBSP}%" if lang == "sv" else f"{sign}{body}%"
+
+
+def fmt_p(p: float | None, lang: str = "sv") -> str:
+    """Format a p-value: three decimals, ``< 0,001`` below that."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "–"
+    if p < 0.001:
+        return f"<{NBSP}" + fmt_number(0.001, lang, 3)
+    return fmt_number(p, lang, 3)

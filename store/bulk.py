@@ -1,0 +1,61 @@
+"""Fast bulk writes inside an open SQLAlchemy transaction (sqlite3 executemany, PostgreSQL COPY)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Connection, Table
+
+
+def _secondary_indexes(conn: Connection, table: Table) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of the table's secondary indexes on SQLite."""
+    return [(r[0], r[1]) for r in conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+        (table.name,)).fetchall()]
+
+
+def bulk_insert(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence],
+                total: int | None = None, chunks: bool = False) -> int:
+    """Insert rows (tuples in ``columns`` order) into ``table`` on ``conn``'s transaction.
+
+    Uses the driver directly (``executemany`` on SQLite, ``COPY`` on PostgreSQL): an order of
+    magnitude faster than ORM inserts for millions of rows. With ``chunks=True``, ``rows`` is an
+    iterable of lists of rows (built lazily by the caller, so a million rows never sit in memory
+    as Python tuples at once) and ``total`` their number. Returns the number of rows written.
+    """
+    dbapi = conn.connection.driver_connection
+    cols = ", ".join(f'"{c}"' for c in columns)
+    parts = rows if chunks else [rows]
+    if conn.dialect.name == "postgresql":
+        n = 0
+        with dbapi.cursor() as cur, cur.copy(f'COPY "{table.name}" ({cols}) FROM STDIN') as copy:
+            for part in parts:
+                for row in part:
+                    copy.write_row(row)
+                    n += 1
+        return n
+    marks = ", ".join("?" for _ in columns)
+    if not chunks:
+        rows = rows if isinstance(rows, list) else list(rows)
+        parts, total = [rows], len(rows)
+    # A big load into a table is faster with its indexes rebuilt afterwards (one sort instead of
+    # a million random B-tree inserts). All of it happens inside the caller's transaction, so
+    # readers keep seeing the old table and its indexes until the commit.
+    existing = conn.exec_driver_sql(f'SELECT count(*) FROM "{table.name}"').scalar_one()
+    big = total is not None and total > 100_000 and total > existing // 4
+    rebuild = _secondary_indexes(conn, table) if big else []
+    for name, _ in rebuild:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    cur = dbapi.cursor()
+    cur.execute("PRAGMA cache_size=-262144")  # 256 MB page cache for the bulk write
+    n = 0
+    try:
+        for part in parts:
+            part = part if isinstance(part, list) else list(part)
+            cur.executemany(f'INSERT INTO "{table.name}" ({cols}) VALUES ({marks})', part)
+            n += len(part)
+    finally:
+        cur.close()
+    for _, create in rebuild:
+        conn.exec_driver_sql(create)
+    return n

@@ -1,0 +1,209 @@
+"""The demo data set: real series where public data allows, synthetic (labelled) for the rest.
+
+Real:
+- police-recorded crimes per DeSO (car fires, arson, riots, sabotage of emergency services,
+  violence against police) aggregated to the areas whose DeSOs are known (Stockholms län,
+  Göteborgsregionen): a DeSO counts for an area when at least half of it lies inside;
+- polisen.se events: imported as kommun/län-centre points; the monthly count of events whose text
+  names an area is a real (if rough) series;
+- Stockholm metro exits as places of interest.
+
+Synthetic (seeded, ``synthetic = true``): shootings, explosions, drug and weapons offences, robbery,
+assault outdoors, criminal damage, witness intimidation, presence hours, citizen contacts, the
+trygghet survey share, targets for the effort indicators, point events inside the real polygons
+for the last 36 months and licensed premises ("krog").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, delete, select
+
+from geodata import precision as P
+from geodata.points import to_wgs84
+from geodata.sources import require
+from store.bulk import bulk_insert
+from store.catalogue import DESO_CRIME_FILES, SYNTHETIC_SOURCE
+from store.events_import import import_events, import_pois, write_events
+from store.imports import (
+    ImportReport,
+    _update_coverage,
+    already_imported,
+    finish_import,
+    start_import,
+    write_targets,
+    write_values,
+)
+from store.queries import areas_frame, latest_area_geometries, profiles_frame
+from store.schema import deso_units, events, indicator_values, pois, targets
+from store.synthetic import (
+    POINT_INDICATORS,
+    generate_points,
+    generate_series,
+    generate_targets,
+    month_range,
+)
+
+SERIES_START = "2015-01"
+POINT_MONTHS = 36
+
+
+def last_complete_month(today: dt.date | None = None) -> str:
+    """The month before ``today`` (the current month is never complete)."""
+    today = today or dt.date.today()
+    first = today.replace(day=1) - dt.timedelta(days=1)
+    return first.strftime("%Y-%m")
+
+
+def coverage_start(monthly_totals: pd.Series, share: float = 0.5) -> str:
+    """First month whose national count reaches ``share`` of the median month (earlier months are
+    incomplete registrations in the released extract)."""
+    threshold = share * float(monthly_totals.median())
+    return str(monthly_totals[monthly_totals >= threshold].index.min())
+
+
+def real_deso_series(data_dir: Path | None, units: pd.DataFrame, covered_ids: set[str]) -> pd.DataFrame:
+    """Monthly counts per area from the DeSO crime files, zeros filled inside the coverage window."""
+    major = units[units["share_in_area"] >= 0.5].set_index("deso")["area_id"]
+    base = require(data_dir, "crime_deso")
+    per_indicator: dict[str, list[pd.DataFrame]] = {}
+    for fname, ind in DESO_CRIME_FILES.items():
+        raw = pd.read_csv(base / fname, usecols=["Brottsdatum", "DeSO.område", "Antal"])
+        raw["month"] = pd.to_datetime(raw["Brottsdatum"], errors="coerce").dt.strftime("%Y-%m")
+        per_indicator.setdefault(ind, []).append(raw.dropna(subset=["month"]))
+    frames = []
+    for ind, parts in per_indicator.items():
+        raw = pd.concat(parts)
+        totals = raw.groupby("month")["Antal"].sum()
+        first, last = coverage_start(totals), str(totals.index.max())
+        raw = raw[(raw["month"] >= first) & (raw["month"] <= last)]
+        raw = raw.assign(area_id=raw["DeSO.område"].map(major)).dropna(subset=["area_id"])
+        counts = raw.groupby(["area_id", "month"])["Antal"].sum()
+        ids = sorted(covered_ids)
+        grid = pd.MultiIndex.from_product([ids, month_range(first, last)], names=["area_id", "month"])
+        full = counts.reindex(grid, fill_value=0).reset_index().rename(columns={"Antal": "value"})
+        full["indicator_id"] = ind
+        frames.append(full)
+    return pd.concat(frames, ignore_index=True)[["area_id", "indicator_id", "month", "value"]]
+
+
+def polisen_series(engine: Engine, area_ids: list[str]) -> pd.DataFrame:
+    """Monthly count of polisen.se events naming each area, over the complete months of the feed."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(events.c.area_id, events.c.month, events.c.count).where(events.c.source == "polisen.se")
+        ).fetchall()
+    ev = pd.DataFrame(rows, columns=["area_id", "month", "count"])
+    if ev.empty:
+        return pd.DataFrame(columns=["area_id", "indicator_id", "month", "value"])
+    per_month = ev.groupby("month").size()
+    first = coverage_start(per_month)
+    last = str(per_month.index.max())
+    last = (pd.Period(last, "M") - 1).strftime("%Y-%m")  # the feed's last month is cut off mid-month
+    counts = ev.dropna(subset=["area_id"]).groupby(["area_id", "month"])["count"].sum()
+    grid = pd.MultiIndex.from_product([sorted(area_ids), month_range(first, last)], names=["area_id", "month"])
+    full = counts.reindex(grid, fill_value=0).reset_index().rename(columns={"count": "value"})
+    full["indicator_id"] = "polisen_handelser"
+    return full[["area_id", "indicator_id", "month", "value"]]
+
+
+def _demo_import(conn, name: str, seed: int) -> int | None:
+    digest = hashlib.sha256(f"demo:{name}:{seed}".encode()).hexdigest()
+    if already_imported(conn, "demo", digest) is not None:
+        return None
+    return start_import(conn, "demo", Path(f"demo:{name}"), digest, "demo")
+
+
+def load_demo(engine: Engine, data_dir: Path | None, seed: int = 20251201,
+              today: dt.date | None = None) -> list[ImportReport]:
+    """Load the whole demo data set (each part one transaction; re-running is a no-op)."""
+    reports: list[ImportReport] = []
+    end = last_complete_month(today)
+    areas_all = areas_frame(engine)
+    current = areas_all[areas_all["list_year"] >= 2023].sort_values("list_year").drop_duplicates("id", keep="last")
+    latest_profiles = profiles_frame(engine).sort_values("list_year").drop_duplicates("area_id", keep="last")
+    covered = set(latest_profiles["area_id"]) & set(current["id"])
+
+    # 1. real series from the DeSO crime tables
+    with engine.connect() as conn:
+        units = pd.DataFrame(conn.execute(select(deso_units)).fetchall(), columns=[c.name for c in deso_units.columns])
+    real = real_deso_series(data_dir, units, covered)
+    with engine.begin() as conn:
+        import_id = _demo_import(conn, "deso_series", seed)
+        if import_id is not None:
+            n = write_values(conn, real, synthetic=False, import_id=import_id)
+            finish_import(conn, import_id, n, 0, [f"real series for {len(covered)} areas whose DeSOs are known"])
+            reports.append(ImportReport("demo", "deso_series", "imported", n, 0, [], import_id))
+
+    # 2. DeSO crime rows as DeSO-level events, polisen.se events (kommun/län centres)
+    for fname in DESO_CRIME_FILES:
+        reports.append(import_events(engine, require(data_dir, "crime_deso") / fname, user="demo"))
+    reports.append(import_events(engine, require(data_dir, "polisen_events"), user="demo"))
+    pol = polisen_series(engine, sorted(current["id"]))
+    with engine.begin() as conn:
+        import_id = _demo_import(conn, "polisen_series", seed)
+        if import_id is not None and len(pol):
+            n = write_values(conn, pol, synthetic=False, import_id=import_id)
+            finish_import(conn, import_id, n, 0, [])
+            reports.append(ImportReport("demo", "polisen_series", "imported", n, 0, [], import_id))
+
+    # 3. synthetic series, targets and points
+    months = month_range(SERIES_START, end)
+    synth = generate_series(current.rename(columns={}), months, seed)
+    year_months = [m for m in months if m >= f"{int(end[:4]) - 1}-01"]
+    tg = generate_targets(synth.values, ("narvaro_timmar", "medborgarkontakter"), year_months, seed)
+    polys = latest_area_geometries(engine, "EPSG:3006")
+    recent = synth.values[synth.values["indicator_id"].isin(POINT_INDICATORS)
+                          & (synth.values["month"] >= months[-POINT_MONTHS])]
+    pts = generate_points(polys[polys["id"].isin(current["id"])], recent, seed)
+    with engine.begin() as conn:
+        import_id = _demo_import(conn, "synthetic", seed)
+        if import_id is not None:
+            n = write_values(conn, synth.values, synthetic=True, import_id=import_id)
+            write_targets(conn, tg, synthetic=True, import_id=import_id)
+            lon, lat = to_wgs84(pts["x"].to_numpy(), pts["y"].to_numpy())
+            ev = pts.assign(ext_id=None, lon=lon, lat=lat, precision=P.EXACT, count=1,
+                            kommun_kod=pts["area_id"].map(current.set_index("id")["kommun_kod"]))
+            n_ev = write_events(conn, ev, "synthetic_demo", True, import_id)
+            n_poi = _synthetic_pois(conn, polys[polys["id"].isin(current["id"])], pts, seed, import_id)
+            _update_coverage(conn)
+            finish_import(conn, import_id, n + n_ev + n_poi, 0, [
+                f"{n} synthetic monthly values, {len(tg)} targets, {n_ev} synthetic point events, {n_poi} synthetic licensed premises",
+                f"{len(synth.truth)} series carry a built-in genuine change",
+            ])
+            reports.append(ImportReport("demo", "synthetic", "imported", n + n_ev + n_poi, 0, [], import_id))
+    # 4. real places of interest
+    reports.append(import_pois(engine, require(data_dir, "tunnelbana"), "tunnelbana", user="demo"))
+    return reports
+
+
+def _synthetic_pois(conn, polys: pd.DataFrame, pts: pd.DataFrame, seed: int, import_id: int) -> int:
+    """Synthetic licensed premises ('krog'): half near where events cluster, half anywhere."""
+    rng = np.random.default_rng([seed, 4242])
+    rows = []
+    for area_id, group in pts.groupby("area_id"):
+        k = int(rng.integers(2, 7))
+        near = group.sample(n=min(k // 2 + 1, len(group)), random_state=int(rng.integers(0, 2**31 - 1)))
+        xy = np.column_stack([near["x"] + rng.normal(0, 40, len(near)), near["y"] + rng.normal(0, 40, len(near))])
+        poly = polys.set_index("id").geometry.get(area_id)
+        if poly is not None:
+            from store.synthetic import sample_in_polygon
+
+            xy = np.vstack([xy, sample_in_polygon(poly, k - len(near), rng)]) if k > len(near) else xy
+        lon, lat = to_wgs84(xy[:, 0], xy[:, 1])
+        for i in range(len(xy)):
+            rows.append(("krog", f"Krog {area_id}-{i + 1} (syntetisk)", float(xy[i, 0]), float(xy[i, 1]),
+                         float(lon[i]), float(lat[i]), SYNTHETIC_SOURCE, True, import_id))
+    return bulk_insert(conn, pois, ["kind", "name", "x", "y", "lon", "lat", "source", "synthetic", "import_id"], rows)
+
+
+def clear_demo(engine: Engine) -> None:
+    """Remove demo values, targets, events and places (reference areas stay)."""
+    with engine.begin() as conn:
+        for t in (indicator_values, targets, events, pois):
+            conn.execute(delete(t))

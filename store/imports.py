@@ -1,0 +1,411 @@
+"""Import transactions: one file = one transaction, logged with its hash, idempotent.
+
+Every ``import_*`` function parses and validates the whole file first (pure, no writes), then writes
+everything in one transaction. A file whose hash was imported before is a no-op. Errors are
+:class:`geodata.errors.InputError` naming file, row and column; nothing is written on error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+
+from geodata.areas import read_area_file
+from geodata.errors import InputError
+from geodata.lineage import assign_ids, lineage
+from geodata.reference_areas import ReferenceAreas, enrich
+from geodata.tabular import find_column, is_month_label, parse_month, parse_number, read_table
+from store.bulk import bulk_insert
+from store.queries import area_geometries, areas_frame, catalogue_frame
+from store.schema import (
+    area_lineage,
+    area_profiles,
+    areas,
+    imports,
+    indicator_values,
+    indicators,
+    targets,
+)
+
+
+@dataclass
+class ImportReport:
+    """What an import did."""
+
+    kind: str
+    file: str
+    status: str  # "imported" | "unchanged"
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    warnings: list[str] = field(default_factory=list)
+    import_id: int | None = None
+
+    def as_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def current_user() -> str:
+    """Who runs the import (``LAGESBILD_USER`` or the OS user)."""
+    return os.environ.get("LAGESBILD_USER") or getpass.getuser()
+
+
+def file_hash(path: str | Path) -> str:
+    """SHA-256 of the file's bytes (for a directory: of its files' bytes in name order)."""
+    h = hashlib.sha256()
+    p = Path(path)
+    files = sorted(q for q in p.rglob("*") if q.is_file()) if p.is_dir() else [p]
+    for f in files:
+        with open(f, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    return h.hexdigest()
+
+
+def already_imported(conn: Connection, kind: str, digest: str) -> int | None:
+    """Import id of an earlier import of the same content, if any."""
+    return conn.execute(
+        select(imports.c.id).where(imports.c.kind == kind, imports.c.file_hash == digest)
+    ).scalar_one_or_none()
+
+
+def start_import(conn: Connection, kind: str, path: Path, digest: str, user: str | None = None) -> int:
+    result = conn.execute(
+        insert(imports).values(
+            kind=kind, file_name=str(path), file_hash=digest, rows_accepted=0, rows_rejected=0,
+            started_at=dt.datetime.now(), imported_by=user or current_user(),
+        )
+    )
+    return int(result.inserted_primary_key[0])
+
+
+def finish_import(conn: Connection, import_id: int, accepted: int, rejected: int, warnings: list[str]) -> None:
+    conn.execute(
+        update(imports).where(imports.c.id == import_id).values(
+            rows_accepted=accepted, rows_rejected=rejected, finished_at=dt.datetime.now(),
+            warnings=json.dumps(warnings, ensure_ascii=False),
+        )
+    )
+
+
+# --------------------------------------------------------------------------- areas
+
+
+def _area_rows(gdf: gpd.GeoDataFrame, import_id: int | None) -> list[dict]:
+    wgs = gdf.to_crs("EPSG:4326")
+    rows = []
+    for (_, r), g4326 in zip(gdf.iterrows(), wgs.geometry.values, strict=True):
+        rows.append(
+            dict(
+                area_id=str(r["area_id"]), list_year=int(r["list_year"]), name=r["name"],
+                category=r["category"], ort=r.get("ort"), kommun_kod=r.get("kommun_kod"),
+                kommun=r.get("kommun"), lpo=r.get("lpo"), lpo_code=r.get("lpo_code"),
+                polisomrade=r.get("polisomrade"), polisomrade_code=r.get("polisomrade_code"),
+                region=r.get("region"), region_code=r.get("region_code"),
+                valid_from=dt.date.fromisoformat(r["valid_from"]) if r.get("valid_from") else None,
+                valid_to=dt.date.fromisoformat(r["valid_to"]) if r.get("valid_to") else None,
+                population=None, area_km2=round(float(r.geometry.area) / 1e6, 4),
+                shape_note=r.get("shape_note"), source=r.get("source"),
+                geom_3006=shapely.to_wkb(r.geometry), geom_4326=shapely.to_wkb(g4326),
+                import_id=import_id,
+            )
+        )
+    for row in rows:
+        for k, v in row.items():
+            if isinstance(v, float) and np.isnan(v):
+                row[k] = None
+    return rows
+
+
+def _replace_areas(conn: Connection, gdf: gpd.GeoDataFrame, import_id: int | None) -> None:
+    for year in sorted(gdf["list_year"].unique()):
+        conn.execute(delete(areas).where(areas.c.list_year == int(year)))
+    conn.execute(insert(areas), _area_rows(gdf, import_id))
+
+
+def _rebuild_lineage(conn: Connection) -> None:
+    stmt = select(areas.c.area_id, areas.c.list_year, areas.c.geom_3006)
+    rows = conn.execute(stmt).fetchall()
+    gdf = gpd.GeoDataFrame(
+        {"area_id": [r[0] for r in rows], "list_year": [r[1] for r in rows]},
+        geometry=shapely.from_wkb([bytes(r[2]) for r in rows]), crs="EPSG:3006",
+    )
+    lin = lineage(gdf)
+    conn.execute(delete(area_lineage))
+    if len(lin):
+        conn.execute(insert(area_lineage), lin.to_dict("records"))
+
+
+def import_areas(engine: Engine, path: str | Path, list_year: int | None = None,
+                 user: str | None = None) -> ImportReport:
+    """Import an official area file (replaces that list year's areas; lineage is recomputed)."""
+    path = Path(path)
+    digest = file_hash(path)
+    parsed = read_area_file(path, list_year)
+    warnings = list(parsed.warnings)
+    with engine.begin() as conn:
+        if already_imported(conn, "areas", digest) is not None:
+            return ImportReport("areas", str(path), "unchanged", warnings=["same file imported before: nothing changed"])
+        reference = area_geometries(engine, None, "EPSG:3006") if conn.dialect.name else None
+        reference = reference.rename(columns={"id": "area_id"})
+        reference = reference[~reference["list_year"].isin(parsed.areas["list_year"].unique())]
+        gdf, w = assign_ids(parsed.areas, reference)
+        warnings.extend(w)
+        gdf = enrich(gdf)
+        gdf["shape_note"] = None
+        gdf["source"] = path.name
+        import_id = start_import(conn, "areas", path, digest, user)
+        _replace_areas(conn, gdf, import_id)
+        _rebuild_lineage(conn)
+        finish_import(conn, import_id, len(gdf), 0, warnings)
+    return ImportReport("areas", str(path), "imported", len(gdf), 0, warnings, import_id)
+
+
+def load_reference(engine: Engine, ref: ReferenceAreas, profiles: pd.DataFrame | None = None,
+                   user: str | None = None) -> ImportReport:
+    """Write the reference areas of every list (bootstrap) in one transaction."""
+    digest = hashlib.sha256("".join(file_hash(p) for p in ref.files).encode()).hexdigest()
+    with engine.begin() as conn:
+        if already_imported(conn, "reference_areas", digest) is not None:
+            return ImportReport("reference_areas", "reference", "unchanged")
+        import_id = start_import(conn, "reference_areas", Path(",".join(p.name for p in ref.files)), digest, user)
+        _replace_areas(conn, ref.areas, import_id)
+        conn.execute(delete(area_lineage))
+        if len(ref.lineage):
+            conn.execute(insert(area_lineage), ref.lineage.to_dict("records"))
+        if profiles is not None and len(profiles):
+            conn.execute(delete(area_profiles))
+            conn.execute(insert(area_profiles), profiles.replace({np.nan: None}).to_dict("records"))
+            pop = profiles.sort_values("list_year").drop_duplicates(["area_id", "list_year"])
+            for r in pop.itertuples():
+                conn.execute(
+                    update(areas).where(areas.c.area_id == r.area_id, areas.c.list_year == int(r.list_year))
+                    .values(population=float(r.population))
+                )
+        finish_import(conn, import_id, len(ref.areas), 0, ref.warnings)
+    return ImportReport("reference_areas", "reference", "imported", len(ref.areas), 0, ref.warnings, import_id)
+
+
+# --------------------------------------------------------------------------- indicators
+
+AREA_ALIASES = ("area_id", "omrade", "område", "area", "omrades_id", "specialomrades_id", "specialomr", "omradesnamn", "namn")
+INDICATOR_ALIASES = ("indikator", "indicator", "indikator_id", "indicator_id")
+MONTH_ALIASES = ("manad", "month", "period", "ar_manad", "arsmanad")
+VALUE_ALIASES = ("varde", "value", "antal", "utfall", "count")
+TARGET_ALIASES = ("mal", "target", "malvarde")
+
+
+def _norm_key(text: object) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def resolve_areas(raw: pd.Series, area_table: pd.DataFrame, path: Path, rows: pd.Series, column: str) -> np.ndarray:
+    """Map area ids or exact names to stable ids; unknown or ambiguous names are errors."""
+    ids = set(area_table["id"].astype(str))
+    by_name: dict[str, set[str]] = {}
+    for r in area_table.itertuples():
+        by_name.setdefault(_norm_key(r.name), set()).add(str(r.id))
+    cache: dict[str, str] = {}
+    out = np.empty(len(raw), dtype=object)
+    for i, (value, row) in enumerate(zip(raw.to_numpy(), rows.to_numpy(), strict=True)):
+        key = str(value).strip()
+        if key in cache:
+            out[i] = cache[key]
+            continue
+        if key.endswith(".0") and key[:-2] in ids:
+            key = key[:-2]
+        if key in ids:
+            cache[str(value).strip()] = out[i] = key
+            continue
+        matches = by_name.get(_norm_key(key), set())
+        if len(matches) == 1:
+            cache[str(value).strip()] = out[i] = next(iter(matches))
+            continue
+        if len(matches) > 1:
+            raise InputError(path, f"area name '{value}' is ambiguous (ids {sorted(matches)}); use the id", row=int(row), column=column)
+        raise InputError(path, f"unknown area '{value}' (give the police's area id or the exact name; `python cli.py areas` lists them)", row=int(row), column=column)
+    return out
+
+
+def _resolve_indicators(raw: pd.Series, catalogue: pd.DataFrame, path: Path, rows: pd.Series, column: str,
+                        create_missing: bool) -> tuple[np.ndarray, list[dict]]:
+    lookup: dict[str, str] = {}
+    for r in catalogue.itertuples():
+        for key in (r.id, r.name_sv, r.name_en):
+            lookup[_norm_key(key)] = r.id
+    new: dict[str, dict] = {}
+    out = np.empty(len(raw), dtype=object)
+    for i, (value, row) in enumerate(zip(raw.to_numpy(), rows.to_numpy(), strict=True)):
+        key = _norm_key(value)
+        if key in lookup:
+            out[i] = lookup[key]
+            continue
+        if not key:
+            raise InputError(path, "indicator is empty", row=int(row), column=column)
+        if not create_missing:
+            known = ", ".join(sorted(catalogue["id"]))
+            raise InputError(path, f"unknown indicator '{value}'. Known indicators: {known}. "
+                             "Add --create-missing-indicators to add it to the catalogue", row=int(row), column=column)
+        new_id = "".join(ch if ch.isalnum() else "_" for ch in key.replace("å", "a").replace("ä", "a").replace("ö", "o")).strip("_")
+        lookup[key] = new_id
+        new[new_id] = dict(id=new_id, name_sv=str(value).strip(), name_en=str(value).strip(), unit="count",
+                           direction="up_is_bad", proactive=False, rare=False, source=f"Import: {path.name}",
+                           synthetic=False, description_sv="Lokal indikator (importerad).",
+                           description_en="Local indicator (imported).")
+        out[i] = new_id
+    return out, list(new.values())
+
+
+def parse_indicator_table(path: Path, area_table: pd.DataFrame, catalogue: pd.DataFrame,
+                          create_missing: bool = False) -> tuple[pd.DataFrame, list[dict], list[str]]:
+    """Parse a long or wide indicator table into ``area_id, indicator_id, month, value, target``.
+
+    Long: area, indicator, month, value (and optionally target) columns. Wide: area, indicator and
+    one column per month. Returns the rows, new catalogue entries and warnings.
+    """
+    table = read_table(path)
+    warnings: list[str] = []
+    area_col = find_column(table, AREA_ALIASES)
+    ind_col = find_column(table, INDICATOR_ALIASES)
+    if area_col is None:
+        raise InputError(path, f"no area column (expected one of: Område, area_id, …); columns: {[c for c in table.columns if c != '_row']}", row=1)
+    if ind_col is None:
+        raise InputError(path, f"no indicator column (expected Indikator or indicator); columns: {[c for c in table.columns if c != '_row']}", row=1)
+    month_col = find_column(table, MONTH_ALIASES)
+    value_col = find_column(table, VALUE_ALIASES)
+    target_col = find_column(table, TARGET_ALIASES)
+    if month_col is not None and value_col is not None:
+        long = table[[area_col, ind_col, month_col, value_col, "_row"] + ([target_col] if target_col else [])]
+        long = long.rename(columns={month_col: "_month", value_col: "_value", **({target_col: "_target"} if target_col else {})})
+        long["_month_col"] = month_col
+        long["_value_col"] = value_col
+    else:
+        month_cols = [c for c in table.columns if c != "_row" and is_month_label(c)]
+        if not month_cols:
+            raise InputError(path, "neither a long table (Område, Indikator, Månad, Värde) nor a wide one (one column per month YYYY-MM)", row=1)
+        long = table.melt(id_vars=[area_col, ind_col, "_row"], value_vars=month_cols, var_name="_month", value_name="_value")
+        long["_month_col"] = long["_month"]
+        long["_value_col"] = long["_month"]
+        blank = long["_value"].astype(str).str.strip().isin(["", "nan", "None"])
+        if blank.any():
+            warnings.append(f"{path}: {int(blank.sum())} empty month cells treated as missing (not zero)")
+        long = long[~blank]
+    rows = long["_row"]
+    months = np.array([parse_month(m, path, int(r), mc if month_col else str(m))
+                       for m, r, mc in zip(long["_month"], rows, long["_month_col"], strict=True)], dtype=object)
+    values = np.array([parse_number(v, path, int(r), vc) for v, r, vc in zip(long["_value"], rows, long["_value_col"], strict=True)])
+    ids = resolve_areas(long[area_col], area_table, path, rows, area_col)
+    ind_ids, new_entries = _resolve_indicators(long[ind_col], catalogue, path, rows, ind_col, create_missing)
+    units = dict(zip(catalogue["id"], catalogue["unit"], strict=False)) | {e["id"]: e["unit"] for e in new_entries}
+    for i, (ind, v) in enumerate(zip(ind_ids, values, strict=True)):
+        if units.get(ind) in ("count", "hours") and v < 0:
+            raise InputError(path, f"negative value {v:g} for '{ind}', which counts ({units[ind]}) and cannot be negative",
+                             row=int(rows.iat[i]), column=str(long["_value_col"].iat[i]))
+        if units.get(ind) == "share" and not 0 <= v <= 100:
+            raise InputError(path, f"share {v:g} outside 0–100 %", row=int(rows.iat[i]), column=str(long["_value_col"].iat[i]))
+    out = pd.DataFrame({"area_id": ids, "indicator_id": ind_ids, "month": months, "value": values, "_row": rows.to_numpy()})
+    if "_target" in long:
+        tgt = [None if str(t).strip() in ("", "nan", "None") else parse_number(t, path, int(r), target_col)
+               for t, r in zip(long["_target"], rows, strict=True)]
+        out["target"] = tgt
+    key = ["area_id", "indicator_id", "month"]
+    dup = out.duplicated(key, keep=False)
+    if dup.any():
+        d = out[dup].sort_values([*key, "_row"])
+        conflicts = d.groupby(key)["value"].nunique()
+        bad = conflicts[conflicts > 1]
+        if len(bad):
+            k = bad.index[0]
+            clash = d.set_index(key).loc[k]
+            rows_txt = " and ".join(str(int(x)) for x in clash["_row"])
+            raise InputError(path, f"{k[0]} / {k[1]} / {k[2]} appears in rows {rows_txt} with different values "
+                             f"({', '.join(f'{v:g}' for v in clash['value'])})", row=int(clash["_row"].iloc[-1]), column=str(long["_value_col"].iat[0]))
+        warnings.append(f"{path}: {int(dup.sum() - out[dup].drop_duplicates(key).shape[0])} exact duplicate rows ignored")
+        out = out.drop_duplicates(key)
+    return out, new_entries, warnings
+
+
+def import_indicators(engine: Engine, path: str | Path, create_missing: bool = False,
+                      user: str | None = None) -> ImportReport:
+    """Import monthly indicator values (and targets if the table has a target column)."""
+    path = Path(path)
+    digest = file_hash(path)
+    with engine.connect() as conn:
+        if already_imported(conn, "indicators", digest) is not None:
+            return ImportReport("indicators", str(path), "unchanged", warnings=["same file imported before: nothing changed"])
+    parsed, new_entries, warnings = parse_indicator_table(
+        path, areas_frame(engine), catalogue_frame(engine), create_missing
+    )
+    synthetic = dict(zip(*catalogue_frame(engine)[["id", "synthetic"]].T.values, strict=False))
+    with engine.begin() as conn:
+        import_id = start_import(conn, "indicators", path, digest, user)
+        if new_entries:
+            conn.execute(insert(indicators), new_entries)
+            warnings.append(f"added to the catalogue: {', '.join(e['id'] for e in new_entries)}")
+        keys = parsed[["area_id", "indicator_id", "month"]].itertuples(index=False)
+        for a, i, m in keys:
+            conn.execute(delete(indicator_values).where(
+                indicator_values.c.area_id == a, indicator_values.c.indicator_id == i, indicator_values.c.month == m))
+        conn.execute(insert(indicator_values), [
+            dict(area_id=r.area_id, indicator_id=r.indicator_id, month=r.month, value=float(r.value),
+                 synthetic=bool(synthetic.get(r.indicator_id, False)), import_id=import_id)
+            for r in parsed.itertuples()
+        ])
+        if "target" in parsed:
+            tg = parsed.dropna(subset=["target"])
+            for r in tg.itertuples():
+                conn.execute(delete(targets).where(targets.c.area_id == r.area_id, targets.c.indicator_id == r.indicator_id,
+                                                   targets.c.month == r.month))
+            if len(tg):
+                conn.execute(insert(targets), [dict(area_id=r.area_id, indicator_id=r.indicator_id, month=r.month,
+                                                    target=float(r.target), synthetic=False, import_id=import_id)
+                                               for r in tg.itertuples()])
+        _update_coverage(conn)
+        finish_import(conn, import_id, len(parsed), 0, warnings)
+    return ImportReport("indicators", str(path), "imported", len(parsed), 0, warnings, import_id)
+
+
+def _update_coverage(conn: Connection) -> None:
+    """Recompute each indicator's coverage window (first and last month with any value)."""
+    from sqlalchemy import func
+
+    rows = conn.execute(
+        select(indicator_values.c.indicator_id, func.min(indicator_values.c.month), func.max(indicator_values.c.month))
+        .group_by(indicator_values.c.indicator_id)
+    ).fetchall()
+    for ind, first, last in rows:
+        conn.execute(update(indicators).where(indicators.c.id == ind).values(first_month=first, last_month=last))
+
+
+def write_values(conn: Connection, frame: pd.DataFrame, synthetic: bool, import_id: int | None) -> int:
+    """Bulk-write ``area_id, indicator_id, month, value`` rows (no conflict handling: fresh keys)."""
+    rows = list(zip(frame["area_id"].astype(str), frame["indicator_id"].astype(str), frame["month"].astype(str),
+                    frame["value"].astype(float), [bool(synthetic)] * len(frame), [import_id] * len(frame), strict=True))
+    n = bulk_insert(conn, indicator_values, ["area_id", "indicator_id", "month", "value", "synthetic", "import_id"], rows)
+    return n
+
+
+def write_targets(conn: Connection, frame: pd.DataFrame, synthetic: bool, import_id: int | None) -> int:
+    rows = list(zip(frame["area_id"].astype(str), frame["indicator_id"].astype(str), frame["month"].astype(str),
+                    frame["target"].astype(float), [bool(synthetic)] * len(frame), [import_id] * len(frame), strict=True))
+    return bulk_insert(conn, targets, ["area_id", "indicator_id", "month", "target", "synthetic", "import_id"], rows)
+
+
+def upsert_catalogue(conn: Connection, entries: list[dict]) -> None:
+    """Insert or update catalogue entries by id."""
+    existing = {r[0] for r in conn.execute(select(indicators.c.id))}
+    for e in entries:
+        if e["id"] in existing:
+            conn.execute(update(indicators).where(indicators.c.id == e["id"]).values(**{k: v for k, v in e.items() if k != "id"}))
+        else:
+            conn.execute(insert(indicators).values(**e))

@@ -1,0 +1,257 @@
+"""Reads that return the plain frames the pure layers work on (the data contracts).
+
+- :func:`areas_frame` → ``id, name, category, ort, kommun_kod, kommun, lpo, polisomrade, region,
+  population, list_year`` (+ ``shape_note``, ``area_km2``)
+- :func:`catalogue_frame` → the indicator catalogue
+- :func:`values_frame` → ``area_id, indicator_id, month, value``
+- :func:`targets_frame` → ``area_id, indicator_id, month, target``
+- :func:`events_frame` → point events with ``x, y`` (EPSG:3006), ``precision`` …
+
+All SQL goes through bound parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import Engine, and_, func, select
+
+from store.schema import (
+    area_lineage,
+    area_profiles,
+    areas,
+    events,
+    imports,
+    indicator_values,
+    indicators,
+    pois,
+    targets,
+)
+
+
+def read_frame(engine: Engine, stmt, columns: list[str]) -> pd.DataFrame:
+    """Run a SELECT with bound parameters straight on the driver cursor into a DataFrame.
+
+    SQLAlchemy ``Row`` objects cost more than the query itself for 100,000 rows; the statement is
+    still compiled by SQLAlchemy with bound parameters (no string interpolation of values).
+    """
+    with engine.connect() as conn:
+        compiled = stmt.compile(conn, compile_kwargs={"render_postcompile": True})
+        params = compiled.params
+        args = tuple(params[k] for k in compiled.positiontup) if compiled.positional else params
+        cur = conn.connection.driver_connection.cursor()
+        try:
+            cur.execute(str(compiled), args)
+            rows = cur.fetchall()
+        finally:
+            cur.close()
+    return pd.DataFrame.from_records(rows, columns=columns)
+
+
+AREA_COLUMNS = [
+    "id", "name", "category", "ort", "kommun_kod", "kommun", "lpo", "polisomrade", "region",
+    "population", "list_year", "shape_note", "area_km2", "valid_from",
+]
+
+
+def list_years(engine: Engine) -> list[int]:
+    """List years present in the store, ascending."""
+    with engine.connect() as conn:
+        return [int(r[0]) for r in conn.execute(select(areas.c.list_year).distinct().order_by(areas.c.list_year))]
+
+
+def areas_frame(engine: Engine, list_year: int | None = None) -> pd.DataFrame:
+    """Areas of one list year (all years when None), without geometry."""
+    cols = [areas.c.area_id.label("id"), *[areas.c[c] for c in AREA_COLUMNS[1:]]]
+    stmt = select(*cols).order_by(areas.c.list_year, areas.c.name)
+    if list_year is not None:
+        stmt = stmt.where(areas.c.list_year == list_year)
+    with engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(stmt).fetchall(), columns=AREA_COLUMNS)
+    frame["population"] = frame["population"].astype(float)
+    return frame
+
+
+def area_geometries(engine: Engine, list_year: int | None, crs: str = "EPSG:4326") -> gpd.GeoDataFrame:
+    """Areas with geometry in ``crs`` (EPSG:4326 for the map, EPSG:3006 for metric work)."""
+    geom_col = areas.c.geom_4326 if crs == "EPSG:4326" else areas.c.geom_3006
+    stmt = select(areas.c.area_id, areas.c.list_year, areas.c.name, areas.c.category, areas.c.kommun_kod,
+                  areas.c.region, geom_col.label("wkb")).order_by(areas.c.list_year, areas.c.area_id)
+    if list_year is not None:
+        stmt = stmt.where(areas.c.list_year == list_year)
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).fetchall()
+    frame = pd.DataFrame(rows, columns=["id", "list_year", "name", "category", "kommun_kod", "region", "wkb"])
+    geoms = shapely.from_wkb(np.asarray([bytes(w) for w in frame["wkb"]], dtype=object)) if len(frame) else []
+    return gpd.GeoDataFrame(frame.drop(columns="wkb"), geometry=geoms, crs=crs)
+
+
+def latest_area_geometries(engine: Engine, crs: str = "EPSG:3006") -> gpd.GeoDataFrame:
+    """Each area id once, with the polygon of the latest list it is on (the geography of its series)."""
+    gdf = area_geometries(engine, None, crs)
+    return gdf.sort_values("list_year").drop_duplicates("id", keep="last").reset_index(drop=True)
+
+
+def lineage_frame(engine: Engine) -> pd.DataFrame:
+    with engine.connect() as conn:
+        rows = conn.execute(select(area_lineage)).fetchall()
+    return pd.DataFrame(rows, columns=[c.name for c in area_lineage.columns])
+
+
+def profiles_frame(engine: Engine, list_year: int | None = None) -> pd.DataFrame:
+    """Peer-group profiles (SCB DeSO statistics) per area, for the areas whose DeSOs are known."""
+    stmt = select(area_profiles)
+    if list_year is not None:
+        stmt = stmt.where(area_profiles.c.list_year == list_year)
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).fetchall()
+    return pd.DataFrame(rows, columns=[c.name for c in area_profiles.columns])
+
+
+def catalogue_frame(engine: Engine) -> pd.DataFrame:
+    """The indicator catalogue (see indicators engine contract)."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(indicators).order_by(indicators.c.synthetic, indicators.c.id)).fetchall()
+    frame = pd.DataFrame(rows, columns=[c.name for c in indicators.columns])
+    for col in ("proactive", "rare", "synthetic"):
+        frame[col] = frame[col].astype(bool)
+    return frame
+
+
+def values_frame(
+    engine: Engine,
+    indicator_ids: Sequence[str] | None = None,
+    area_ids: Sequence[str] | None = None,
+    months: tuple[str, str] | None = None,
+) -> pd.DataFrame:
+    """Monthly values, optionally filtered by indicators, areas and an inclusive month range."""
+    stmt = select(indicator_values.c.area_id, indicator_values.c.indicator_id, indicator_values.c.month,
+                  indicator_values.c.value)
+    conds = []
+    if indicator_ids is not None:
+        conds.append(indicator_values.c.indicator_id.in_(list(indicator_ids)))
+    if area_ids is not None:
+        conds.append(indicator_values.c.area_id.in_(list(area_ids)))
+    if months is not None:
+        conds.append(indicator_values.c.month.between(months[0], months[1]))
+    if conds:
+        stmt = stmt.where(and_(*conds))
+    frame = read_frame(engine, stmt, ["area_id", "indicator_id", "month", "value"])
+    frame["value"] = frame["value"].astype(float)
+    return frame
+
+
+def values_in_months(
+    engine: Engine, months: Sequence[str], exclude_area: str | None = None
+) -> pd.DataFrame:
+    """Monthly values of the listed months only (e.g. a period and the same months of earlier
+    years), as :func:`values_frame` returns them; optionally without one area's rows.
+
+    One index-only lookup in the covering month index per month instead of a scan of the range.
+    """
+    iv = indicator_values.c
+    stmt = select(iv.area_id, iv.indicator_id, iv.month, iv.value).where(
+        iv.month.in_(sorted(set(months)))
+    )
+    if exclude_area is not None:
+        stmt = stmt.where(iv.area_id != exclude_area)
+    frame = read_frame(engine, stmt, ["area_id", "indicator_id", "month", "value"])
+    frame["value"] = frame["value"].astype(float)
+    return frame
+
+
+def area_values(engine: Engine, area_id: str, months: tuple[str, str]) -> pd.DataFrame:
+    """One area's monthly values in an inclusive month range, as :func:`values_frame` returns them.
+
+    ``month || ''`` (the same value) keeps SQLite from scanning the whole range of the month
+    index for one area; it looks the area up in the primary key instead.
+    """
+    iv = indicator_values.c
+    stmt = select(iv.area_id, iv.indicator_id, iv.month, iv.value).where(
+        iv.area_id == area_id, (iv.month + "").between(months[0], months[1])
+    )
+    frame = read_frame(engine, stmt, ["area_id", "indicator_id", "month", "value"])
+    frame["value"] = frame["value"].astype(float)
+    return frame
+
+
+def latest_value_months(
+    engine: Engine, indicator_ids: Sequence[str], months: tuple[str, str]
+) -> dict[str, str]:
+    """The latest month with a value per indicator inside an inclusive month range (indicators
+    without any value there are left out)."""
+    if not indicator_ids:
+        return {}
+    stmt = (
+        select(indicator_values.c.indicator_id, func.max(indicator_values.c.month))
+        .where(indicator_values.c.indicator_id.in_(list(indicator_ids)),
+               indicator_values.c.month.between(months[0], months[1]))
+        .group_by(indicator_values.c.indicator_id)
+    )
+    with engine.connect() as conn:
+        return {str(i): str(m) for i, m in conn.execute(stmt) if m is not None}
+
+
+def targets_frame(engine: Engine, area_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    stmt = select(targets.c.area_id, targets.c.indicator_id, targets.c.month, targets.c.target)
+    if area_ids is not None:
+        stmt = stmt.where(targets.c.area_id.in_(list(area_ids)))
+    frame = read_frame(engine, stmt, ["area_id", "indicator_id", "month", "target"])  # no Row objects
+    frame["target"] = frame["target"].astype(float)
+    return frame
+
+
+EVENT_COLUMNS = ["id", "occurred_at", "month", "type", "x", "y", "lon", "lat", "precision", "area_id",
+                 "kommun_kod", "count", "source", "synthetic"]
+
+
+def events_frame(
+    engine: Engine,
+    area_ids: Sequence[str] | None = None,
+    months: tuple[str, str] | None = None,
+    types: Sequence[str] | None = None,
+    kommun_kod: str | None = None,
+) -> pd.DataFrame:
+    """Point events, filtered by area ids, inclusive month range, types and kommun."""
+    stmt = select(*[events.c[c] for c in EVENT_COLUMNS])
+    conds = []
+    if area_ids is not None:
+        conds.append(events.c.area_id.in_(list(area_ids)))
+    if kommun_kod is not None:
+        conds.append(events.c.kommun_kod == kommun_kod)
+    if months is not None:
+        conds.append(events.c.month.between(months[0], months[1]))
+    if types is not None:
+        conds.append(events.c.type.in_(list(types)))
+    if conds:
+        stmt = stmt.where(and_(*conds))
+    return read_frame(engine, stmt, EVENT_COLUMNS)
+
+
+def pois_frame(engine: Engine, kinds: Sequence[str] | None = None) -> pd.DataFrame:
+    stmt = select(pois.c.id, pois.c.kind, pois.c.name, pois.c.x, pois.c.y, pois.c.lon, pois.c.lat,
+                  pois.c.source, pois.c.synthetic)
+    if kinds is not None:
+        stmt = stmt.where(pois.c.kind.in_(list(kinds)))
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(stmt).fetchall(),
+                            columns=["id", "kind", "name", "x", "y", "lon", "lat", "source", "synthetic"])
+
+
+def table_counts(engine: Engine) -> dict[str, int]:
+    """Row count of every data table (used to prove that a rejected import wrote nothing)."""
+    out = {}
+    with engine.connect() as conn:
+        for t in (imports, areas, area_lineage, area_profiles, indicators, indicator_values, targets, events, pois):
+            out[t.name] = int(conn.execute(select(func.count()).select_from(t)).scalar_one())
+    return out
+
+
+def imports_frame(engine: Engine) -> pd.DataFrame:
+    with engine.connect() as conn:
+        rows = conn.execute(select(imports).order_by(imports.c.id)).fetchall()
+    return pd.DataFrame(rows, columns=[c.name for c in imports.columns])

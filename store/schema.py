@@ -1,0 +1,258 @@
+"""The database schema (SQLAlchemy Core), one definition for SQLite and PostgreSQL+PostGIS.
+
+Geometry is stored as WKB (``LargeBinary``) in both SQLite and PostgreSQL, so one code path reads
+it; on PostgreSQL the migration adds PostGIS ``geometry`` columns generated from the WKB (with GiST
+indexes) for spatial SQL. Months are ``'YYYY-MM'`` strings (sortable, portable). Event times are
+naive local Swedish time.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+imports = Table(
+    "imports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("file_name", Text, nullable=False),
+    Column("file_hash", String(64), nullable=False),
+    Column("rows_accepted", Integer, nullable=False, default=0),
+    Column("rows_rejected", Integer, nullable=False, default=0),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),
+    Column("imported_by", String(128), nullable=False),
+    Column("warnings", Text),  # JSON list of strings
+    UniqueConstraint("kind", "file_hash", name="uq_imports_kind_hash"),
+)
+
+areas = Table(
+    "areas",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("area_id", String(32), nullable=False),
+    Column("list_year", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("ort", Text),
+    Column("kommun_kod", String(4)),
+    Column("kommun", Text),
+    Column("lpo", Text),
+    Column("lpo_code", String(16)),
+    Column("polisomrade", Text),
+    Column("polisomrade_code", String(16)),
+    Column("region", String(32)),
+    Column("region_code", String(16)),
+    Column("valid_from", Date),
+    Column("valid_to", Date),
+    Column("population", Float),
+    Column("area_km2", Float),
+    Column("shape_note", Text),
+    Column("source", String(64)),
+    Column("geom_3006", LargeBinary, nullable=False),
+    Column("geom_4326", LargeBinary, nullable=False),
+    Column("import_id", Integer, ForeignKey("imports.id")),
+    UniqueConstraint("area_id", "list_year", name="uq_areas_id_year"),
+)
+Index("ix_areas_list_year", areas.c.list_year)
+
+area_lineage = Table(
+    "area_lineage",
+    metadata,
+    Column("from_id", String(32), primary_key=True),
+    Column("from_year", Integer, primary_key=True),
+    Column("to_id", String(32), primary_key=True),
+    Column("to_year", Integer, primary_key=True),
+    Column("share_of_from", Float, nullable=False),
+    Column("share_of_to", Float, nullable=False),
+    Column("iou", Float, nullable=False),
+    Column("relation", String(32), nullable=False),
+)
+
+area_profiles = Table(
+    "area_profiles",
+    metadata,
+    Column("area_id", String(32), primary_key=True),
+    Column("list_year", Integer, primary_key=True),
+    Column("population", Float),
+    Column("share_0_24", Float),
+    Column("foreign_born_share", Float),
+    Column("net_income_median_tkr", Float),
+    Column("low_economic_standard_pct", Float),
+    Column("employment_rate_16_64", Float),
+    Column("deso_count", Integer),
+    Column("coverage", Float),
+    Column("source", String(64)),
+)
+
+deso_units = Table(
+    "deso_units",
+    metadata,
+    Column("deso", String(16), primary_key=True),
+    Column("kommun_kod", String(4), nullable=False),
+    Column("version", String(16), nullable=False),
+    Column("x", Float, nullable=False),
+    Column("y", Float, nullable=False),
+    Column("area_id", String(32)),
+    Column("share_in_area", Float),
+)
+
+indicators = Table(
+    "indicators",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name_sv", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("unit", String(16), nullable=False),
+    Column("direction", String(16), nullable=False),
+    Column("proactive", Boolean, nullable=False, default=False),
+    Column("rare", Boolean, nullable=False, default=False),
+    Column("source", Text, nullable=False),
+    Column("synthetic", Boolean, nullable=False),
+    Column("first_month", String(7)),
+    Column("last_month", String(7)),
+    Column("description_sv", Text),
+    Column("description_en", Text),
+)
+
+indicator_values = Table(
+    "indicator_values",
+    metadata,
+    Column("area_id", String(32), primary_key=True),
+    Column("indicator_id", String(64), ForeignKey("indicators.id"), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("value", Float, nullable=False),
+    Column("synthetic", Boolean, nullable=False),
+    Column("import_id", Integer, ForeignKey("imports.id")),
+)
+Index("ix_indicator_values_indicator_month", indicator_values.c.indicator_id, indicator_values.c.month)
+# covering index: a period window for every area is an index-only range scan
+Index("ix_indicator_values_month", indicator_values.c.month, indicator_values.c.indicator_id,
+      indicator_values.c.area_id, indicator_values.c.value)
+
+targets = Table(
+    "targets",
+    metadata,
+    Column("area_id", String(32), primary_key=True),
+    Column("indicator_id", String(64), ForeignKey("indicators.id"), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("target", Float, nullable=False),
+    Column("synthetic", Boolean, nullable=False, default=False),
+    Column("import_id", Integer, ForeignKey("imports.id")),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ext_id", String(64)),
+    Column("source", String(64), nullable=False),
+    Column("occurred_at", DateTime, nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("type", Text, nullable=False),
+    Column("x", Float),
+    Column("y", Float),
+    Column("lon", Float),
+    Column("lat", Float),
+    Column("precision", String(16), nullable=False),
+    Column("area_id", String(32)),
+    Column("kommun_kod", String(4)),
+    Column("count", Integer, nullable=False, default=1),
+    Column("synthetic", Boolean, nullable=False),
+    Column("import_id", Integer, ForeignKey("imports.id")),
+)
+# map queries ask for a period's months and a bounding box (migration 0005); area and kommun lookups
+# only for events without a precise position (migration 0004)
+IMPRECISE_EVENTS = text("precision NOT IN ('exact', 'street')")
+DESO_EVENTS = text("precision = 'deso'")
+Index("ix_events_month_y", events.c.month, events.c.y)
+Index("ix_events_source_ext", events.c.source, events.c.ext_id)
+Index("ix_events_area_month_imprecise", events.c.area_id, events.c.month,
+      sqlite_where=IMPRECISE_EVENTS, postgresql_where=IMPRECISE_EVENTS)
+Index("ix_events_kommun_month_deso", events.c.kommun_kod, events.c.month,
+      sqlite_where=DESO_EVENTS, postgresql_where=DESO_EVENTS)
+
+pois = Table(
+    "pois",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(64), nullable=False),
+    Column("name", Text),
+    Column("x", Float, nullable=False),
+    Column("y", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("synthetic", Boolean, nullable=False, default=False),
+    Column("import_id", Integer, ForeignKey("imports.id")),
+)
+Index("ix_pois_kind", pois.c.kind)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("user", String(128), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("area_id", String(32)),
+    Column("period", String(16)),
+    Column("layer", String(64)),
+    Column("detail", Text),
+    Column("purpose", Text),
+)
+Index("ix_audit_log_at", audit_log.c.at)
+
+notes = Table(
+    "notes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("area_id", String(32), nullable=False),
+    Column("period", String(16), nullable=False),
+    Column("section", String(32), nullable=False),  # framsteg | problem | prioriteringar | atgarder
+    Column("text", Text, nullable=False),
+    Column("internal", Boolean, nullable=False, default=False),  # never shown in the kommun tier
+    Column("author", String(128), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("supersedes", Integer, ForeignKey("notes.id")),  # history: an edit is a new row
+)
+Index("ix_notes_area_period", notes.c.area_id, notes.c.period)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(128), nullable=False, unique=True),
+    Column("password_hash", Text),  # argon2; NULL for header-authenticated accounts
+    Column("role", String(32), nullable=False),
+    Column("kommuner", Text),  # JSON list of kommun codes (kommunpartner)
+    Column("active", Boolean, nullable=False, default=True),
+    Column("failed_attempts", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime),
+    Column("created_at", DateTime, nullable=False),
+)
