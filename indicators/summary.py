@@ -1,0 +1,616 @@
+"""What the CLI, the app and the reports show: one area's summary and the many-area compare table.
+
+* :func:`area_summary` → the stable JSON shape of ``cli.py summary`` (``CONTRACT.md``), plain
+  Python types only (NaN → ``None``), floats rounded for display;
+* :func:`compare_table` → a long DataFrame (areas × indicators) for ``cli.py compare`` and the
+  compare view, with Benjamini–Hochberg across the **whole table**.
+
+In :func:`area_summary` the FDR family is the area's own indicators, so an area's ``p_adjusted``
+there can differ from its value in a regional :func:`compare_table` (a larger family).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict
+
+import numpy as np
+import pandas as pd
+
+from indicators.calendar import Period, coverage_bounds, format_month, parse_month, parse_period
+from indicators.catalogue import (
+    TARGET_COLUMNS,
+    Comparison,
+    parse_comparison,
+    require_columns,
+    validate_catalogue,
+)
+from indicators.crosssection import _zscores, peer_group
+from indicators.cusum import cusum_matrix, residual_matrix
+from indicators.frames import Coded, scatter
+from indicators.rag import _REASON_INPUTS, RagRules, _assess_columns, _assess_frame
+from indicators.table import (
+    _period_matrix,
+    _table_columns,
+    area_meta,
+    window_months,
+)
+from indicators.targets import _malstyrning_arrays, _projection
+from indicators.texts import REASONS, gap_parts
+
+COMPARE_COLUMNS = [
+    "area_id",
+    "area_name",
+    "category",
+    "kommun",
+    "lpo",
+    "region",
+    "indicator_id",
+    "indicator_name",
+    "unit",
+    "direction",
+    "value",
+    "previous",
+    "baseline",
+    "target",
+    "change",
+    "pct_change",
+    "z",
+    "z_poisson",
+    "z_baseline",
+    "p",
+    "p_etest",
+    "p_tail",
+    "test",
+    "p_adjusted",
+    "significant",
+    "rag",
+    "rule",
+    "reason",
+    "reason_sv",
+    "reason_en",
+    "synthetic",
+    "complete",
+    "months_reported",
+    "n_months",
+    "rate_per_1000",
+    "status",
+]
+
+
+def compare_table(
+    values: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    areas: pd.DataFrame,
+    period: str | Period,
+    comparison: str = "prev_year",
+    area_ids: Sequence[str] | None = None,
+    rules: RagRules | None = None,
+    lang: str = "sv",
+    targets: pd.DataFrame | None = None,
+    list_year: int | None = None,
+) -> pd.DataFrame:
+    """Areas × indicators for one period: values, changes, tests, FDR, RAG and reasons.
+
+    Parameters
+    ----------
+    values, catalogue, areas : pandas.DataFrame
+        The store's frames.
+    period : str or Period
+        E.g. ``"2025-T2"``.
+    comparison : {"prev_year", "baseline", "target"}
+    area_ids : sequence of str, optional
+        E.g. a region's areas (default: all areas of ``list_year``'s list, the latest by default).
+    rules : RagRules, optional
+    lang : {"sv", "en"}
+        Language of ``indicator_name`` and ``reason`` (``reason_sv`` and ``reason_en`` are both
+        always there).
+    targets : pandas.DataFrame, optional
+        Monthly targets; needed for ``comparison="target"`` (otherwise every cell is grey).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COMPARE_COLUMNS`; ``p`` is the p-value of the cell's test (``test``),
+        ``p_adjusted`` its Benjamini–Hochberg value across every tested cell of the table, ``z``
+        the Poisson z for counts and the baseline z otherwise.
+    """
+    rules = rules or RagRules()
+    p = parse_period(period)
+    # indicator_table() + assess(), building only the frame the result is made of
+    cmp_ = parse_comparison(comparison)
+    years, min_years = rules.baseline_years, rules.min_baseline_years
+    if years < 1:
+        raise ValueError(f"years={years}: the comparison needs at least one previous year")
+    require_columns(values, ["area_id", "indicator_id", "month", "value"], "values")
+    cat = validate_catalogue(catalogue)
+    meta = area_meta(areas, area_ids, list_year)
+    bounds = coverage_bounds(cat, values)
+    cols = _table_columns(values, cat, meta, areas, p, cmp_, targets, years, min_years, bounds)
+    table = pd.DataFrame({c: v for c, v in cols.items() if c in _COMPARE_INPUTS})
+    new = _assess_frame(table, p, cmp_, rules)
+    name_col, reason_col = ("name_sv", "reason_sv") if lang == "sv" else ("name_en", "reason_en")
+    out: dict[str, object] = {}
+    for col in COMPARE_COLUMNS:
+        if col == "indicator_name":
+            out[col] = table[name_col]
+        elif col == "reason":
+            out[col] = new[reason_col]
+        elif col == "p":
+            out[col] = table["p_test"]
+        elif col in new:
+            out[col] = new[col]
+        elif col in table.columns:
+            out[col] = table[col]
+        else:
+            out[col] = np.full(len(table), None, dtype=object)
+    return pd.DataFrame(out, index=table.index)
+
+
+# the indicator_table columns compare_table reads (its output, the RAG rules and the reasons)
+_COMPARE_INPUTS = frozenset(
+    [*COMPARE_COLUMNS, *_REASON_INPUTS, "name_sv", "name_en", "p_test", "status", "complete"]
+)
+
+
+# --------------------------------------------------------------------------- JSON helpers
+def _num(value: object, digits: int = 3) -> float | int | None:
+    """A JSON-safe rounded number; NaN/None → None; whole floats stay floats."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    v = float(value)
+    if not math.isfinite(v):
+        return None
+    return round(v, digits)
+
+
+def _pval(value: object) -> float | None:
+    """p-values to four significant digits (tiny p-values stay visible, not rounded to 0)."""
+    v = _num(value, 12)
+    return None if v is None else float(f"{v:.4g}")
+
+
+def _plain(value: object) -> object:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _reason_text(code: str | None, lang: str) -> str | None:
+    if code is None:
+        return None
+    pair = REASONS.get(code)
+    return None if pair is None else pair[0 if lang == "sv" else 1]
+
+
+# --------------------------------------------------------------------------- summary
+# the table columns each indicator's entry is built from, in the order they are unpacked
+_ROW_FIELDS = (
+    "indicator_id",
+    "unit",
+    "population",
+    "complete",
+    "pending",
+    "missing",
+    "uncovered",
+    "series_start",
+    "previous_complete",
+    "previous_gaps",
+    "name_sv",
+    "name_en",
+    "direction",
+    "proactive",
+    "rare",
+    "value",
+    "previous",
+    "baseline",
+    "target",
+    "change",
+    "pct_change",
+    "z_poisson",
+    "z_baseline",
+    "p_etest",
+    "p_tail",
+    "test",
+    "p_test",
+    "p_adjusted",
+    "significant",
+    "rag",
+    "rule",
+    "reason_sv",
+    "reason_en",
+    "synthetic",
+    "months_reported",
+    "n_months",
+    "source",
+    "rate_per_1000",
+)
+# every table column area_summary reads (the rows, the reason sentences, the RAG rules)
+_SUMMARY_INPUTS = tuple(
+    dict.fromkeys(
+        [
+            c
+            for c in _ROW_FIELDS
+            if c not in ("p_adjusted", "significant", "rag", "rule", "reason_sv", "reason_en")
+        ]
+        + [c for c in _REASON_INPUTS if c not in ("stat_reference", "p_adjusted")]
+        + ["status"]
+    )
+)
+
+
+def area_summary(
+    values: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    areas: pd.DataFrame,
+    targets: pd.DataFrame | None,
+    area_id: str,
+    period: str | Period,
+    comparison: str = "prev_year",
+    lang: str = "sv",
+    rules: RagRules | None = None,
+    profiles: pd.DataFrame | None = None,
+) -> dict:
+    """Everything about one area for one period, as the stable JSON shape.
+
+    Returns
+    -------
+    dict
+        ``{"area": {"id", "name", "category", "ort", "kommun", "kommun_kod", "lpo",
+        "polisomrade", "region", "population", "list_year", "peers", "peer_note"},
+        "period", "period_label", "comparison", "lang", "fdr_alpha", "indicators": [...]}``
+        with one entry per catalogue indicator: ``id``, ``name``, ``unit``, ``direction``,
+        ``value``, ``previous``, ``baseline``, ``target``, ``change``, ``pct_change``,
+        ``z_poisson``, ``z_baseline``, ``p_etest``, ``p_tail``, ``test``, ``p_test``,
+        ``p_adjusted``, ``rag``, ``rule``, ``reason``, ``reason_sv``, ``reason_en``,
+        ``synthetic``, ``complete``, ``months_reported``, ``n_months``, ``coverage_note``,
+        ``source``, ``rate_per_1000``, ``cum_deviation``, ``projection``, ``z_all``,
+        ``z_category``, ``z_peers``, ``cross_section_note``, ``cusum_signals``.
+        Everything is JSON-serialisable; unknown numbers are ``None``.
+
+    Raises
+    ------
+    ValueError
+        Unknown area id, bad period or comparison.
+    """
+    rules = rules or RagRules()
+    p = parse_period(period)
+    cmp_ = parse_comparison(comparison)
+    area_id = str(area_id)
+    meta = area_meta(areas, [area_id])
+    me = meta.iloc[0]
+    year = int(me["list_year"]) if "list_year" in me.index else None
+    cat = validate_catalogue(catalogue)  # once; the helpers below take the validated frame
+    bounds = coverage_bounds(cat, values)
+
+    # the area's own rows (its table, målstyrning and CUSUM); every area's values for the cross-section
+    area_vals = values[values["area_id"] == area_id]
+    own_targets = None if targets is None else targets[targets["area_id"] == area_id]
+    # indicator_table(area_vals, …, [area_id], own_targets, year, bounds=bounds) + assess() without
+    # the DataFrames in between (columns go from arrays to the rows below), and the area's rows
+    # keyed (indicator, month) once for its table, målstyrning and CUSUM
+    require_columns(area_vals, ["area_id", "indicator_id", "month", "value"], "values")
+    own = Coded(area_vals, ["indicator_id", "month"], "value")
+    own_tg = (
+        Coded(own_targets, ["indicator_id", "month"], "target")
+        if own_targets is not None and all(c in own_targets.columns for c in TARGET_COLUMNS)
+        else None
+    )
+    ind_axis = pd.Index(cat.index.astype(str))
+    years = rules.baseline_years
+    cols = _table_columns(
+        area_vals,
+        cat,
+        meta,
+        areas,
+        p,
+        cmp_,
+        own_targets,
+        years,
+        rules.min_baseline_years,
+        bounds,
+        value_arr=own.scatter(
+            ["indicator_id", "month"], [ind_axis, window_months(p, years)]
+        ).reshape(1, len(ind_axis), years + 1, p.n_months),
+        target_arr=None
+        if own_tg is None
+        else own_tg.scatter(["indicator_id", "month"], [ind_axis, list(p.months)]).reshape(
+            1, len(ind_axis), p.n_months
+        ),
+    )
+    lists = {k: _as_column(cols[k]) for k in _SUMMARY_INPUTS}
+    ref_col = "baseline" if cmp_ is Comparison.BASELINE else "previous"
+    reason_lists = {c: lists[c] for c in _REASON_INPUTS if c in lists}
+    reason_lists["stat_reference"] = lists[ref_col]
+    assessed = _assess_columns(
+        p_test=np.asarray(cols["p_test"], dtype=float),
+        value=np.asarray(cols["value"], dtype=float),
+        reference=np.asarray(cols[ref_col], dtype=float),
+        target=np.asarray(cols["target"], dtype=float),
+        direction=np.asarray(lists["direction"]).astype(str),
+        proactive=np.asarray(cols["proactive"]).astype(bool),
+        status=np.array(lists["status"], dtype=object),
+        complete=np.asarray(cols["complete"]).astype(bool),
+        lists=reason_lists,
+        p=p,
+        cmp_=cmp_,
+        rules=rules,
+    )
+    lists.update({k: _as_column(v) for k, v in assessed.items()})
+
+    # cross-sectional comparison on rates per 1,000 (count/hours) or the value (share/rate)
+    wide, wide_areas, wide_inds = _period_matrix(
+        values, cat, area_meta(areas, None, year), p, bounds
+    )
+    same_cat = (
+        areas.loc[(areas["category"] == me.get("category")) & (areas["list_year"] == year), "id"]
+        if "category" in areas.columns and year is not None
+        else None
+    )
+    peers = peer_group(profiles, area_id, k=rules.k_peers)
+    section = _CrossSection(wide, wide_areas, wide_inds, area_id)
+    z_all = section.table(None)
+    z_cat = section.table(None if same_cat is None else same_cat.astype(str))
+    z_peer = section.table(peers.peers) if peers.peers else None
+
+    # målstyrning for the year of the period, up to its last month (or the last reported month)
+    proj: dict[str, dict] = {}
+    cum_dev: dict[str, float | None] = {}
+    if targets is not None and len(targets):
+        last = {i: str(v) for i, v in cat["last_month"].items() if isinstance(v, str) and v}
+        through = {i: min(p.last, last.get(i, p.last)) for i in cat.index}
+        ms_ids, ms_months, ms = _malstyrning_arrays(
+            area_vals,
+            own_targets,
+            area_id,
+            int(p.last[:4]),
+            through,
+            coded=None if own_tg is None else (own, own_tg),
+        )
+        if ms_ids:
+            ms_year = int(str(ms_months[0])[:4])
+            upto = np.array([m <= p.last for m in ms_months], dtype=bool)
+            ms_ok = ms["status"] == "ok"
+        for r, ind in enumerate(ms_ids):
+            cum = ms["cum_deviation"][r][upto]
+            cum = cum[~np.isnan(cum)]
+            cum_dev[ind] = _num(cum[-1], 3) if len(cum) else None
+            pr = _projection(
+                ms_year,
+                ms["actual"][r],
+                ms["target"][r],
+                ms_ok[r],
+                cat.at[ind, "unit"],
+                cat.at[ind, "direction"],
+            )
+            proj[ind] = {
+                k: (_num(v, 3) if isinstance(v, float) else _plain(v))
+                for k, v in asdict(pr).items()
+            }
+
+    # CUSUM of the area's monthly counts up to the period's end, watching the bad direction
+    signals = _cusum_signals(area_vals, cat, p, coded=own)
+
+    indicators = []
+    rows = zip(*(lists[c] for c in _ROW_FIELDS), strict=True)
+    for (
+        ind,
+        unit,
+        population,
+        complete,
+        pending,
+        missing,
+        uncovered,
+        series_start,
+        previous_complete,
+        previous_gaps,
+        name_sv,
+        name_en,
+        direction,
+        proactive,
+        rare,
+        value,
+        previous,
+        baseline,
+        target,
+        change,
+        pct_change,
+        z_poisson,
+        z_baseline,
+        p_etest,
+        p_tail,
+        test,
+        p_test,
+        p_adjusted,
+        significant,
+        rag,
+        rule,
+        reason_sv,
+        reason_en,
+        synthetic,
+        months_reported,
+        n_months,
+        source,
+        rate_per_1000,
+    ) in rows:
+        za, zc = z_all[ind], z_cat[ind]
+        zp = z_peer[ind] if z_peer is not None else None
+        note_code = za["reason"] or zc["reason"]
+        if unit in ("count", "hours") and not (population == population and population > 0):
+            note_code = "no_population"
+        coverage = None
+        if not complete:
+            coverage = gap_parts(pending, missing, uncovered, lang, series_start)
+        elif not previous_complete and previous_gaps:
+            coverage = gap_parts(*previous_gaps, lang, series_start)
+        indicators.append(
+            {
+                "id": ind,
+                "name": name_sv if lang == "sv" else name_en,
+                "unit": unit,
+                "direction": direction,
+                "proactive": bool(proactive),
+                "rare": bool(rare),
+                "value": _num(value, 3),
+                "previous": _num(previous, 3),
+                "baseline": _num(baseline, 3),
+                "target": _num(target, 3),
+                "change": _num(change, 3),
+                "pct_change": _num(pct_change, 1),
+                "z_poisson": _num(z_poisson, 3),
+                "z_baseline": _num(z_baseline, 3),
+                "p_etest": _pval(p_etest),
+                "p_tail": _pval(p_tail),
+                "test": _plain(test),
+                "p_test": _pval(p_test),
+                "p_adjusted": _pval(p_adjusted),
+                "significant": _plain(significant),
+                "rag": rag,
+                "rule": rule,
+                "reason": reason_sv if lang == "sv" else reason_en,
+                "reason_sv": reason_sv,
+                "reason_en": reason_en,
+                "synthetic": bool(synthetic),
+                "complete": bool(complete),
+                "months_reported": int(months_reported),
+                "n_months": int(n_months),
+                "coverage_note": coverage,
+                "source": _plain(source),
+                "rate_per_1000": _num(rate_per_1000, 3),
+                "cum_deviation": cum_dev.get(ind),
+                "projection": proj.get(ind),
+                "z_all": _num(za["z"], 3),
+                "z_category": _num(zc["z"], 3),
+                "z_peers": _num(zp["z"], 3) if zp is not None else None,
+                "cross_section_note": _reason_text(note_code, lang),
+                "cusum_signals": signals.get(ind, []),
+            }
+        )
+    area = {
+        k: _plain(me.get(k))
+        for k in (
+            "id",
+            "name",
+            "category",
+            "ort",
+            "kommun",
+            "kommun_kod",
+            "lpo",
+            "polisomrade",
+            "region",
+            "population",
+            "list_year",
+        )
+    }
+    area["population"] = _num(area["population"], 0)
+    area["peers"] = list(peers.peers)
+    area["peer_note"] = _reason_text(peers.reason, lang)
+    return {
+        "area": area,
+        "period": p.label,
+        "period_label": p.label_for(lang),
+        "comparison": cmp_.value,
+        "lang": lang,
+        "fdr_alpha": rules.fdr_alpha,
+        "indicators": indicators,
+    }
+
+
+def _as_column(values: object) -> list:
+    """``values`` as a list, exactly as a DataFrame column built from it would give it back (an
+    object array of strings and ``None`` becomes a string column with NaN)."""
+    if not isinstance(values, np.ndarray):
+        return list(values)  # lists of tuples or strings come back as they went in
+    out = values.tolist()
+    if values.dtype == object and not all(type(v) is str for v in out):
+        out = pd.Series(values, copy=False).tolist()  # let pandas decide, as the frame would
+    return out
+
+
+class _CrossSection:
+    """:func:`indicators.crosssection.cross_sectional_table` of one area against groups of areas
+    on a :func:`indicators.table.period_values` matrix, as ``{indicator: {"z", "reason"}}`` the way
+    ``cross_sectional_table(...).to_dict("index")`` gives them, without the frames in between."""
+
+    def __init__(
+        self, wide: np.ndarray, area_index: pd.Index, ind_index: pd.Index, area_id: str
+    ) -> None:
+        # areas × indicators laid out as the frame's .loc[rows].to_numpy() is (column-major), so
+        # the sums run in the same order and give the same bits
+        self.by_col = np.ascontiguousarray(wide.T)
+        self.ids = area_index.tolist()
+        self.pos = {a: i for i, a in enumerate(self.ids)}
+        self.inds = ind_index.tolist()
+        self.area_id = area_id
+        me = self.pos.get(area_id) if area_index.is_unique else None
+        self.x = wide[me] if me is not None else np.full(wide.shape[1], np.nan)
+
+    def table(self, group) -> dict[str, dict]:
+        if group is None:
+            rows = [i for i, a in enumerate(self.ids) if a != self.area_id]
+        else:
+            rows = [self.pos[g] for g in group if g in self.pos and g != self.area_id]
+        ref = self.by_col[:, rows].T
+        z, _, _, _, reason = _zscores(self.x, ref)
+        reasons = _as_column(reason)
+        return {
+            ind: {"z": zi, "reason": ri}
+            for ind, zi, ri in zip(self.inds, z.tolist(), reasons, strict=True)
+        }
+
+
+def _cusum_signals(
+    area_vals: pd.DataFrame,
+    cat: pd.DataFrame,
+    p: Period,
+    k: float = 0.5,
+    h: float = 4.0,
+    coded: Coded | None = None,
+) -> dict[str, list[str]]:
+    """CUSUM signal months inside ``p`` per count indicator of one area (history up to ``p.last``).
+
+    ``coded``: ``area_vals``' (indicator, month) keys factorized (the same result, faster)."""
+    is_count = (cat["unit"] == "count").to_numpy()
+    counts = pd.Index(cat.index[is_count].astype(str))
+    month_u = coded.uniques["month"] if coded is not None else None
+    if month_u is None or not all(type(m) is str for m in month_u):
+        sub = area_vals[area_vals["month"] <= p.last]
+        if sub.empty or counts.empty:
+            return {}
+        first = str(sub["month"].min())
+        rows = None
+        source: pd.DataFrame | Coded = sub
+    else:  # the same rows and first month, from the distinct months
+        upto = [m <= p.last for m in month_u]
+        if not any(upto) or counts.empty:
+            return {}
+        first = min(m for m, ok in zip(month_u, upto, strict=True) if ok)
+        rows = np.append(np.array(upto, dtype=bool), False)[coded.codes["month"]]
+        source = coded
+    full = np.arange(parse_month(first), parse_month(p.last) + 1)
+    full_text = [format_month(i) for i in full]
+    if isinstance(source, Coded):
+        dense = source.scatter(["month", "indicator_id"], [full_text, counts], rows)
+    else:
+        dense = scatter(source, ["month", "indicator_id"], "value", [pd.Index(full_text), counts])
+    present = ~np.isnan(dense).all(axis=0)
+    dense, wide_cols = dense[:, present], counts[present]
+    _, _, resid = residual_matrix(dense, np.ones(len(wide_cols), bool))
+    if all(type(i) is str for i in cat.index):  # counts are the catalogue's own ids
+        direction = cat["direction"].to_numpy()[is_count][present]
+    else:
+        direction = cat.loc[wide_cols, "direction"].to_numpy()
+    sides = np.where(direction == "up_is_good", "lower", "upper")
+    _, crossed = cusum_matrix(resid, k, h, sides)
+    in_period = np.isin(full_text, p.months)
+    return {
+        str(ind): [format_month(full[t]) for t in np.flatnonzero(crossed[:, j] & in_period)]
+        for j, ind in enumerate(wide_cols)
+    }
