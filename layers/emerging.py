@@ -1,0 +1,338 @@
+"""Emerging hot spot analysis: Gi* per month on the H3 grid + Mann–Kendall trend per cell.
+
+For every cell: a Gi* z-score per monthly slice (BH FDR within each slice; a slice is *hot* if
+z > 0 and adjusted p ≤ ``alpha``, *cold* if z < 0), and a Mann–Kendall test on the cell's z series
+(the intensity of clustering). Categories follow Esri's "How Emerging Hot Spot Analysis works":
+
+=================  ===============================================================================
+new                hot in the final slice, never hot before
+consecutive        a single uninterrupted run of ≥ 2 hot slices at the end, never hot before the
+                   run, and < 90 % of slices hot
+intensifying       ≥ 90 % of slices hot, including the final one; significant increasing trend
+persistent         ≥ 90 % of slices hot (including the final one); no significant trend
+diminishing        ≥ 90 % of slices hot, including the final one; significant decreasing trend
+sporadic           hot in the final slice, < 90 % hot, hot on and off before, never cold
+oscillating        hot in the final slice, < 90 % hot, cold in some earlier slice
+historical         not hot in the final slice, but ≥ 90 % of slices hot
+no_pattern         none of the above (hot or cold)
+=================  ===============================================================================
+
+Cold categories mirror them (for cold, "intensifying" means z decreasing). Where Esri's wording
+lets two categories apply, the first in the table wins, and a final-slice category wins over a
+historical one: e.g. hot in the final slice only after earlier cold slices is *new*; ≥ 90 % hot,
+no trend, final slice not hot is *historical* (Esri's persistent pictures end hot).
+
+>>> import numpy as np
+>>> hot = np.array([[0, 0, 0, 1], [0, 0, 1, 1], [1, 0, 1, 1]], dtype=bool)
+>>> classify_emerging(hot, np.zeros_like(hot), np.zeros(3, dtype=int)).tolist()
+['new_hot', 'consecutive_hot', 'sporadic_hot']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from geodata.precision import HOTSPOT_ELIGIBLE
+from indicators.fdr import benjamini_hochberg
+from layers._geojson import feature_collection, json_number
+from layers._points import parse_times, select_points
+from layers.gistar import gi_star_slices, gi_star_space_time, two_sided_p
+from layers.hexgrid import (
+    DEFAULT_RESOLUTION,
+    HexGrid,
+    cell_boundaries,
+    grid_description,
+    hex_grid,
+    points_to_cells,
+)
+from layers.mannkendall import mann_kendall
+
+PATTERNS: tuple[str, ...] = (
+    "new", "consecutive", "intensifying", "persistent", "diminishing", "sporadic", "oscillating",
+    "historical",
+)
+CATEGORIES: tuple[str, ...] = (
+    *(f"{p}_hot" for p in PATTERNS), *(f"{p}_cold" for p in PATTERNS), "no_pattern",
+)
+
+CATEGORY_LABELS: dict[str, dict[str, str]] = {
+    "sv": {
+        "new_hot": "Ny hot spot", "consecutive_hot": "Sammanhängande hot spot",
+        "intensifying_hot": "Intensifierad hot spot", "persistent_hot": "Bestående hot spot",
+        "diminishing_hot": "Avtagande hot spot", "sporadic_hot": "Sporadisk hot spot",
+        "oscillating_hot": "Växlande hot spot", "historical_hot": "Historisk hot spot",
+        "new_cold": "Ny cold spot", "consecutive_cold": "Sammanhängande cold spot",
+        "intensifying_cold": "Intensifierad cold spot", "persistent_cold": "Bestående cold spot",
+        "diminishing_cold": "Avtagande cold spot", "sporadic_cold": "Sporadisk cold spot",
+        "oscillating_cold": "Växlande cold spot", "historical_cold": "Historisk cold spot",
+        "no_pattern": "Inget mönster",
+    },
+    "en": {
+        "new_hot": "New hot spot", "consecutive_hot": "Consecutive hot spot",
+        "intensifying_hot": "Intensifying hot spot", "persistent_hot": "Persistent hot spot",
+        "diminishing_hot": "Diminishing hot spot", "sporadic_hot": "Sporadic hot spot",
+        "oscillating_hot": "Oscillating hot spot", "historical_hot": "Historical hot spot",
+        "new_cold": "New cold spot", "consecutive_cold": "Consecutive cold spot",
+        "intensifying_cold": "Intensifying cold spot", "persistent_cold": "Persistent cold spot",
+        "diminishing_cold": "Diminishing cold spot", "sporadic_cold": "Sporadic cold spot",
+        "oscillating_cold": "Oscillating cold spot", "historical_cold": "Historical cold spot",
+        "no_pattern": "No pattern detected",
+    },
+}
+
+CATEGORY_COLORS: dict[str, str] = {
+    "new_hot": "#fdd0a2", "consecutive_hot": "#fdae6b", "intensifying_hot": "#a50f15",
+    "persistent_hot": "#de2d26", "diminishing_hot": "#fb6a4a", "sporadic_hot": "#fcbba1",
+    "oscillating_hot": "#c994c7", "historical_hot": "#d9b38c",
+    "new_cold": "#deebf7", "consecutive_cold": "#c6dbef", "intensifying_cold": "#08519c",
+    "persistent_cold": "#3182bd", "diminishing_cold": "#6baed6", "sporadic_cold": "#9ecae1",
+    "oscillating_cold": "#9e9ac8", "historical_cold": "#bdbdbd", "no_pattern": "#f7f7f7",
+}
+
+
+def _trailing_run(flags: np.ndarray) -> np.ndarray:
+    """Length of the run of True at the end of each row."""
+    rev = flags[:, ::-1]
+    any_false = ~rev.all(axis=1)
+    first_false = np.argmax(~rev, axis=1)
+    return np.where(any_false, first_false, flags.shape[1])
+
+
+def _patterns(
+    sig: np.ndarray, other: np.ndarray, trend: np.ndarray, threshold: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(final-slice pattern, historical flag) for one side; trend +1 = intensifying."""
+    m, t = sig.shape
+    out = np.full(m, "", dtype=object)
+    n_sig = sig.sum(axis=1)
+    share = n_sig / t
+    final = sig[:, -1]
+    run = _trailing_run(sig)
+    ever_other = other.any(axis=1)
+    mostly = share >= threshold
+    rules = [
+        ("new", final & (n_sig == 1)),
+        ("consecutive", final & (run >= 2) & (n_sig == run) & ~mostly),
+        ("intensifying", final & mostly & (trend > 0)),
+        ("persistent", final & mostly & (trend == 0)),
+        ("diminishing", final & mostly & (trend < 0)),
+        ("sporadic", final & ~mostly & ~ever_other),
+        ("oscillating", final & ~mostly & ever_other),
+    ]
+    for name, mask in rules:
+        out[(out == "") & mask] = name
+    historical = ~final & mostly
+    return out, historical
+
+
+def classify_emerging(
+    hot: np.ndarray,
+    cold: np.ndarray,
+    trend: np.ndarray,
+    threshold: float = 0.9,
+    include_cold: bool = True,
+) -> np.ndarray:
+    """Esri emerging hot spot category of each cell from its significant slices and its trend.
+
+    Parameters
+    ----------
+    hot, cold : bool arrays of shape (m, T)
+        Significant hot / cold spot per cell and time slice (oldest first).
+    trend : int array of shape (m,)
+        Mann–Kendall result on the z series: +1 significant increase, −1 decrease, 0 none.
+    threshold : float
+        Share of slices that makes a "90 %" category.
+    include_cold : bool
+        Also classify cold spot patterns.
+
+    Returns
+    -------
+    numpy.ndarray of str
+        One of ``CATEGORIES``.
+    """
+    hot = np.atleast_2d(np.asarray(hot, dtype=bool))
+    cold = np.atleast_2d(np.asarray(cold, dtype=bool))
+    trend = np.asarray(trend, dtype=int)
+    if (hot & cold).any():
+        raise ValueError("classify_emerging: a slice cannot be both hot and cold")
+    hot_pat, hot_hist = _patterns(hot, cold, trend, threshold)
+    out = np.where(hot_pat != "", hot_pat + "_hot", "").astype(object)
+    if include_cold:
+        cold_pat, cold_hist = _patterns(cold, hot, -trend, threshold)
+        take = (out == "") & (cold_pat != "")
+        out[take] = cold_pat[take] + "_cold"
+        out[(out == "") & cold_hist] = "historical_cold"
+    out[(out == "") & hot_hist] = "historical_hot"
+    out[out == ""] = "no_pattern"
+    return out
+
+
+def month_slices(end: Any, months: int) -> tuple[pd.Timestamp, pd.Timestamp, list[str]]:
+    """``[start, end)`` covering ``months`` whole months ending before ``end`` and their labels."""
+    end_ts = pd.Timestamp(end)
+    if end_ts != end_ts.normalize() or end_ts.day != 1:
+        raise ValueError(f"end {end!r}: expected the first day of a month (exclusive end)")
+    start = end_ts - pd.DateOffset(months=months)
+    labels = [p.strftime("%Y-%m") for p in pd.period_range(start, periods=months, freq="M")]
+    return start, end_ts, labels
+
+
+@dataclass(frozen=True)
+class EmergingResult:
+    """Emerging hot spot categories per cell.
+
+    Attributes
+    ----------
+    cells : pandas.DataFrame
+        ``cell``, ``category``, ``count`` (whole period), ``n_hot``, ``n_cold``, ``final_z``,
+        ``trend_z``, ``trend_p``, ``trend_tau``.
+    z : pandas.DataFrame
+        Gi* z per cell (rows) and month (columns ``YYYY-MM``).
+    """
+
+    cells: pd.DataFrame
+    z: pd.DataFrame
+    method: dict[str, Any]
+    excluded: dict[str, int]
+    grid: HexGrid = field(repr=False)
+
+    def to_geojson(self, decimals: int = 6) -> dict[str, Any]:
+        """Hexagons with properties ``cell``, ``category``, ``n_hot``, ``n_cold``, ``trend_z``,
+        ``trend_p``."""
+        rings = cell_boundaries(self.grid.cells, decimals)
+        c = self.cells
+        features = [
+            {"type": "Feature", "id": cell, "geometry": {"type": "Polygon", "coordinates": [ring]},
+             "properties": {"cell": cell, "category": cat, "n_hot": int(nh), "n_cold": int(nc),
+                            "trend_z": json_number(tz, 3), "trend_p": json_number(tp, 4, True)}}
+            for cell, cat, nh, nc, tz, tp, ring in zip(
+                c["cell"].tolist(), c["category"].tolist(), c["n_hot"].tolist(),
+                c["n_cold"].tolist(), c["trend_z"].tolist(), c["trend_p"].tolist(), rings,
+                strict=True)
+        ]
+        return feature_collection(features, method=self.method, excluded=self.excluded)
+
+
+def emerging_hotspots(
+    points: pd.DataFrame,
+    region: shapely.Geometry,
+    *,
+    months: int = 36,
+    end: Any = None,
+    resolution: int = DEFAULT_RESOLUTION,
+    types: Collection[str] | None = None,
+    alpha: float = 0.10,
+    trend_alpha: float = 0.05,
+    time_window: int = 0,
+    threshold: float = 0.9,
+    include_cold: bool = True,
+    cover: str = "overlap",
+    eligible: Collection[str] = HOTSPOT_ELIGIBLE,
+) -> EmergingResult:
+    """Emerging hot spot analysis of events in ``region`` over the last ``months`` months.
+
+    Parameters
+    ----------
+    points : pandas.DataFrame
+        Points contract (EPSG:3006).
+    region : shapely.Geometry
+        Study region (EPSG:3006).
+    months : int
+        Number of monthly slices (24–36 is usual; at least 10 for a useful trend test).
+    end : date-like, optional
+        Exclusive end (first day of a month). Default: the month after the latest event; pass
+        the first day after the last *complete* month to keep a half month out.
+    resolution : int
+        H3 resolution.
+    types : collection of str, optional
+        Event types.
+    alpha : float
+        Level of the BH-adjusted p per slice for a significant hot/cold slice (0.10 = 90 %).
+    trend_alpha : float
+        Level of the Mann–Kendall test.
+    time_window : int
+        0: Gi* per slice on space only; k > 0: space-time Gi* with the k previous slices as
+        neighbours (Esri's "neighborhood time step"), moments over the whole cube.
+    threshold : float
+        The "90 %" share.
+    include_cold : bool
+        Classify cold spot patterns too.
+    cover, eligible
+        As for ``hotspots``.
+
+    Returns
+    -------
+    EmergingResult
+    """
+    if months < 2:
+        raise ValueError(f"emerging_hotspots: need at least 2 monthly slices, got {months}")
+    if end is None:
+        if "occurred_at" not in points.columns or len(points) == 0:
+            raise ValueError("emerging_hotspots: no events to infer the end month from; pass end=")
+        latest = parse_times(points["occurred_at"]).max()
+        if pd.isna(latest):
+            raise ValueError("emerging_hotspots: no event has a time; pass end=")
+        end = (latest.to_period("M") + 1).to_timestamp()
+    start, end_ts, labels = month_slices(end, months)
+    sel = select_points(points, region=region, period=(start, end_ts), types=types, eligible=eligible)
+    point_cells = points_to_cells(sel.x, sel.y, resolution)
+    grid = hex_grid(region, resolution, extra_cells=np.unique(point_cells), cover=cover)
+    pos = grid.index_of(point_cells)
+    t = sel.frame["occurred_at"].to_numpy(dtype="datetime64[M]").astype(np.int64)
+    t_idx = t - np.datetime64(start.to_datetime64(), "M").astype(np.int64)
+    ok = pos >= 0
+    cube = np.bincount(t_idx[ok] * grid.n + pos[ok], minlength=months * grid.n).reshape(months, grid.n)
+
+    if time_window > 0:
+        z = gi_star_space_time(cube, grid.weights, time_window)
+    else:
+        z = gi_star_slices(cube, grid.weights)
+    p = two_sided_p(z)
+    p_adj = np.vstack([benjamini_hochberg(row) for row in p])
+    sig = np.nan_to_num(p_adj, nan=1.0) <= alpha
+    zc = np.nan_to_num(z, nan=0.0)
+    hot = (sig & (zc > 0)).T
+    cold = (sig & (zc < 0)).T
+    mk = mann_kendall(zc.T, alpha=trend_alpha)
+    category = classify_emerging(hot, cold, mk["trend"], threshold, include_cold)
+
+    cells = pd.DataFrame({
+        "cell": grid.names, "category": category, "count": cube.sum(axis=0),
+        "n_hot": hot.sum(axis=1), "n_cold": cold.sum(axis=1), "final_z": z[-1],
+        "trend_z": mk["z"], "trend_p": mk["p"], "trend_tau": mk["tau"],
+    })
+    method = {
+        "method": "emerging hot spot analysis",
+        **grid_description(grid),
+        "time_slices": months,
+        "slice": "calendar month",
+        "time_window": time_window,
+        "inference": "analytical (standard normal), two-sided, per slice",
+        "permutations": 0,
+        "fdr": "Benjamini-Hochberg within each slice",
+        "fdr_alpha": alpha,
+        "confidence_levels": [round(1 - alpha, 4)],
+        "trend_test": "Mann-Kendall on each cell's Gi* z series (empty slices: z = 0)",
+        "trend_alpha": trend_alpha,
+        "threshold_share": threshold,
+        "categories": "Esri, How Emerging Hot Spot Analysis works",
+        "precision_classes_used": sorted(eligible),
+        "event_types": sorted(types) if types is not None else None,
+        "period": {"start": start.isoformat(), "end": end_ts.isoformat()},
+        "points_used": int(cube.sum()),
+        "study_region_km2": round(float(region.area) / 1e6, 3),
+    }
+    zframe = pd.DataFrame(z.T, index=pd.Index(grid.names, name="cell"), columns=labels)
+    return EmergingResult(cells=cells, z=zframe, method=method, excluded=sel.excluded, grid=grid)
+
+
+def emerging_legend(lang: str = "sv", include_cold: bool = True) -> list[dict[str, str]]:
+    """Legend rows ``{category, color, label}``."""
+    cats = [c for c in CATEGORIES if include_cold or not c.endswith("_cold")]
+    return [{"category": c, "color": CATEGORY_COLORS[c], "label": CATEGORY_LABELS[lang][c]} for c in cats]

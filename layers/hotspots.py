@@ -1,0 +1,194 @@
+"""Tested hotspots: Getis-Ord Gi* on an H3 hexagon grid over a study region, with BH FDR classes.
+
+Contract of the GeoJSON (also returned by ``cli.py hotspots``): a FeatureCollection whose features
+are EPSG:4326 hexagons with properties exactly ``cell`` (H3 index), ``count``, ``z``, ``p``,
+``p_adjusted``, ``class`` (``hot99``, ``hot95``, ``hot90``, ``ns``, ``cold90``, ``cold95``,
+``cold99``); top-level members ``method`` (parameters) and ``excluded`` (points left out, by reason).
+Undefined z/p (no points at all) are ``null``.
+
+>>> import pandas as pd
+>>> from shapely.geometry import box
+>>> pts = pd.DataFrame({"x": [674_500.0] * 5, "y": [6_580_500.0] * 5, "occurred_at": "2025-03-01",
+...                     "type": "Rån", "precision": ["exact"] * 4 + ["kommun"]})
+>>> res = hotspots(pts, box(674_000, 6_580_000, 675_000, 6_581_000))
+>>> int(res.cells["count"].sum()), res.excluded["imprecise_location_kommun"]
+(4, 1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from geodata.precision import HOTSPOT_ELIGIBLE
+from layers._geojson import feature_collection, json_number
+from layers._points import PeriodLike, period_dict, select_points
+from layers.gistar import CONFIDENCE_LEVELS, gi_star_classes
+from layers.hexgrid import (
+    DEFAULT_RESOLUTION,
+    HexGrid,
+    cell_boundaries,
+    choose_resolution,
+    grid_description,
+    hex_grid,
+    points_to_cells,
+)
+from layers.palettes import HOTSPOT_CLASSES, HOTSPOT_COLORS
+
+CELL_COLUMNS = ["cell", "count", "z", "p", "p_adjusted", "class"]
+
+HOTSPOT_LABELS = {
+    "sv": {
+        "hot99": "Hot spot, 99 % konfidens", "hot95": "Hot spot, 95 % konfidens",
+        "hot90": "Hot spot, 90 % konfidens", "ns": "Inte signifikant",
+        "cold90": "Cold spot, 90 % konfidens", "cold95": "Cold spot, 95 % konfidens",
+        "cold99": "Cold spot, 99 % konfidens",
+    },
+    "en": {
+        "hot99": "Hot spot, 99% confidence", "hot95": "Hot spot, 95% confidence",
+        "hot90": "Hot spot, 90% confidence", "ns": "Not significant",
+        "cold90": "Cold spot, 90% confidence", "cold95": "Cold spot, 95% confidence",
+        "cold99": "Cold spot, 99% confidence",
+    },
+}
+
+
+@dataclass(frozen=True)
+class HotspotResult:
+    """Gi* hotspot result for one study region.
+
+    Attributes
+    ----------
+    cells : pandas.DataFrame
+        One row per grid cell: ``cell``, ``count``, ``z``, ``p``, ``p_adjusted``, ``class``.
+    method : dict
+        Parameters (see ``hotspots``).
+    excluded : dict
+        Reason → number of points left out.
+    grid : HexGrid
+        The grid (sorted cells, weights) the statistic was computed on.
+    """
+
+    cells: pd.DataFrame
+    method: dict[str, Any]
+    excluded: dict[str, int]
+    grid: HexGrid = field(repr=False)
+
+    def to_geojson(self, decimals: int = 6) -> dict[str, Any]:
+        """The FeatureCollection of the module contract (coordinates rounded to ``decimals``).
+
+        z is rounded to 3 decimals, p and p_adjusted to 4 significant digits.
+        """
+        rings = cell_boundaries(self.grid.cells, decimals)
+        c = self.cells
+        features = [
+            {
+                "type": "Feature",
+                "id": cell,
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+                "properties": {
+                    "cell": cell,
+                    "count": int(count),
+                    "z": json_number(z, 3),
+                    "p": json_number(p, 4, significant=True),
+                    "p_adjusted": json_number(pa, 4, significant=True),
+                    "class": cls,
+                },
+            }
+            for cell, count, z, p, pa, cls, ring in zip(
+                c["cell"].tolist(), c["count"].tolist(), c["z"].tolist(), c["p"].tolist(),
+                c["p_adjusted"].tolist(), c["class"].tolist(), rings, strict=True,
+            )
+        ]
+        return feature_collection(features, method=self.method, excluded=self.excluded)
+
+
+def hotspots(
+    points: pd.DataFrame,
+    region: shapely.Geometry,
+    *,
+    resolution: int | str = DEFAULT_RESOLUTION,
+    period: PeriodLike = None,
+    types: Collection[str] | None = None,
+    permutations: int = 0,
+    seed: int = 0,
+    cover: str = "overlap",
+    eligible: Collection[str] = HOTSPOT_ELIGIBLE,
+) -> HotspotResult:
+    """Getis-Ord Gi* hot and cold spots of point events on an H3 grid over ``region``.
+
+    Parameters
+    ----------
+    points : pandas.DataFrame
+        Points contract: ``x``, ``y`` (EPSG:3006), ``occurred_at``, ``type``, ``precision``.
+    region : shapely.Geometry
+        Study region (EPSG:3006): an area, optionally buffered, or a kommun.
+    resolution : int or 'auto'
+        H3 resolution (9 ≈ 175 m edge in Sweden); 'auto' uses ``choose_resolution``.
+    period : tuple or str, optional
+        ``(start, end)`` with end exclusive, or 'YYYY', 'YYYY-MM', 'YYYY-Tn'.
+    types : collection of str, optional
+        Event types to count.
+    permutations : int
+        0 for analytical (normal) inference, else the number of conditional permutations.
+    seed : int
+        Seed of the permutations.
+    cover : {'overlap', 'center'}
+        Which H3 cells make up the grid: every cell overlapping the region, or cells whose centre
+        lies in it.
+    eligible : collection of str
+        Precision classes that take part (default ``HOTSPOT_ELIGIBLE``).
+
+    Returns
+    -------
+    HotspotResult
+    """
+    if region is None or region.is_empty:
+        raise ValueError("hotspots: the study region is empty")
+    area_km2 = float(region.area) / 1e6
+    res = choose_resolution(area_km2) if resolution == "auto" else int(resolution)
+
+    sel = select_points(points, region=region, period=period, types=types, eligible=eligible)
+    point_cells = points_to_cells(sel.x, sel.y, res)
+    grid = hex_grid(region, res, extra_cells=np.unique(point_cells), cover=cover)
+    pos = grid.index_of(point_cells)
+    counts = np.bincount(pos[pos >= 0], minlength=grid.n).astype(np.int64)
+
+    stats = gi_star_classes(counts.astype(float), grid.weights, permutations, seed)
+    cells = pd.DataFrame(
+        {"cell": grid.names, "count": counts, "z": stats["z"], "p": stats["p"],
+         "p_adjusted": stats["p_adjusted"], "class": stats["class"]},
+        columns=CELL_COLUMNS,
+    )
+    method = {
+        "method": "Getis-Ord Gi*",
+        **grid_description(grid),
+        "inference": (
+            f"conditional permutation ({permutations}, seed {seed}), two-sided"
+            if permutations else "analytical (standard normal), two-sided"
+        ),
+        "permutations": int(permutations),
+        "seed": int(seed) if permutations else None,
+        "fdr": "Benjamini-Hochberg",
+        "fdr_alpha": [a for _, a in CONFIDENCE_LEVELS],
+        "confidence_levels": [1 - a for _, a in CONFIDENCE_LEVELS],
+        "cover": cover,
+        "empty_cells": "count as zeros",
+        "precision_classes_used": sorted(eligible),
+        "event_types": sorted(types) if types is not None else None,
+        "period": period_dict(sel.period),
+        "points_used": int(counts.sum()),
+        "study_region_km2": round(area_km2, 3),
+    }
+    return HotspotResult(cells=cells, method=method, excluded=sel.excluded, grid=grid)
+
+
+def hotspot_legend(lang: str = "sv") -> list[dict[str, str]]:
+    """Legend rows ``{class, color, label}`` for the hot/cold classes, hot first."""
+    labels = HOTSPOT_LABELS[lang]
+    return [{"class": c, "color": HOTSPOT_COLORS[c], "label": labels[c]} for c in HOTSPOT_CLASSES]

@@ -1,0 +1,224 @@
+"""Hypothesis check: are events denser within X m of places of kind K than elsewhere in the area?
+
+Conditional on the total number of events n in the study region, under "no association" each event
+falls within the buffer with probability p0 = (buffer area ∩ region) / region area, so the inside
+count is Binomial(n, p0): the exact test is ``scipy.stats.binomtest(inside, n, p0)``. It tests
+density, not cause; the sentence says so in numbers, the UI should say it in words.
+
+>>> import pandas as pd
+>>> from shapely.geometry import box
+>>> region = box(0, 6_500_000, 1_000, 6_501_000)
+>>> pts = pd.DataFrame({"x": [100.0] * 8 + [900.0] * 2, "y": [6_500_100.0] * 10,
+...                     "occurred_at": "2025-01-01", "type": "Rån", "precision": "exact"})
+>>> places = pd.DataFrame({"x": [100.0], "y": [6_500_100.0], "kind": ["bar"]})
+>>> res = poi_hypothesis(pts, places, region, distance_m=100, kind_label={"sv": "krogar", "en": "bars"})
+>>> res.events_inside, res.events_outside, round(res.area_share, 4)
+(8, 2, 0.0314)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.stats import binomtest
+
+from geodata.precision import HOTSPOT_ELIGIBLE
+from i18n import NBSP, fmt_number, fmt_p
+from layers._points import PeriodLike, period_dict, select_points
+
+
+@dataclass(frozen=True)
+class PoiTest:
+    """Result of ``poi_hypothesis`` (areas in km², rates per km²)."""
+
+    kind: str | None
+    distance_m: float
+    n_places: int
+    area_inside_km2: float
+    area_outside_km2: float
+    area_share: float
+    events_inside: int
+    events_outside: int
+    events_total: int
+    rate_inside_per_km2: float
+    rate_outside_per_km2: float
+    rate_ratio: float
+    events_per_place: float
+    p_value: float
+    alternative: str
+    sentence: dict[str, str]
+    method: dict[str, Any] = field(default_factory=dict)
+    excluded: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain dict (JSON-safe except NaN/inf, which become ``None``)."""
+        out: dict[str, Any] = {}
+        for k, v in self.__dict__.items():
+            out[k] = None if isinstance(v, float) and not math.isfinite(v) else v
+        return out
+
+
+def _place_xy(pois: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    if {"x", "y"} <= set(pois.columns):
+        return (pd.to_numeric(pois["x"], errors="coerce").to_numpy(float),
+                pd.to_numeric(pois["y"], errors="coerce").to_numpy(float))
+    geom = getattr(pois, "geometry", None)
+    if geom is not None:
+        if pois.crs is not None and pois.crs != "EPSG:3006":
+            geom = geom.to_crs("EPSG:3006")
+        return geom.x.to_numpy(float), geom.y.to_numpy(float)
+    raise ValueError("places: expected columns x, y (EPSG:3006) or a point geometry")
+
+
+def _pct(share: float, lang: str) -> str:
+    value = 100 * share
+    dec = 1 if 0 < value < 1 else 0
+    body = fmt_number(value, lang, dec)
+    return f"{body}{NBSP}%" if lang == "sv" else f"{body}%"
+
+
+def _sentences(r: dict[str, Any], labels: Mapping[str, str]) -> dict[str, str]:
+    out = {}
+    for lang in ("sv", "en"):
+        d = fmt_number(r["distance_m"], lang, 0)
+        places = f"{fmt_number(r['n_places'], lang)} {labels[lang]}"
+        if r["events_total"] == 0:
+            out[lang] = ("Inga händelser att pröva i området under perioden." if lang == "sv"
+                         else "No events to test in the area in this period.")
+            continue
+        if r["n_places"] == 0:
+            out[lang] = (f"Inga {labels['sv']} i eller inom {d} m från området." if lang == "sv"
+                         else f"No {labels['en']} in or within {d} m of the area.")
+            continue
+        inside = fmt_number(r["events_inside"], lang)
+        total = fmt_number(r["events_total"], lang)
+        share_ev = _pct(r["events_inside"] / r["events_total"], lang)
+        share_area = _pct(r["area_share"], lang)
+        ratio = r["rate_ratio"]
+        if r["events_outside"] == 0:
+            dens = "inga händelser i resten av området" if lang == "sv" else "none in the rest of the area"
+        elif lang == "sv":
+            word = "tätare än" if ratio >= 1 else "så tätt som"
+            dens = f"{fmt_number(ratio, lang, 1)} gånger {word} i resten av området"
+        else:
+            dens = f"{fmt_number(ratio, lang, 1)} times as dense as in the rest of the area"
+        p = r["p_value"]
+        if math.isnan(p):
+            ptext = ""
+        else:
+            formatted = fmt_p(p, lang)
+            ptext = f", p {formatted}" if formatted.startswith("<") else f", p = {formatted}"
+        if lang == "sv":
+            out[lang] = (f"Inom {d} m från {places} inträffade {inside} av {total} händelser "
+                         f"({share_ev}) på {share_area} av ytan: {dens}{ptext}.")
+        else:
+            out[lang] = (f"Within {d} m of {places}, {inside} of {total} events ({share_ev}) "
+                         f"occurred on {share_area} of the area: {dens}{ptext}.")
+    return out
+
+
+def poi_hypothesis(
+    points: pd.DataFrame,
+    pois: pd.DataFrame,
+    region: shapely.Geometry,
+    *,
+    distance_m: float = 200.0,
+    kind: str | None = None,
+    kind_label: Mapping[str, str] | None = None,
+    period: PeriodLike = None,
+    types: Collection[str] | None = None,
+    alternative: str = "two-sided",
+    eligible: Collection[str] = HOTSPOT_ELIGIBLE,
+) -> PoiTest:
+    """Compare event density within ``distance_m`` of places with the rest of ``region``.
+
+    Parameters
+    ----------
+    points : pandas.DataFrame
+        Events (points contract, EPSG:3006); only ``eligible`` precision classes count.
+    pois : pandas.DataFrame or geopandas.GeoDataFrame
+        Places: ``x``, ``y`` (EPSG:3006) or point geometry; optional ``kind`` column.
+    region : shapely.Geometry
+        Study region (EPSG:3006).
+    distance_m : float
+        Buffer radius around each place.
+    kind : str, optional
+        Keep only places whose ``kind`` equals this.
+    kind_label : mapping, optional
+        Plural name of the places for the sentence, ``{'sv': 'krogar', 'en': 'bars'}``.
+    period, types : optional
+        As for ``hotspots``.
+    alternative : {'two-sided', 'greater', 'less'}
+        Alternative hypothesis of the binomial test.
+
+    Returns
+    -------
+    PoiTest
+    """
+    if distance_m <= 0:
+        raise ValueError(f"poi_hypothesis: distance_m must be positive, got {distance_m}")
+    places = pois
+    if kind is not None:
+        if "kind" not in pois.columns:
+            raise ValueError("places: a 'kind' column is needed to choose a kind of place")
+        places = pois[pois["kind"] == kind]
+    px, py = _place_xy(places)
+    ok = np.isfinite(px) & np.isfinite(py)
+    pts = shapely.points(px[ok], py[ok])
+    # places whose buffer reaches into the region
+    near = shapely.dwithin(pts, region, distance_m) if len(pts) else np.zeros(0, dtype=bool)
+    pts = pts[near]
+    region_area = float(region.area)
+    if len(pts):
+        zone = shapely.intersection(shapely.union_all(shapely.buffer(pts, distance_m, quad_segs=16)), region)
+    else:
+        zone = shapely.Polygon()
+    area_in = float(zone.area)
+    area_out = region_area - area_in
+    share = area_in / region_area if region_area > 0 else float("nan")
+
+    sel = select_points(points, region=region, period=period, types=types, eligible=eligible)
+    inside_mask = shapely.intersects_xy(zone, sel.x, sel.y) if len(pts) and len(sel.x) else \
+        np.zeros(len(sel.x), dtype=bool)
+    n_in = int(inside_mask.sum())
+    n = int(len(sel.x))
+    n_out = n - n_in
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate_in = n_in / (area_in / 1e6) if area_in > 0 else float("nan")
+        rate_out = n_out / (area_out / 1e6) if area_out > 0 else float("nan")
+        ratio = rate_in / rate_out if rate_out > 0 else (float("inf") if rate_in > 0 else float("nan"))
+    p = float("nan")
+    if n > 0 and 0 < share < 1:
+        p = float(binomtest(n_in, n, share, alternative=alternative).pvalue)
+    labels = dict(kind_label) if kind_label else {"sv": kind or "platser", "en": kind or "places"}
+    summary = {
+        "distance_m": float(distance_m), "n_places": int(len(pts)), "events_total": n,
+        "events_inside": n_in, "events_outside": n_out, "area_share": share, "rate_ratio": ratio,
+        "p_value": p,
+    }
+    method = {
+        "method": "exact conditional binomial test of the inside count given the total",
+        "null_probability": "buffer area share of the study region",
+        "alternative": alternative,
+        "buffer": f"union of {distance_m:g} m circles around the places, clipped to the region",
+        "precision_classes_used": sorted(eligible),
+        "event_types": sorted(types) if types is not None else None,
+        "period": period_dict(sel.period),
+        "study_region_km2": round(region_area / 1e6, 3),
+    }
+    return PoiTest(
+        kind=kind, distance_m=float(distance_m), n_places=int(len(pts)),
+        area_inside_km2=area_in / 1e6, area_outside_km2=area_out / 1e6, area_share=share,
+        events_inside=n_in, events_outside=n_out, events_total=n,
+        rate_inside_per_km2=rate_in, rate_outside_per_km2=rate_out, rate_ratio=ratio,
+        events_per_place=n_in / len(pts) if len(pts) else float("nan"),
+        p_value=p, alternative=alternative, sentence=_sentences(summary, labels),
+        method=method, excluded=sel.excluded,
+    )
