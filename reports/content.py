@@ -1,0 +1,325 @@
+"""The report as format-free content: what every renderer (PDF, DOCX, HTML, Markdown, CSV, XLSX)
+prints, built once from :class:`reports.model.ReportData`.
+
+The same :class:`ReportContent` feeds every format, so a PDF and a DOCX of the same inputs say the
+same thing, and ``numbers`` (the CSV/XLSX export) holds every number the document shows, with the
+text it is shown as (``'<5'`` and ``'..'`` in the kommun tier).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from i18n import fmt_number
+from indicators.calendar import parse_period
+from layers.areas import CATEGORY_LABELS
+from layers.method_card import method_card
+from reports.facts import SECTIONS, Fact, build_facts, classify, rag_label, verdict
+from reports.model import NoteItem, ReportData
+from reports.numberview import Numbers
+from reports.texts import L, pick, section_title
+
+TABLE_FIELDS = ("value", "reference", "change", "p_adjusted")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One indicator line of the table."""
+
+    id: str
+    name: str
+    synthetic: bool
+    value: str
+    reference: str
+    change: str
+    p: str
+    rag: str  # red | amber | green | grey | hidden
+    rag_text: str
+    verdict: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    facts: tuple[Fact, ...]
+    notes: tuple[NoteItem, ...]
+
+
+@dataclass
+class ReportContent:
+    """Everything a renderer prints (plain strings, PNG bytes and one numbers table)."""
+
+    lang: str
+    tier: str
+    title: str
+    subtitle: str
+    period_label: str
+    header: str  # running header: area · period
+    tier_label: str  # printed on every page
+    tier_short: str
+    meta: list[tuple[str, str]]
+    footer: str  # created … · data version …
+    synthetic_banner: str | None
+    sections: list[Section]
+    caveats: list[str]
+    hypotheses: list[str]
+    columns: list[str]
+    rows: list[Row]
+    hotspot_lines: list[str]
+    method_rows: list[tuple[str, str]]
+    sources: list[str]
+    method_notes: list[str]
+    numbers: pd.DataFrame
+    map_png: bytes | None = None
+    map_caption: str = ""
+    chart_png: bytes | None = None
+    chart_caption: str = ""
+    chart_title: str = ""
+    area_id: str = ""
+    period: str = ""
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- pieces
+def notable(data: ReportData, numbers: Numbers, k: int = 4) -> list[dict]:
+    """The indicators worth a chart: significant first, then red, amber, then the smallest p."""
+    def key(ind: dict) -> tuple:
+        rag_rank = {"red": 0, "amber": 1}.get(ind.get("rag") or "", 2)
+        p = ind.get("p_test")
+        return (0 if ind.get("significant") else 1, rag_rank, 1.0 if p is None else p, ind["name"])
+
+    cands = [i for i in data.indicators if i.get("value") is not None and i.get("complete")]
+    return sorted(cands, key=key)[:k]
+
+
+def _row(ind: dict, data: ReportData, n: Numbers) -> Row:
+    lang = data.lang
+    cmp_ = data.summary.get("comparison", "prev_year")
+    if n.shown(ind["id"], "verdict"):
+        rag, words = ind.get("rag") or "grey", verdict(ind, cmp_, lang)
+        if not n.kommun:
+            reason = ind.get(f"reason_{lang}") or ind.get("reason") or ""
+        elif classify(ind, cmp_) == "untested" and ind.get("rule") != "target":
+            note = f" ({ind['coverage_note']})" if ind.get("coverage_note") else ""
+            reason = f"{rag_label(rag, lang)}: {words}{note}."
+        else:
+            reason = _kommun_reason(ind, n, words, lang)
+        rag_text = rag_label(rag, lang)
+    else:
+        rag, words, rag_text = "hidden", "..", ".."
+        reason = pick(("Små tal: värde eller jämförelse dolt, ingen bedömning visas.",
+                       "Small counts: value or comparison hidden, no verdict shown."), lang)
+    return Row(ind["id"], ind["name"], bool(ind.get("synthetic")), n.text(ind["id"], "value"),
+               n.reference_text(ind["id"]), n.change_text(ind["id"]),
+               n.text(ind["id"], "p_adjusted") if not n.kommun else "", rag, rag_text, words, reason)
+
+
+def _kommun_reason(ind: dict, n: Numbers, words: str, lang: str) -> str:
+    """The kommun tier's reason: the RAG colour with the shown numbers only."""
+    head = rag_label(ind.get("rag"), lang)
+    v, ref = n.text(ind["id"], "value"), n.reference_text(ind["id"])
+    label = n.reference_label().lower()
+    return f"{head}: {v} {'mot' if lang == 'sv' else 'vs'} {ref} ({label}), {words}."
+
+
+def _hotspot_lines(data: ReportData) -> tuple[list[str], list[tuple[str, str]]]:
+    fc = data.hotspots
+    lang = data.lang
+    if not fc:
+        return [L("no_hotspot_data", lang)], []
+    method = dict(fc.get("method") or {})
+    excluded = None if data.kommun else fc.get("excluded")
+    rows = method_card(method, excluded, lang)
+    return [], rows
+
+
+def _numbers_frame(data: ReportData, n: Numbers, rows: list[Row], charts: list[dict],
+                   facts: dict[str, list[Fact]]) -> pd.DataFrame:
+    """Every number the document shows, long format."""
+    lang = data.lang
+    out: list[dict] = []
+    tbl = L("table", lang)
+
+    def add(section: str, ind_id: str, name: str, measure: str, value, text: str, synthetic=False):
+        out.append({"avsnitt" if lang == "sv" else "section": section,
+                    "indikator_id" if lang == "sv" else "indicator_id": ind_id,
+                    "indikator" if lang == "sv" else "indicator": name,
+                    "mått" if lang == "sv" else "measure": measure,
+                    "värde" if lang == "sv" else "value": value,
+                    "visas som" if lang == "sv" else "shown as": text,
+                    "syntetisk" if lang == "sv" else "synthetic": bool(synthetic)})
+
+    fields = ["value", "previous", "baseline", "target", "change", "pct_change"]
+    if not n.kommun:
+        fields += ["z_poisson", "z_baseline", "p_test", "p_adjusted", "rate_per_1000", "cum_deviation"]
+    for ind in data.indicators:
+        i = ind["id"]
+        for f in fields:
+            if ind.get(f) is None:
+                continue
+            add(tbl, i, ind["name"], f, n.raw(i, f), n.text(i, f), ind.get("synthetic"))
+        row = next(r for r in rows if r.id == i)
+        add(tbl, i, ind["name"], "rag", None, row.rag_text, ind.get("synthetic"))
+        add(tbl, i, ind["name"], "verdict" if lang == "en" else "bedömning", None, row.verdict,
+            ind.get("synthetic"))
+        proj = ind.get("projection") or {}
+        if not n.kommun:
+            for k in ("actual_to_date", "target_to_date", "projected_total"):
+                if proj.get(k) is not None:
+                    add(tbl, i, ind["name"], f"projection.{k}", proj[k], fmt_number(proj[k], lang, 1),
+                        ind.get("synthetic"))
+    chart = L("charts", lang)
+    for c in charts:
+        ind = c["ind"]
+        if "months" in c:
+            for m, v in zip(c["months"], c["values"], strict=True):
+                if v is not None:
+                    add(chart, ind["id"], ind["name"], m, v, fmt_number(v, lang, 0 if float(v).is_integer() else 1),
+                        ind.get("synthetic"))
+        else:
+            for label, v, text in c["bars"]:
+                add(chart, ind["id"], ind["name"], label, v, text, ind.get("synthetic"))
+    hs = L("hotspots", lang)
+    for f in (data.hotspots or {}).get("features", []):
+        p = f["properties"]
+        if p.get("class") == "ns":
+            continue
+        add(hs, "", p["cell"], "class", None, p["class"])
+        if not n.kommun:
+            for k in ("count", "z", "p_adjusted"):
+                if p.get(k) is not None:
+                    add(hs, "", p["cell"], k, p[k], fmt_number(p[k], lang, 0 if k == "count" else 3))
+    hyp = L("hypotheses", lang)
+    sentences = {f.refs[0][0].removeprefix("poi:"): f.text for f in facts["hypotheses"] if f.refs}
+    for t in data.poi_tests:
+        kind = t.get("kind", "")
+        if not t.get("n_places") or kind not in sentences:
+            continue
+        if n.kommun:  # the sentence holds the suppressed counts; no raw numbers
+            add(hyp, "", kind, "sentence", None, sentences[kind])
+            continue
+        for k in ("n_places", "events_inside", "events_outside", "events_total", "area_share",
+                  "rate_ratio", "p_value"):
+            if t.get(k) is not None:
+                dec = 0 if k.startswith(("n_", "events")) else 3
+                add(hyp, "", kind, k, t[k], fmt_number(t[k], lang, dec))
+    return pd.DataFrame(out)
+
+
+# --------------------------------------------------------------------------- build
+def build_content(data: ReportData, figures: bool = True) -> ReportContent:
+    """Assemble the report content (and render its map and charts when ``figures``)."""
+    lang = data.lang
+    n = Numbers(data)
+    facts = build_facts(data, n)
+    area = data.area
+    p = parse_period(data.summary["period"])
+    period_label = data.summary.get("period_label") or p.label_for(lang)
+    cmp_ = data.summary.get("comparison", "prev_year")
+    cat = CATEGORY_LABELS[lang].get(area.get("category") or "", area.get("category") or "")
+    sub_parts = [cat, area.get("kommun"), f"{L('lpo', lang)} {area.get('lpo')}" if area.get("lpo") else None,
+                 f"{L('region', lang)} {area.get('region')}" if area.get("region") else None]
+    subtitle = " · ".join(str(s) for s in sub_parts if s)
+    if area.get("population"):
+        subtitle += f" · {fmt_number(area['population'], lang)} {L('population', lang)}"
+    tier_label = L(f"tier_{data.tier}", lang)
+    tier_short = L(f"tier_{data.tier}_short", lang)
+    created = data.generated_at.strftime("%Y-%m-%d %H:%M")
+    meta = [(L("area_id", lang).capitalize(), f"{area['name']} ({L('area_id', lang)} {area['id']}, "
+                                              f"{L('list', lang)} {area.get('list_year')})"),
+            (L("period", lang), period_label),
+            (L("comparison", lang), L(f"cmp_{cmp_}", lang)),
+            (L("tier", lang), tier_short)]
+    if data.purpose:
+        meta.append((L("purpose", lang), data.purpose))
+    meta.append((L("generated", lang), f"{created} · {L('data_version', lang)} {data.data_version}"))
+    footer = f"{L('generated', lang)} {created} · {L('data_version', lang)} {data.data_version}"
+    synthetic = any(i.get("synthetic") for i in data.indicators)
+
+    sections = []
+    for key in SECTIONS:
+        notes = tuple(nt for nt in data.notes if nt.section == key and (not data.kommun or not nt.internal))
+        sections.append(Section(key, section_title(key, lang), tuple(facts[key]), notes))
+
+    rows = [_row(i, data, n) for i in data.indicators]
+    ref_label = n.reference_label()
+    columns = [L("col_indicator", lang), L("col_value", lang), ref_label, L("col_change", lang)]
+    if not data.kommun:
+        columns.append(L("col_p", lang))
+    columns.append(L("col_assessment", lang))
+
+    chart_inds = notable(data, n)
+    charts = []
+    if data.kommun:
+        for ind in chart_inds:
+            bars = n.period_series(ind["id"])
+            if not bars or all(text == "–" for _, _, text in bars):
+                continue
+            charts.append({"ind": ind, "title": ind["name"] + (f" ({pick(('syntetisk', 'synthetic'), lang)})"
+                                                            if ind.get("synthetic") else ""),
+                           "bars": bars})
+    elif data.monthly is not None:
+        from reports.figures import monthly_panel
+
+        for ind in chart_inds:
+            title = ind["name"] + (f" ({pick(('syntetisk', 'synthetic'), lang)})" if ind.get("synthetic") else "")
+            panel = monthly_panel(data.monthly, data.targets, ind, p.label, title=title)
+            if any(v is not None for v in panel["values"]):
+                charts.append({"ind": ind, **panel})
+
+    hotspot_lines, method_rows = _hotspot_lines(data)
+    src_lines = [f"{s['title']} – {s['publisher']}, {s['licence']}. {s['url']}" for s in data.sources]
+    ind_src = sorted({str(i.get("source")) for i in data.indicators if i.get("source")})
+    src_lines += [f"{L('indicator_sources', lang)}: {s}" for s in ind_src]
+    if synthetic:
+        src_lines.append(L("synthetic_source", lang))
+    method_notes = [f.text for f in facts["caveats"] if f.kind in ("fdr", "suppression")]
+    method_notes += [pick((
+        "RAG: röd/gul/grön enligt två regler – statistisk (E-test/Poisson/t-test med "
+        "Benjamini–Hochberg) och mål (tolerans 10 %); den allvarligaste färgen gäller, grå = ingen "
+        "bedömning möjlig.",
+        "RAG: red/amber/green from two rules – statistical (E-test/Poisson/t-test with "
+        "Benjamini–Hochberg) and target (10% tolerance); the more severe colour applies, grey = no "
+        "assessment possible."), lang),
+        pick(("Hotspots: Getis-Ord Gi* på H3-hexagoner (upplösning 9) i området plus "
+              f"{fmt_number(data.map.buffer_m if data.map else 300, lang)} m, bara händelser med exakt "
+              "position eller gatunivå, FDR-korrigerat; kvarstående = hotspot även samma period i fjol.",
+              "Hot spots: Getis-Ord Gi* on H3 hexagons (resolution 9) in the area plus "
+              f"{fmt_number(data.map.buffer_m if data.map else 300, lang)} m, only events with an exact or "
+              "street-level position, FDR-corrected; persistent = hot spot in the same period last year too."),
+             lang)]
+
+    content = ReportContent(
+        lang=lang, tier=data.tier, title=f"{L('doc_title', lang)}: {area['name']}", subtitle=subtitle,
+        period_label=period_label, header=f"{L('doc_title', lang)} · {area['name']} ({area['id']}) · {period_label}",
+        tier_label=tier_label, tier_short=tier_short, meta=meta, footer=footer,
+        synthetic_banner=L("synthetic_banner", lang) if synthetic else None, sections=sections,
+        caveats=[f.text for f in facts["caveats"]], hypotheses=[f.text for f in facts["hypotheses"]],
+        columns=columns, rows=rows, hotspot_lines=hotspot_lines, method_rows=method_rows,
+        sources=src_lines, method_notes=method_notes,
+        numbers=_numbers_frame(data, n, rows, charts, facts), area_id=str(area["id"]),
+        period=p.label, labels={k: L(k, lang) for k in ("summary_heading", "notes", "note_by", "internal",
+                                                          "caveats", "map", "charts", "table", "hotspots",
+                                                          "method", "hypotheses", "sources", "method_notes",
+                                                          "page", "of", "col_reason", "synthetic_tag",
+                                                          "generated_facts")},
+    )
+    content.chart_title = L("charts", lang)
+    content.chart_caption = L("charts_caption_kommun" if data.kommun else "charts_caption_police", lang)
+    buffer = fmt_number(data.map.buffer_m if data.map else 300, lang)
+    content.map_caption = L("map_caption", lang, name=area["name"], period=period_label, buffer=buffer) + (
+        L("map_caption_kommun", lang) if data.kommun else "")
+    if figures:
+        from reports.figures import render_map, render_period_bars, render_trends
+
+        if data.map is not None:
+            content.map_png = render_map(data.map, data.hotspots, data.hotspots_previous, lang,
+                                         name=area["name"])
+        if charts:
+            content.chart_png = (render_period_bars(charts, lang) if data.kommun
+                                 else render_trends(charts, p.label, lang))
+    return content
