@@ -1,0 +1,100 @@
+"""Security of the Lägesbild server: login and roles, the request gate, CSRF, CSP and security
+headers, the audit log, health, structured logs.
+
+``app.py`` calls :func:`install_security` once, right after creating the Dash app. Everything is
+configured from ``config.settings()`` (``LAGESBILD_AUTH``, ``LAGESBILD_SECRET_KEY``,
+``LAGESBILD_TRUSTED_PROXIES``, ``LAGESBILD_SESSION_MINUTES``, ``LAGESBILD_AUTH_HEADER``).
+
+Public helpers for the rest of the app:
+
+- :func:`security.access.current_principal` → ``Principal(name, role, kommuner, tier)``
+- :func:`security.audit.record` → one row in the audit log
+- :func:`security.health.database_ok` → whether the database answers now
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import timedelta
+
+from config import ConfigError, settings
+
+MIN_SECRET_LENGTH = 32
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
+
+log = logging.getLogger("lagesbild.security")
+
+
+def check_secret() -> None:
+    """Refuse to start with authentication on and no (or a short) ``LAGESBILD_SECRET_KEY``."""
+    s = settings()
+    if s.auth == "none":
+        return
+    if not s.secret_key:
+        raise ConfigError(
+            f"LAGESBILD_AUTH={s.auth} needs LAGESBILD_SECRET_KEY in the environment (it signs the "
+            "session cookies and CSRF tokens; every worker must share it). Generate one with: "
+            "python -c 'import secrets; print(secrets.token_hex(32))'")
+    if len(s.secret_key) < MIN_SECRET_LENGTH:
+        raise ConfigError(f"LAGESBILD_SECRET_KEY is {len(s.secret_key)} characters: use at least "
+                          f"{MIN_SECRET_LENGTH} (python -c 'import secrets; print(secrets.token_hex(32))')")
+
+
+def install_security(app) -> None:
+    """Wire the security package into the Dash app's Flask server (idempotent).
+
+    Safe in demo mode (``LAGESBILD_AUTH=none``): nobody logs in, the principal is ``demo``, the
+    page keeps its demo banner; headers, CSP, ``/healthz``, logs and the database error answer
+    still apply.
+    """
+    from security import auth, health
+    from security.logs import configure_logging
+
+    check_secret()
+    server = app.server
+    if server.extensions.get("lagesbild_security"):
+        return
+    server.extensions["lagesbild_security"] = True
+    configure_logging()
+    s = settings()
+    server.secret_key = s.secret_key or secrets.token_hex(32)
+    server.config.update(
+        SESSION_COOKIE_NAME="lagesbild_session",
+        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_REFRESH_EACH_REQUEST=False,  # expiry counts from login
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=s.session_minutes),
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+    )
+    auth.install(server, app)
+    health.install(server)
+    _drop_validation_layout(app)
+    from services.cache import backend_name
+
+    log.info("security installed", extra={"event": "startup", "auth": s.auth, "cache": backend_name(),
+                                          "database": s.database_url.split(":", 1)[0]})
+
+
+def _drop_validation_layout(app) -> None:
+    """Do not embed Dash's ``validation_layout`` in every page's config.
+
+    It is a whole layout, built once at import (with the least-privileged ``system`` principal) and
+    sent to every user whatever their tier; the renderer uses it only to validate callbacks for the
+    dev tools (off in production) and falls back to the live layout without it. Dropping it keeps
+    the page from carrying anything the user's own ``/_dash-layout`` does not, and saves ~300 KB per
+    page load.
+    """
+    original = app._config  # noqa: SLF001 - Dash builds the page config here
+
+    def config_without_validation_layout():
+        cfg = original()
+        if settings().auth != "none":  # demo mode keeps Dash's default
+            cfg.pop("validation_layout", None)
+        return cfg
+
+    app._config = config_without_validation_layout  # noqa: SLF001
+
+
+__all__ = ["install_security", "check_secret"]

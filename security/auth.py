@@ -1,0 +1,367 @@
+"""Authentication, the request gate, and the Flask routes of the security package.
+
+Modes (``LAGESBILD_AUTH``):
+
+- ``local``: ``/login`` (plain HTML form, CSRF token, argon2, lockout after 5 failures for 15 min);
+  a signed, ``Secure``/``HttpOnly``/``SameSite=Strict`` session cookie that expires
+  ``LAGESBILD_SESSION_MINUTES`` after login (absolute, checked server-side); the account is
+  re-read every 10 s, so deactivating it ends its sessions.
+- ``header``: the user name in ``LAGESBILD_AUTH_HEADER`` (``X-Remote-User``), believed only from
+  ``LAGESBILD_TRUSTED_PROXIES`` (addresses or networks, compared with the TCP peer, never with
+  ``X-Forwarded-For``); the account must exist and be active.
+- ``none``: demo; everyone is ``demo`` (admin); the page shows the demo banner.
+
+The gate (first ``before_request``) refuses every route except ``/login``, ``/logout``,
+``/healthz`` and ``/csp-report`` to the unauthenticated: page loads are redirected to the login
+page, everything else (Dash's ``/_dash-*`` endpoints, assets, component suites) gets 401 JSON.
+``/admin/*`` is for role admin. ``POST /_dash-update-component`` must name a registered callback,
+carry the CSRF header, pass :func:`security.access.check_callback`, and is written to the audit log
+before it runs.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import secrets
+import threading
+import time
+from functools import lru_cache
+from urllib.parse import urlencode, urlsplit
+
+from flask import Flask, Response, g, jsonify, redirect, request, session
+
+from config import settings
+from security import audit, csrf, pages
+from security.access import DEMO, Principal, check_callback
+from security.health import database_ok, database_unavailable
+from security.logs import log_request
+from security.users import active_principal, verify_login
+
+log = logging.getLogger("lagesbild.auth")
+
+PUBLIC_PATHS = frozenset({"/login", "/logout", "/healthz", "/csp-report"})
+PROBE_PATHS = frozenset({"/healthz", "/csp-report"})
+DASH_UPDATE = "/_dash-update-component"
+NON_PAGE_PREFIXES = ("/_dash-", "/assets/", "/_favicon", "/_reload", "/static/", "/admin/api")
+LOGIN_FAILED_SV = "Fel användarnamn eller lösenord, eller så är kontot tillfälligt låst."
+
+
+def _engine():
+    from services.context import engine
+
+    return engine()
+
+
+# --------------------------------------------------------------------------- who is asking
+
+
+@lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple:
+    nets = []
+    for p in proxies:
+        try:
+            nets.append(ipaddress.ip_network(p, strict=False))
+        except ValueError:
+            log.warning("LAGESBILD_TRUSTED_PROXIES: '%s' is not an address or network; ignored", p)
+    return tuple(nets)
+
+
+def from_trusted_proxy(addr: str | None) -> bool:
+    if not addr:
+        return False
+    try:
+        ip = ipaddress.ip_address(addr)
+    except ValueError:
+        return False
+    return any(ip in net for net in _networks(settings().trusted_proxies))
+
+
+def client_ip() -> str | None:
+    """The client's address: the TCP peer, or the last ``X-Forwarded-For`` hop when the peer is
+    a trusted proxy (for logs and the audit trail only; never used to authenticate)."""
+    peer = request.remote_addr
+    fwd = request.headers.get("X-Forwarded-For")
+    if fwd and from_trusted_proxy(peer):
+        return fwd.split(",")[-1].strip()[:64] or peer
+    return peer
+
+
+def _session_principal() -> Principal | None:
+    name, iat = session.get("u"), session.get("iat")
+    if not isinstance(name, str) or not isinstance(iat, int | float):
+        return None
+    if time.time() - iat > settings().session_minutes * 60 or iat > time.time() + 60:
+        for k in ("u", "iat", "csrf"):
+            session.pop(k, None)
+        return None
+    p = active_principal(_engine(), name)
+    if p is None:
+        for k in ("u", "iat", "csrf"):
+            session.pop(k, None)
+    return p
+
+
+def _header_principal() -> Principal | None:
+    s = settings()
+    name = request.headers.get(s.auth_header)
+    if not name:
+        return None
+    if not from_trusted_proxy(request.remote_addr):
+        log.warning("%s from an untrusted address ignored", s.auth_header,
+                    extra={"event": "untrusted_auth_header", "remote": request.remote_addr})
+        return None
+    p = active_principal(_engine(), name.strip())
+    if p is None:
+        log.warning("proxy user '%s' has no active account", name[:128],
+                    extra={"event": "unknown_proxy_user", "remote": request.remote_addr})
+    return p
+
+
+def authenticate() -> Principal | None:
+    mode = settings().auth
+    if mode == "none":
+        return DEMO
+    if mode == "local":
+        return _session_principal()
+    return _header_principal()
+
+
+# --------------------------------------------------------------------------- responses
+
+
+def _json_error(status: int, error: str, message_sv: str, message_en: str, **extra) -> Response:
+    resp = jsonify({"error": error, "message_sv": message_sv, "message_en": message_en, **extra})
+    resp.status_code = status
+    return resp
+
+
+def _html(body: str, status: int = 200) -> Response:
+    resp = Response(body, status=status, mimetype="text/html")
+    resp.headers["Content-Security-Policy"] = pages.PAGE_CSP
+    return resp
+
+
+def _is_page_request() -> bool:
+    return (request.method in ("GET", "HEAD") and not request.path.startswith(NON_PAGE_PREFIXES)
+            and request.accept_mimetypes.accept_html)
+
+
+def safe_next(value: str | None) -> str:
+    """A local path to return to after login (anything else becomes ``/``)."""
+    if not value or not isinstance(value, str) or len(value) > 2000:
+        return "/"
+    parts = urlsplit(value)
+    if (parts.scheme or parts.netloc or not value.startswith("/") or value.startswith("//")
+            or "\\" in value or any(ord(c) < 32 for c in value)):
+        return "/"
+    if parts.path in ("/login", "/logout"):
+        return "/"
+    return value
+
+
+def _refuse_unauthenticated() -> Response:
+    mode = settings().auth
+    if _is_page_request():
+        if mode == "local":
+            nxt = request.full_path.rstrip("?") if request.query_string else request.path
+            return redirect("/login?" + urlencode({"next": safe_next(nxt)}), 302)
+        return _html(pages.message_page("Åtkomst nekad", "Lägesbild nås via organisationens "
+                                        "inloggning (proxy). Kontakta förvaltningen om du saknar konto."), 401)
+    return _json_error(401, "unauthenticated", "Inloggning krävs.", "Login required.",
+                       **({"login": "/login"} if mode == "local" else {}))
+
+
+def _forbidden(reason: str) -> Response:
+    return _json_error(403, "forbidden", "Du har inte behörighet att se detta.",
+                       "You are not allowed to see this.", reason=reason)
+
+
+# --------------------------------------------------------------------------- the gate
+
+
+def make_gate(dash_app):
+    def gate():
+        g.request_id = (request.headers.get("X-Request-ID", "")[:64]
+                        if from_trusted_proxy(request.remote_addr) else "") or secrets.token_hex(8)
+        g.t0 = time.perf_counter()
+        path = request.path
+        if path in PROBE_PATHS:  # answered without looking at sessions or accounts
+            g.principal = None
+            return None
+        g.principal = authenticate()
+        if path in PUBLIC_PATHS:
+            return None
+        if g.principal is None:
+            return _refuse_unauthenticated()
+        if _is_page_request() and not database_ok():  # the page says so, and retries by itself
+            return database_unavailable(RuntimeError("database not answering"))
+        mode = settings().auth
+        if path.startswith("/admin") and not g.principal.is_admin:
+            if mode != "none":
+                audit.record("denied", layer="admin", detail={"path": path[:200]})
+            return _forbidden("admin only")
+        if path == DASH_UPDATE and request.method == "POST":
+            return _guard_callback(dash_app)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and mode != "none" and not csrf.same_origin():
+            return _forbidden("cross-origin request")
+        return None
+
+    return gate
+
+
+def _guard_callback(dash_app) -> Response | None:
+    mode = settings().auth
+    principal: Principal = g.principal
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+        return _json_error(400, "bad_request", "Felaktig begäran.", "Malformed callback request.")
+    dash_app._setup_server()  # noqa: SLF001 - moves dash.callback registrations into callback_map
+    if body["output"] not in dash_app.callback_map:
+        return _json_error(400, "unknown_callback", "Felaktig begäran.", "No such callback.")
+    if mode != "none" and not (csrf.same_origin() and csrf.check_callback_token(principal.name)):
+        return _json_error(403, "csrf", "Sidan har gått ut. Ladda om sidan.",
+                           "The page has expired. Reload the page.")
+    decision = check_callback(principal, body)
+    ctx = audit.callback_context(body)
+    if not decision.allowed:
+        audit.record("denied", area_id=ctx["area_id"], period=ctx["period"], layer=ctx["layer"],
+                     detail={"outputs": ctx["outputs"], "reason": decision.reason})
+        return _forbidden(decision.reason)
+    if mode != "none":
+        audit.record("view", area_id=ctx["area_id"], period=ctx["period"], layer=ctx["layer"],
+                     detail={"outputs": ctx["outputs"]})
+    return None
+
+
+def make_after():
+    from security import headers
+
+    def after(response: Response) -> Response:
+        principal = g.get("principal")
+        mode = settings().auth
+        if (mode != "none" and principal is not None and response.status_code == 200
+                and response.mimetype == "text/html"
+                and "Content-Security-Policy" not in response.headers):  # the Dash page itself
+            token = csrf.callback_token(principal.name)
+            if token and request.cookies.get(csrf.COOKIE) != token:
+                csrf.set_cookie(response, token)
+        headers.apply(response)
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        if "t0" in g:
+            log_request(request.method, request.path, response.status_code, g.t0,
+                        principal.name if principal else None, client_ip(), g.get("request_id", ""))
+        return response
+
+    return after
+
+
+# --------------------------------------------------------------------------- routes
+
+
+def login():
+    mode = settings().auth
+    if mode == "none":
+        return redirect("/", 302)
+    if mode != "local":
+        return _html(pages.message_page("Inloggning", "Inloggning sker via organisationens proxy."), 404)
+    nxt = safe_next(request.values.get("next"))
+    if request.method == "GET":
+        if g.get("principal") is not None:
+            return redirect(nxt, 302)
+        return _html(pages.login_page(csrf.form_token(), nxt))
+    if not (csrf.same_origin() and csrf.check_form_token()):
+        session.pop("fcsrf", None)
+        return _html(pages.login_page(csrf.form_token(), nxt, "Formuläret har gått ut. Försök igen."), 400)
+    name = (request.form.get("username") or "").strip()[:128]
+    password = request.form.get("password") or ""
+    result = verify_login(_engine(), name, password)
+    remote = client_ip()
+    if not result.ok:
+        audit.record("login_failed", user=name or "?", detail={"reason": result.reason, "remote": remote})
+        if result.locked_now:
+            audit.record("login_locked", user=name, detail={"minutes": 15, "remote": remote})
+        log.warning("login failed", extra={"event": "login_failed", "user": name, "reason": result.reason,
+                                           "remote": remote})
+        return _html(pages.login_page(csrf.form_token(), nxt, LOGIN_FAILED_SV, username=name), 401)
+    session.clear()  # a fresh session: nothing from before the login survives
+    session.permanent = True
+    session["u"], session["iat"], session["csrf"] = name, int(time.time()), csrf.new_token()
+    g.principal = result.user.principal()
+    audit.record("login", user=name, detail={"remote": remote})
+    resp = redirect(nxt, 303)
+    csrf.set_cookie(resp, session["csrf"])
+    return resp
+
+
+def logout():
+    mode = settings().auth
+    if mode != "local":
+        return redirect("/", 302) if mode == "none" else _html(
+            pages.message_page("Logga ut", "Utloggning sker via organisationens proxy."), 404)
+    principal = g.get("principal")
+    if request.method == "GET":
+        if principal is None:
+            return redirect("/login", 302)
+        return _html(pages.logout_page(csrf.form_token(), principal.name))
+    if principal is not None and not (csrf.same_origin() and csrf.check_form_token()):
+        return redirect("/logout", 303)
+    if principal is not None:
+        audit.record("logout", user=principal.name)
+    session.clear()
+    resp = redirect("/login", 303)
+    resp.delete_cookie(csrf.COOKIE, path="/", secure=True, samesite="Strict")
+    return resp
+
+
+def admin_audit():
+    principal = g.get("principal")
+    if principal is None or not principal.is_admin:
+        return _forbidden("admin only")
+    filters = {k: (request.args.get(k) or "").strip()[:128] for k in ("user", "action", "since")}
+    try:
+        since = audit.parse_since(filters["since"]) if filters["since"] else None
+    except ValueError as exc:
+        return _html(pages.message_page("Åtkomstlogg", str(exc)), 400)
+    limit = 500
+    rows = audit.query(_engine(), since=since, user=filters["user"] or None,
+                       action=filters["action"] or None, limit=limit)
+    audit.record("audit_view", detail={k: v for k, v in filters.items() if v})
+    return _html(pages.audit_page(rows, filters, limit))
+
+
+_csp_lock = threading.Lock()
+_csp_window = [0.0, 0]
+CSP_REPORTS_PER_MINUTE = 60
+
+
+def csp_report():
+    """Browsers POST CSP violations here (``report-uri``): logged, rate-limited, never stored."""
+    if (request.content_length or 0) > 16384:
+        return "", 413
+    now = time.monotonic()
+    with _csp_lock:
+        if now - _csp_window[0] > 60:
+            _csp_window[0], _csp_window[1] = now, 0
+        _csp_window[1] += 1
+        over = _csp_window[1] > CSP_REPORTS_PER_MINUTE
+    if not over:
+        raw = request.get_data(cache=False)[:16384]
+        try:
+            report = json.loads(raw or b"null")
+        except ValueError:
+            report = raw.decode("utf-8", "replace")[:2000]
+        log.warning("csp violation", extra={"event": "csp_violation", "report": report,
+                                            "remote": request.remote_addr})
+    return "", 204
+
+
+def install(server: Flask, dash_app) -> None:
+    server.add_url_rule("/login", "lagesbild_login", login, methods=["GET", "POST"])
+    server.add_url_rule("/logout", "lagesbild_logout", logout, methods=["GET", "POST"])
+    server.add_url_rule("/admin/audit", "lagesbild_admin_audit", admin_audit, methods=["GET"])
+    server.add_url_rule("/csp-report", "lagesbild_csp_report", csp_report, methods=["POST"])
+    # first: nothing of Dash's runs for a request the gate refuses
+    server.before_request_funcs.setdefault(None, []).insert(0, make_gate(dash_app))
+    server.after_request(make_after())
