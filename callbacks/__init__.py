@@ -1,0 +1,11 @@
+"""Thin Dash callbacks, one module per feature (imported once by app.py)."""
+
+from callbacks import (  # noqa: F401
+    area_panel,
+    compare,
+    export,  # noqa: F401
+    language,
+    map_layers,
+    share,
+    view,
+)

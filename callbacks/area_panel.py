@@ -1,0 +1,98 @@
+"""Area panel (overview or indicator cards), lägesbild summary and the trend chart."""
+
+from __future__ import annotations
+
+import logging
+
+from dash import Input, Output, callback, html, no_update
+
+from callbacks.view import touches
+from ids import Ids
+from layout.figures import empty_figure, trend_figure
+from layout.panels import area_header, coverage_line, indicator_card, kommun_table, overview_list
+from layout.strings import t
+from layout.summary import lagesbild_block
+from services import page
+
+log = logging.getLogger(__name__)
+AREA_KEYS = ("area", "indicator", "period", "cmp", "lang", "list", "region")
+TREND_KEYS = ("area", "indicator", "period", "lang")
+LAGESBILD_KEYS = ("area", "period", "cmp", "lang")
+
+
+def _error(lang: str) -> html.Div:
+    return html.Div(t("error", lang), className="error-text", role="alert")
+
+
+@callback(
+    Output(Ids.AREA_PANEL, "children"),
+    Input(Ids.VIEW, "data"),
+)
+def show_area(view: dict | None):
+    """Click 1: the area's indicator cards and coverage line (or the overview of changes)."""
+    if not view or not view.get("period") or not touches(view, AREA_KEYS):
+        return no_update
+    lang, period, cmp_ = view.get("lang", "sv"), view["period"], view.get("cmp", "prev_year")
+    try:
+        if page.viewer_tier() == "kommun":  # aggregates with suppression only, whatever is asked
+            if not view.get("area"):
+                return html.P(t("pick_area", lang))
+            area, rows = page.kommun_rows(view["area"], period, cmp_, lang)
+            return kommun_table(area, rows, lang, period)
+        if not view.get("area"):
+            rows = page.overview(period, cmp_, lang, view.get("list"), view.get("region"))
+            title = t("overview", lang) + f" · {period}"
+            return [html.P(t("pick_area", lang)), overview_list(rows, lang, title)]
+        summary = page.summary(view["area"], period, cmp_, lang, view.get("list"))
+        sparks = page.sparklines(view["area"], period)
+        order = {"red": 0, "amber": 1, "green": 2, "grey": 3}
+        ranked = sorted(summary["indicators"], key=lambda i: (order.get(i.get("rag"), 3), i["name"]))
+        cards = [indicator_card(ind, cmp_, lang, ind["id"] == view.get("indicator"), sparks.get(ind["id"], []))
+                 for ind in ranked]
+        panel = [area_header(summary, lang, view.get("list")), coverage_line(summary, lang),
+                 html.Div(cards, className="cards", id=Ids.INDICATOR_CARDS, role="group",
+                          **{"aria-label": "Indikatorer" if lang == "sv" else "Indicators"})]
+        return panel
+    except Exception:  # noqa: BLE001 - a friendly message, the trace goes to the log
+        log.exception("area panel failed for %s", view)
+        return _error(lang)
+
+
+@callback(Output(Ids.LAGESBILD, "children"), Input(Ids.VIEW, "data"))
+def show_lagesbild(view: dict | None):
+    """The written lägesbild (4P) for the area: the same facts as the exported report."""
+    if not view or not view.get("period") or not touches(view, LAGESBILD_KEYS):
+        return no_update
+    lang = view.get("lang", "sv")
+    if not view.get("area"):
+        return html.P(t("pick_area", lang), className="muted")
+    try:
+        tier = page.viewer_tier()
+        facts, notes = page.lagesbild(view["area"], view["period"], view.get("cmp", "prev_year"), lang, tier)
+        return lagesbild_block(facts, notes, lang, tier)
+    except Exception:  # noqa: BLE001
+        log.exception("lägesbild failed for %s", view)
+        return _error(lang)
+
+
+@callback(Output(Ids.TREND, "figure"), Input(Ids.VIEW, "data"))
+def show_trend(view: dict | None):
+    """Click 2: the chosen indicator month by month for the area."""
+    if not touches(view, TREND_KEYS):
+        return no_update
+    lang = view.get("lang", "sv")
+    if page.viewer_tier() == "kommun":
+        return empty_figure(t("kommun_no_series", lang), lang)
+    if not view.get("area"):
+        return empty_figure(t("pick_area", lang), lang)
+    if not view.get("indicator"):
+        return empty_figure(t("pick_indicator", lang), lang)
+    try:
+        data = page.trend(view["area"], view["indicator"], view["period"])
+    except Exception:  # noqa: BLE001
+        log.exception("trend failed for %s", view)
+        return empty_figure(t("error", lang), lang)
+    if data["series"]["value"].notna().sum() == 0:
+        return empty_figure(t("no_data", lang), lang)
+    name = data["meta"]["name_sv" if lang == "sv" else "name_en"]
+    return trend_figure(data, lang, name)

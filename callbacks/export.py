@@ -1,0 +1,90 @@
+"""Export and notes callbacks: one-click downloads of the lägesbild, and the 4P notes editor.
+
+Each callback unpacks the page's selection (area, period, comparison, language), calls one
+``services.reports`` function and packs the result. The viewer's tier comes from the security
+package's principal: a kommun-tier principal only ever gets the kommun version.
+"""
+
+from __future__ import annotations
+
+from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
+
+from ids import Ids
+from reports.texts import SECTIONS
+from services.reports import editor_state, export_for, save_editor
+
+FORMAT_OF = {Ids.EXPORT_PDF: "pdf", Ids.EXPORT_DOCX: "docx", Ids.EXPORT_CSV: "csv", Ids.EXPORT_XLSX: "xlsx"}
+
+
+def _principal() -> tuple[str, str]:
+    """(name, tier) of the viewer; ('demo', 'police') without the security package."""
+    try:
+        from security.access import current_principal
+    except ImportError:
+        return "demo", "police"
+    p = current_principal()
+    return p.name, p.tier
+
+
+def _lang(n_clicks: int | None) -> str:
+    return "en" if (n_clicks or 0) % 2 else "sv"
+
+
+@callback(
+    Output(Ids.EXPORT_DOWNLOAD, "data"),
+    Output(Ids.EXPORT_STATUS, "children"),
+    Input(Ids.EXPORT_PDF, "n_clicks"),
+    Input(Ids.EXPORT_DOCX, "n_clicks"),
+    Input(Ids.EXPORT_CSV, "n_clicks"),
+    Input(Ids.EXPORT_XLSX, "n_clicks"),
+    State(Ids.AREA_SEARCH, "value"),
+    State(Ids.PERIOD, "value"),
+    State(Ids.COMPARISON, "value"),
+    State(Ids.LANG, "n_clicks"),
+    State(Ids.EXPORT_TIER, "value"),
+    State(Ids.EXPORT_PURPOSE, "value"),
+    prevent_initial_call=True,
+)
+def download_report(_pdf, _docx, _csv, _xlsx, area_id, period, comparison, lang_clicks, tier, purpose):
+    """Render the selected area's lägesbild in the clicked format and send it to the browser."""
+    user, allowed = _principal()
+    report, message = export_for(area_id, period, FORMAT_OF[ctx.triggered_id], tier, comparison,
+                                 _lang(lang_clicks), purpose, user=user, allowed_tier=allowed)
+    if report is None:
+        return no_update, message
+    return dcc.send_bytes(report.content, report.filename, type=report.media_type), message
+
+
+@callback(
+    Output({"type": Ids.NOTE_TEXT, "section": ALL}, "value"),
+    Output({"type": Ids.NOTE_INTERNAL, "section": ALL}, "value"),
+    Output(Ids.NOTE_META, "children"),
+    Input(Ids.AREA_SEARCH, "value"),
+    Input(Ids.PERIOD, "value"),
+    State(Ids.LANG, "n_clicks"),
+)
+def load_notes(area_id, period, lang_clicks):
+    """Fill the editor with the newest note of each section for the selected area and period."""
+    _, tier = _principal()
+    state, meta = editor_state(area_id, period, _lang(lang_clicks), allowed_tier=tier)
+    order = [o["id"]["section"] for o in ctx.outputs_list[0]]
+    return ([state[s][0] for s in order], [["internal"] if state[s][1] else [] for s in order], meta)
+
+
+@callback(
+    Output(Ids.NOTE_STATUS, "children"),
+    Input(Ids.NOTE_SAVE, "n_clicks"),
+    State(Ids.AREA_SEARCH, "value"),
+    State(Ids.PERIOD, "value"),
+    State({"type": Ids.NOTE_TEXT, "section": ALL}, "value"),
+    State({"type": Ids.NOTE_INTERNAL, "section": ALL}, "value"),
+    State(Ids.LANG, "n_clicks"),
+    prevent_initial_call=True,
+)
+def save_notes(_n, area_id, period, texts, internals, lang_clicks):
+    """Store each changed section as a new note superseding the previous one."""
+    order = [s["id"]["section"] for s in ctx.states_list[2]]
+    sections = {s: (t or "", "internal" in (i or [])) for s, t, i in zip(order, texts, internals, strict=True)
+                if s in SECTIONS}
+    user, tier = _principal()
+    return save_editor(area_id, period, sections, user, _lang(lang_clicks), allowed_tier=tier)

@@ -1,0 +1,48 @@
+"""Language toggle: every static text and the control options follow the view's language."""
+
+from __future__ import annotations
+
+from dash import ALL, Input, Output, State, callback, ctx, no_update
+
+from ids import Ids
+from layout.page import PERIOD_KINDS, hotspot_method_options, map_metric_options
+from layout.strings import t
+from services.page import indicator_options, regions
+
+
+@callback(
+    Output({"type": "t", "key": ALL}, "children"),
+    Output(Ids.COMPARISON, "options"),
+    Output(Ids.PERIOD_KIND, "options"),
+    Output(Ids.INDICATOR, "options"),
+    Output(Ids.MAP_METRIC, "options"),
+    Output(Ids.REGION, "options"),
+    Output(Ids.LANG, "children"),
+    Output(Ids.AREA_SEARCH, "placeholder"),
+    Output(Ids.HOTSPOT_TOGGLE, "children"),
+    Output(Ids.EVENTS_TOGGLE, "children"),
+    Output(Ids.POI_TOGGLE, "children"),
+    Output(Ids.COPY_LINK, "children"),
+    Output(Ids.HOTSPOT_METHOD, "options"),
+    Input(Ids.LANG_STORE, "data"),
+    State(Ids.VIEW, "data"),
+)
+def apply_language(lang: str | None, view: dict | None):
+    """Rewrite the texts when the language changes (the hub sets the store only then)."""
+    if not lang or not view:
+        return (no_update,) * 13
+    keys = [o["id"]["key"] for o in ctx.outputs_list[0]]
+    region_options = [{"label": t("all_regions", lang), "value": "alla"}] + [
+        {"label": r, "value": r} for r in regions(view.get("list"))]
+    return (
+        [t(k, lang) for k in keys],
+        [{"label": t(f"cmp_{c}", lang), "value": c} for c in ("prev_year", "baseline", "target")],
+        [{"label": t(f"kind_{k}", lang), "value": k} for k in PERIOD_KINDS],
+        indicator_options(lang),
+        map_metric_options(lang),
+        region_options,
+        t("language", lang),
+        t("search", lang),
+        t("hotspots", lang), t("events", lang), t("pois", lang), t("copy_link", lang),
+        hotspot_method_options(lang),
+    )

@@ -1,0 +1,140 @@
+"""Plotly figures and inline SVG sparklines (styling only: the numbers come from services)."""
+
+from __future__ import annotations
+
+import copy
+import math
+from functools import lru_cache
+from urllib.parse import quote
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from i18n import fmt_number
+
+FONT = dict(family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", size=12, color="#1b1b1b")
+
+
+def _base_layout(fig: go.Figure, lang: str, height: int = 280) -> go.Figure:
+    fig.update_layout(
+        height=height, margin=dict(l=44, r=12, t=34, b=86), font=FONT, paper_bgcolor="#fff", plot_bgcolor="#fff",
+        separators=",\u00a0" if lang == "sv" else ".,", hovermode="x unified",
+        legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0, font=dict(size=11)),
+    )
+    fig.update_xaxes(showgrid=False, linecolor="#999", ticks="outside")
+    fig.update_yaxes(gridcolor="#eee", zeroline=False, rangemode="tozero")
+    return fig
+
+
+@lru_cache(maxsize=32)
+def _empty_figure(message: str, lang: str) -> dict:
+    fig = _base_layout(go.Figure(), lang, 240)
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                       font=dict(size=13, color="#5a5a5a"))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig.to_plotly_json()
+
+
+def empty_figure(message: str, lang: str = "sv") -> dict:
+    """A blank chart carrying a message (built once per message: it is drawn on many clicks)."""
+    return copy.deepcopy(_empty_figure(message, lang))
+
+
+def _month_ts(months: pd.Series) -> pd.Series:
+    return pd.to_datetime(months + "-15")
+
+
+def trend_figure(trend: dict, lang: str, title: str) -> go.Figure:
+    """Monthly values with tertials shaded, the seasonal baseline band, targets and cumulative deviation."""
+    s, band, cum, meta, period = trend["series"], trend["band"], trend["cum"], trend["meta"], trend["period"]
+    has_cum = cum is not None and len(cum) > 0
+    fig = make_subplots(rows=2 if has_cum else 1, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28] if has_cum else [1],
+                        vertical_spacing=0.06)
+    x = _month_ts(s["month"])
+    if len(s):
+        first_year, last_year = int(s["month"].min()[:4]), int(s["month"].max()[:4])
+        for year in range(first_year, last_year + 1):  # T2 (May–Aug) shaded, T1 and T3 white
+            fig.add_vrect(x0=f"{year}-05-01", x1=f"{year}-09-01", fillcolor="#eef2f8", line_width=0, layer="below")
+        fig.add_vrect(x0=f"{period.first}-01", x1=(pd.Timestamp(period.last + "-01") + pd.offsets.MonthEnd(1)),
+                      fillcolor="rgba(10,94,176,0.12)", line=dict(color="#0a5eb0", width=1), layer="below")
+    if len(band):
+        bx = _month_ts(band["month"])
+        fig.add_trace(go.Scatter(x=bx, y=band["hi"], mode="lines", line=dict(width=0), hoverinfo="skip", showlegend=False), 1, 1)
+        fig.add_trace(go.Scatter(x=bx, y=band["lo"], mode="lines", line=dict(width=0), fill="tonexty",
+                                 fillcolor="rgba(120,120,120,0.18)",
+                                 name="Säsongsnormalt intervall (3 år)" if lang == "sv" else "Seasonal normal range (3 years)",
+                                 hoverinfo="skip"), 1, 1)
+        fig.add_trace(go.Scatter(x=bx, y=band["mean"], mode="lines", line=dict(color="#777", dash="dot", width=1),
+                                 name="Säsongsnormal" if lang == "sv" else "Seasonal baseline"), 1, 1)
+    unit = meta.get("unit")
+    bar = unit == "count"
+    name = "Utfall" if lang == "sv" else "Actual"
+    if bar:
+        fig.add_trace(go.Bar(x=x, y=s["value"], name=name, marker_color="#0a5eb0", opacity=0.85), 1, 1)
+    else:
+        fig.add_trace(go.Scatter(x=x, y=s["value"], name=name, mode="lines+markers", line=dict(color="#0a5eb0", width=2),
+                                 marker=dict(size=4)), 1, 1)
+    if s["target"].notna().any():
+        fig.add_trace(go.Scatter(x=x, y=s["target"], name="Mål" if lang == "sv" else "Target", mode="lines",
+                                 line=dict(color="#b35806", width=2, dash="dash", shape="hv")), 1, 1)
+    if has_cum:
+        fig.add_trace(go.Bar(x=_month_ts(cum["month"]), y=cum["cum_deviation"],
+                             name="Kumulativ avvikelse" if lang == "sv" else "Cumulative deviation",
+                             marker_color=["#1a7f37" if v >= 0 else "#b2182b" for v in cum["cum_deviation"]]), 2, 1)
+        fig.update_yaxes(rangemode="normal", row=2, col=1, title_text="Δ", title_font=dict(size=11))
+    if meta.get("synthetic"):
+        title += " · SYNTETISKA DATA" if lang == "sv" else " · SYNTHETIC DATA"
+    fig = _base_layout(fig, lang, 380 if has_cum else 330)
+    fig.update_layout(title=dict(text=title, x=0, font=dict(size=13)), bargap=0.15)
+    fig.update_xaxes(tickformat="%b\n%Y")
+    return fig
+
+
+def sparkline_svg(values: list[float], color: str = "#0a5eb0", width: int = 120, height: int = 26) -> str:
+    """A tiny inline SVG line (data URI) of the last months: no plotly, no request."""
+    pts = [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    if len(pts) < 2:
+        return ""
+    lo, hi = min(pts), max(pts)
+    span = (hi - lo) or 1.0
+    step = width / (len(values) - 1)
+    coords = []
+    for i, v in enumerate(values):
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            continue
+        coords.append(f"{i * step:.1f},{height - 2 - (v - lo) / span * (height - 4):.1f}")
+    svg = (f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' viewBox='0 0 {width} {height}'>"
+           f"<polyline fill='none' stroke='{color}' stroke-width='1.5' points='{' '.join(coords)}'/></svg>")
+    return "data:image/svg+xml;charset=utf-8," + quote(svg)
+
+
+def small_multiples_figure(series: dict[str, pd.DataFrame], lang: str, title: str) -> go.Figure:
+    """One small line chart per area, shared y axis."""
+    names = list(series)
+    if not names:
+        return empty_figure("Inga värden" if lang == "sv" else "No values", lang)
+    cols = 4
+    rows = math.ceil(len(names) / cols)
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=names, shared_yaxes=True, vertical_spacing=0.12 / max(rows, 1) * 2)
+    for i, name in enumerate(names):
+        g = series[name]
+        fig.add_trace(go.Scatter(x=_month_ts(g["month"]), y=g["value"], mode="lines", line=dict(color="#0a5eb0", width=1.5),
+                                 name=name, showlegend=False, hovertemplate="%{x|%Y-%m}: %{y}<extra>" + name + "</extra>"),
+                      i // cols + 1, i % cols + 1)
+    fig = _base_layout(fig, lang, 120 * rows + 60)
+    fig.update_layout(title=dict(text=title, x=0, font=dict(size=13)), margin=dict(l=36, r=8, t=56, b=24),
+                      showlegend=False)
+    fig.update_annotations(font_size=11)
+    fig.update_xaxes(showticklabels=False)
+    return fig
+
+
+def fmt_value(value, unit: str, lang: str) -> str:
+    """Number as shown on a card (counts whole, hours/shares one decimal, share with %)."""
+    if value is None:
+        return "–"
+    if unit == "share":
+        return fmt_number(value, lang, 1) + "\u00a0%"
+    return fmt_number(value, lang, 0 if unit == "count" else 1)

@@ -1,0 +1,177 @@
+"""The one page: header controls, map, area panel, trend, lägesbild, comparison, sources.
+
+Static texts carry the id ``{"type": "t", "key": KEY}`` so one callback can switch language.
+"""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from config import settings
+from geodata.sources import SOURCES
+from ids import Ids
+from layout.map_panel import build_map
+from layout.strings import t
+
+PERIOD_KINDS = ("tertial", "month", "year", "r12")
+
+
+def export_panel(lang: str):
+    """The export and notes panel (reports package) when it is installed."""
+    try:
+        from layout.export_panel import build_export_panel
+    except ImportError:
+        return None
+    return build_export_panel(lang)
+
+
+def tx(key: str, lang: str, tag=html.Span, **kwargs):
+    """A text element the language callback can rewrite."""
+    return tag(t(key, lang), id={"type": "t", "key": key}, **kwargs)
+
+
+def build_sources(lang: str) -> html.Details:
+    """The Källor panel: every data set the page draws on, with publisher and licence."""
+    items = []
+    for src in SOURCES.values():
+        title = src.title_sv if lang == "sv" else src.title_en
+        note = src.note_sv if lang == "sv" else src.note_en
+        items.append(html.Li([html.Strong(title), html.Br(),
+                              html.Span(f"{src.publisher} · {src.licence} · {src.official_url}", className="muted"),
+                              *([html.Br(), html.Span(note)] if note else [])]))
+    items.append(html.Li([html.Strong(t("synthetic_note", lang)), html.Br(),
+                          html.Span("store/synthetic.py (seed 20251201)", className="muted")]))
+    return html.Details([html.Summary(tx("sources", lang)), html.Ul(items, className="sources")],
+                        id=Ids.SOURCES, className="card card-body")
+
+
+def _control(id_, key: str, lang: str, component) -> html.Div:
+    return html.Div(className="control", children=[html.Label(t(key, lang), htmlFor=id_, id={"type": "t", "key": key}),
+                                                   component])
+
+
+def _dropdown(id_, options, value, min_width: int = 150) -> dcc.Dropdown:
+    return dcc.Dropdown(id=id_, options=options, value=value, clearable=False, searchable=False,
+                        style={"minWidth": f"{min_width}px", "color": "#1b1b1b"})
+
+
+def build_header(lang: str, list_years: list[int], list_year: int, periods: list[dict], period: str | None,
+                 user: str | None = None) -> html.Header:
+    cmp_options = [{"label": t(f"cmp_{c}", lang), "value": c} for c in ("prev_year", "baseline", "target")]
+    kind_options = [{"label": t(f"kind_{k}", lang), "value": k} for k in PERIOD_KINDS]
+    return html.Header(className="app-header", children=[
+        html.Div([tx("title", lang, html.H1), tx("subtitle", lang, html.Div, className="subtitle")]),
+        html.Div(className="controls", children=[
+            _control(Ids.LIST_YEAR, "list_year", lang,
+                     _dropdown(Ids.LIST_YEAR, [{"label": str(y), "value": y} for y in list_years], list_year, 90)),
+            _control(Ids.PERIOD_KIND, "period_kind", lang, _dropdown(Ids.PERIOD_KIND, kind_options, "tertial", 140)),
+            _control(Ids.PERIOD, "period", lang, _dropdown(Ids.PERIOD, periods, period, 210)),
+            _control(Ids.COMPARISON, "comparison", lang, _dropdown(Ids.COMPARISON, cmp_options, "prev_year", 200)),
+            html.Button(t("copy_link", lang), id=Ids.COPY_LINK, className="btn", n_clicks=0),
+            html.Span(id=Ids.COPY_STATUS, className="copy-status", role="status"),
+            html.Button(t("language", lang), id=Ids.LANG, className="btn", n_clicks=0, lang="en" if lang == "sv" else "sv",
+                        **{"aria-label": "Byt språk / switch language"}),
+            html.Div([html.Span(user, className="user-name"), html.A(t("logout", lang), href="/logout", className="btn logout")],
+                     className="user-box") if user else None,
+        ]),
+    ])
+
+
+def hotspot_method_options(lang: str) -> list[dict]:
+    """How the hotspot layer is computed."""
+    return [{"label": t(f"hs_{m}", lang), "value": m} for m in ("gistar", "kde", "emerging", "deso")]
+
+
+def map_metric_options(lang: str) -> list[dict]:
+    """What the areas are coloured by once an indicator is chosen."""
+    return [{"label": t(f"metric_{m}", lang), "value": m} for m in ("value", "rate_per_1000", "change", "z")]
+
+
+def build_map_card(lang: str, areas_fc: dict, area_options: list[dict],
+                   kommun_tier: bool = False) -> html.Div:
+    s = settings()
+    hide = {"hidden": True, "disabled": True} if kommun_tier else {}
+    return html.Div(className="card", children=[
+        html.Div(className="map-tools", children=[
+            html.Div(dcc.Dropdown(id=Ids.AREA_SEARCH, options=area_options, placeholder=t("search", lang),
+                                  searchable=True, clearable=True), className="search"),
+            html.Button(t("hotspots", lang), id=Ids.HOTSPOT_TOGGLE, className="btn toggle", n_clicks=0,
+                        **{"aria-pressed": "false"}, **hide),
+            html.Div(dcc.Dropdown(id=Ids.HOTSPOT_METHOD, options=hotspot_method_options(lang), value="gistar",
+                                  clearable=False, searchable=False, style={"minWidth": "190px"}),
+                     className="method-select", title=t("hotspot_method", lang), hidden=kommun_tier),
+            html.Button(t("events", lang), id=Ids.EVENTS_TOGGLE, className="btn toggle", n_clicks=0,
+                        **{"aria-pressed": "false"}, **hide),
+            html.Button(t("pois", lang), id=Ids.POI_TOGGLE, className="btn toggle", n_clicks=0,
+                        **{"aria-pressed": "false"}, **hide),
+            html.Div(dcc.Dropdown(id=Ids.MAP_METRIC, options=map_metric_options(lang), value="value", clearable=False,
+                                  searchable=False, style={"minWidth": "170px"}),
+                     className="metric-select", title=t("map_metric", lang)),
+        ]),
+        dcc.Loading(build_map(areas_fc, lang, s.tile_url), type="circle", delay_show=300,
+                    overlay_style={"visibility": "visible", "opacity": 0.7}, target_components={Ids.HOTSPOTS: "data"}),
+        html.Div(id=Ids.HOTSPOT_CARD, className="card-body method-card"),
+        html.Div(id=Ids.POI_CHECK, className="card-body poi-check", **{"aria-live": "polite"}),
+    ])
+
+
+def build_side(lang: str, indicator_options: list[dict]) -> html.Aside:
+    return html.Aside(className="side", children=[
+        html.Div(className="card card-body", children=[
+            dcc.Loading(html.Div(id=Ids.AREA_PANEL, children=[html.P(t("pick_area", lang))]), type="dot", delay_show=300),
+        ]),
+        html.Div(className="card", children=[
+            html.Div([tx("trend", lang, html.H2),
+                      html.Div(dcc.Dropdown(id=Ids.INDICATOR, options=indicator_options, value=None, clearable=True,
+                                            placeholder="Indikator" if lang == "sv" else "Indicator",
+                                            style={"minWidth": "220px"}), className="indicator-select")],
+                     className="card-head"),
+            html.Div(dcc.Graph(id=Ids.TREND, config={"displaylogo": False, "responsive": True,
+                                                      "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
+                               style={"minHeight": "330px"}), className="card-body"),
+        ]),
+        html.Div(className="card", children=[
+            html.Div(tx("lagesbild", lang, html.H2), className="card-head"),
+            dcc.Loading(html.Div(id=Ids.LAGESBILD, className="card-body summary"), type="dot", delay_show=300),
+        ]),
+        html.Div(id=Ids.EXPORT, className="export-slot", children=export_panel(lang)),
+        build_sources(lang),
+    ])
+
+
+def build_compare(lang: str, regions: list[str]) -> html.Section:
+    options = [{"label": t("all_regions", lang), "value": "alla"}] + [{"label": r, "value": r} for r in regions]
+    return html.Section(className="card compare-card", id="compare-view", children=[
+        html.Div([tx("compare", lang, html.H2),
+                  html.Div(dcc.Dropdown(id=Ids.REGION, options=options, value="alla", clearable=False,
+                                        searchable=False, style={"minWidth": "180px"}), className="region-select"),
+                  html.Button(t("download_csv", lang), id=Ids.COMPARE_CSV, className="btn", n_clicks=0),
+                  html.Button(t("download_xlsx", lang), id=Ids.COMPARE_XLSX, className="btn", n_clicks=0),
+                  dcc.Download(id=Ids.COMPARE_DOWNLOAD)], className="card-head"),
+        dcc.Loading(html.Div(id=Ids.COMPARE_TABLE, className="card-body"), type="dot", delay_show=300),
+        html.Div(dcc.Graph(id=Ids.SMALL_MULTIPLES, config={"displaylogo": False}), className="card-body"),
+    ])
+
+
+def build_page(lang: str, list_years: list[int], list_year: int, areas_fc: dict,
+               periods: list[dict], period: str | None, area_options: list[dict],
+               indicator_options: list[dict], regions: list[str], user: str | None = None,
+               kommun_tier: bool = False) -> html.Div:
+    s = settings()
+    banner = t("demo_banner", lang) if s.auth == "none" else ""
+    return html.Div([
+        dcc.Location(id=Ids.URL, refresh=False),
+        dcc.Store(id=Ids.VIEW),
+        dcc.Store(id=Ids.LAYER_VIEW),
+        dcc.Store(id=Ids.LANG_STORE),
+        html.A("Hoppa till områdespanelen" if lang == "sv" else "Skip to the area panel", href="#area-panel",
+               className="skip-link"),
+        build_header(lang, list_years, list_year, periods, period, user),
+        html.Div(banner, id=Ids.BANNER, className="banner demo", role="status"),
+        html.Div(id=Ids.ERROR_BANNER, className="banner error", role="alert"),
+        html.Main(className="main", children=[
+            html.Section(build_map_card(lang, areas_fc, area_options, kommun_tier), **{"aria-label": "Karta"}),
+            build_side(lang, indicator_options),
+        ]),
+        build_compare(lang, regions),
+    ])

@@ -1,0 +1,174 @@
+"""Factories for the area panel: header, indicator cards, coverage line, overview, compare table."""
+
+from __future__ import annotations
+
+from dash import dash_table, html
+
+from i18n import fmt_number, fmt_p, fmt_percent
+from layers.areas import CATEGORY_LABELS
+from layout.figures import fmt_value, sparkline_svg
+
+RAG_TEXT = {
+    "sv": {"red": "Röd", "amber": "Gul", "green": "Grön", "grey": "Grå"},
+    "en": {"red": "Red", "amber": "Amber", "green": "Green", "grey": "Grey"},
+}
+RAG_ICON = {"red": "▲", "amber": "◆", "green": "●", "grey": "○"}
+CMP_WORD = {
+    "sv": {"prev_year": "samma period i fjol", "baseline": "säsongsnormal", "target": "mål"},
+    "en": {"prev_year": "same period last year", "baseline": "seasonal baseline", "target": "target"},
+}
+
+
+def p_text(p: float | None, lang: str) -> str:
+    """``p = 0,013`` or ``p < 0,001`` (never ``p = < 0,001``)."""
+    text = fmt_p(p, lang)
+    return f"p {text}" if text.startswith("<") else f"p\u00a0=\u00a0{text}"
+
+
+def rag_label(rag: str | None, lang: str) -> str:
+    rag = rag or "grey"
+    return f"{RAG_ICON[rag]} {RAG_TEXT[lang][rag]}"
+
+
+def verdict(ind: dict, lang: str) -> str:
+    """Plain-words verdict of a change: significant after FDR or within normal variation."""
+    if not ind.get("complete"):
+        return "ofullständig period" if lang == "sv" else "incomplete period"
+    change = ind.get("change")
+    if ind.get("p_adjusted") is None or change is None:
+        return "ingen jämförelse" if lang == "sv" else "no comparison"
+    if ind.get("significant"):
+        if lang == "sv":
+            return ("ökning" if change > 0 else "minskning") + ", sannolikt inte slump"
+        return ("increase" if change > 0 else "decrease") + ", unlikely to be chance"
+    return "inom normal variation" if lang == "sv" else "within normal variation"
+
+
+def comparison_value(ind: dict, cmp_: str):
+    return {"prev_year": ind.get("previous"), "baseline": ind.get("baseline"), "target": ind.get("target")}.get(cmp_)
+
+
+def indicator_card(ind: dict, cmp_: str, lang: str, selected: bool, spark: list[float]) -> html.Button:
+    unit = ind.get("unit") or "count"
+    ref = comparison_value(ind, cmp_)
+    change = ind.get("change")
+    change_txt = "" if change is None else (
+        fmt_number(change, lang, 0 if unit == "count" else 1) if change < 0 else "+" + fmt_number(change, lang, 0 if unit == "count" else 1))
+    rag = ind.get("rag") or "grey"
+    children = [
+        html.Div([html.Span(ind["name"], className="name"),
+                  html.Span(" SYNTETISK" if lang == "sv" else " SYNTHETIC", className="badge synthetic") if ind.get("synthetic") else None]),
+        html.Div(fmt_value(ind.get("value"), unit, lang), className="value"),
+        html.Div(f"{'mot' if lang == 'sv' else 'vs'} {fmt_value(ref, unit, lang)} {CMP_WORD[lang][cmp_]}" + (f" ({change_txt})" if change_txt else ""),
+                 className="cmp"),
+        html.Div([html.Span(rag_label(rag, lang), className=f"badge {rag}"), " ",
+                  html.Span(verdict(ind, lang), className="verdict")], className="cmp"),
+    ]
+    src = sparkline_svg(spark)
+    if src:
+        children.append(html.Img(src=src, alt="", className="spark", width=120, height=26))
+    return html.Button(
+        children,
+        id={"type": "indicator-card", "id": ind["id"]},
+        className=f"indicator-card rag-{rag}" + (" selected" if selected else ""),
+        title=ind.get("reason") or "",
+        n_clicks=0,
+        **{"aria-pressed": "true" if selected else "false", "data-indicator": ind["id"]},
+    )
+
+
+def area_header(summary: dict, lang: str, list_year: int | None) -> html.Div:
+    a = summary["area"]
+    cat = CATEGORY_LABELS[lang].get(a.get("category"), a.get("category"))
+    pop = a.get("population")
+    meta = " · ".join(x for x in (cat, a.get("kommun"), f"LPO {a['lpo']}" if a.get("lpo") else None,
+                                   f"{'Region' if lang == 'en' else 'Polisregion'} {a['region']}" if a.get("region") else None,
+                                   (f"{fmt_number(pop, lang)} {'invånare' if lang == 'sv' else 'inhabitants'}" if pop else
+                                    ("befolkning okänd" if lang == "sv" else "population unknown"))) if x)
+    return html.Div([html.H2(a["name"], className="area-title"), html.Div(meta, className="area-meta")])
+
+
+def coverage_line(summary: dict, lang: str) -> html.Div:
+    inds = summary["indicators"]
+    complete = sum(1 for i in inds if i.get("complete"))
+    notes = sorted({i["coverage_note"] for i in inds if i.get("coverage_note")})
+    synthetic = sum(1 for i in inds if i.get("synthetic"))
+    if lang == "sv":
+        text = f"Datatäckning {summary.get('period_label', summary['period'])}: {complete} av {len(inds)} indikatorer kompletta"
+        extra = f"; {synthetic} indikatorer är syntetiska demodata" if synthetic else ""
+    else:
+        text = f"Coverage {summary.get('period_label', summary['period'])}: {complete} of {len(inds)} indicators complete"
+        extra = f"; {synthetic} indicators are synthetic demo data" if synthetic else ""
+    return html.Div([text + extra + ".", html.Br() if notes else None,
+                     html.Span(" · ".join(notes[:3]), className="muted") if notes else None],
+                    className="coverage", id="coverage-line")
+
+
+def overview_list(rows, lang: str, title: str) -> html.Div:
+    items = []
+    for r in rows.itertuples():
+        rag = r.rag
+        items.append(html.Li(html.Button(
+            [html.Span(rag_label(rag, lang), className=f"badge {rag}"), " ",
+             html.Strong(f"{r.area_name}: "), f"{r.indicator_name} ",
+             html.Span(f"{fmt_number(r.value, lang, 0)} {'mot' if lang == 'sv' else 'vs'} {fmt_number(r.previous if r.previous == r.previous else r.baseline, lang, 0)}"
+                       f" ({p_text(r.p_adjusted, lang)})", className="muted")],
+            id={"type": "overview-item", "area": str(r.area_id), "indicator": r.indicator_id},
+            className="link-button", n_clicks=0, title=r.reason)))
+    if not items:
+        items = [html.Li("Inga signifikanta förändringar efter FDR." if lang == "sv" else "No significant changes after FDR.")]
+    return html.Div([html.H3(title), html.Ul(items, className="overview")])
+
+
+COMPARE_COLUMNS_SV = {"area_name": "Område", "region": "Region"}
+
+
+def compare_table(table, indicator_ids: list[str], names: dict[str, str], lang: str) -> dash_table.DataTable:
+    """Areas × indicators: value, change and RAG text per cell (sortable; a cell click selects)."""
+    wide = {}
+    for r in table.itertuples():
+        row = wide.setdefault(r.area_id, {"id": r.area_id, "area_id": r.area_id, "area_name": r.area_name,
+                                          "region": r.region})
+        if r.indicator_id not in indicator_ids:
+            continue
+        v = "–" if r.value != r.value or r.value is None else fmt_number(r.value, lang, 0 if r.unit == "count" else 1)
+        ch = "" if r.pct_change != r.pct_change or r.pct_change is None else f" ({fmt_percent(r.pct_change, lang)})"
+        row[r.indicator_id] = f"{RAG_ICON.get(r.rag, '○')} {v}{ch}"
+        row[f"{r.indicator_id}__rag"] = r.rag
+        row[f"{r.indicator_id}__sort"] = -1 if r.value != r.value or r.value is None else float(r.value)
+    data = list(wide.values())
+    columns = [{"name": "Område" if lang == "sv" else "Area", "id": "area_name"},
+               {"name": "Region", "id": "region"}] + [{"name": names.get(i, i), "id": i} for i in indicator_ids]
+    styles = []
+    for i in indicator_ids:
+        for rag, color in (("red", "#fde0dc"), ("amber", "#fdebd0"), ("green", "#dff3e4")):
+            styles.append({"if": {"filter_query": f'{{{i}__rag}} = "{rag}"', "column_id": i}, "backgroundColor": color})
+    return dash_table.DataTable(
+        id={"type": "compare-datatable", "id": "main"}, data=data, columns=columns, sort_action="native", page_size=25,
+        style_table={"overflowX": "auto", "minWidth": "100%"},
+        style_cell={"fontFamily": "system-ui, sans-serif", "fontSize": 12, "padding": "4px 6px", "whiteSpace": "nowrap",
+                    "textAlign": "right", "minWidth": "90px"},
+        style_cell_conditional=[{"if": {"column_id": "area_name"}, "textAlign": "left", "minWidth": "160px"},
+                                {"if": {"column_id": "region"}, "textAlign": "left"}],
+        style_header={"fontWeight": "600", "backgroundColor": "#f3f4f6", "whiteSpace": "normal", "height": "auto"},
+        style_data_conditional=styles, cell_selectable=True,
+    )
+
+
+def kommun_table(area: dict, rows: list[dict], lang: str, period_label: str) -> html.Div:
+    """The kommun tier's indicator table: aggregates only, small counts shown as "<5"."""
+    sv = lang == "sv"
+    head = ["Indikator" if sv else "Indicator", "Värde" if sv else "Value", "Jämförelse" if sv else "Comparison",
+            "Förändring" if sv else "Change"]
+    body = [html.Tr([html.Td([r["name"], html.Span(" SYNTETISK" if sv else " SYNTHETIC", className="badge synthetic")
+                              if r["synthetic"] else None]),
+                     html.Td(r["value"]), html.Td(r["reference"]), html.Td(r["change"])]) for r in rows]
+    return html.Div([
+        html.H2(area["name"], className="area-title"),
+        html.P(("Kommunversion för samverkan: aggregat, tal under 5 visas som <5 och det som kan räkna fram dem "
+                "döljs (..). Händelsepunkter, hotspotkartor och anteckningar visas inte.") if sv else
+               ("Municipal version for partnership meetings: aggregates, counts below 5 shown as <5 and whatever "
+                "could reveal them hidden (..). No event points, hotspot maps or notes."), className="tier-note"),
+        html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)], className="kommun-table"),
+        html.P(period_label, className="muted"),
+    ])

@@ -1,0 +1,63 @@
+"""The layout function: read per request (several workers share nothing but the database)."""
+
+from __future__ import annotations
+
+from dash import html
+
+from layout.page import build_page
+from services.geo import (
+    area_table,
+    areas_layer,
+    available_list_years,
+    default_list_year,
+)
+from services.page import indicator_options, regions
+from services.periods import default_period, period_options
+
+
+def area_search_options(list_year: int, kommuner: tuple[str, ...] | None = None) -> list[dict]:
+    """Search box options: name, ort, kommun and LPO are all searchable; value = stable id.
+
+    ``kommuner`` limits the areas to those kommuner (a kommunpartner's grant).
+    """
+    frame = area_table(list_year)
+    if kommuner is not None:
+        frame = frame[frame["kommun_kod"].isin(kommuner)]
+    options = []
+    for r in frame.itertuples():
+        extra = " · ".join(str(v) for v in (r.ort or r.kommun, r.lpo) if v and str(v) != "nan")
+        options.append({"label": f"{r.name} ({extra})" if extra else r.name, "value": str(r.id),
+                        "search": f"{r.name} {r.ort} {r.kommun} {r.lpo}"})
+    return options
+
+
+def viewer():
+    """The current request's principal (the demo principal without the security package)."""
+    try:
+        from security.access import current_principal
+    except ImportError:
+        return None
+    return current_principal()
+
+
+def serve_layout(lang: str = "sv") -> html.Div:
+    from services.warmup import start_background_warmup
+
+    start_background_warmup()  # once per process: the default view of every area, precomputed
+    principal = viewer()
+    kommun_tier = principal is not None and principal.tier == "kommun"
+    years = available_list_years()
+    year = default_list_year()
+    return build_page(
+        lang=lang,
+        list_years=years,
+        list_year=year,
+        areas_fc=areas_layer(year),
+        periods=period_options(lang),
+        period=default_period(),
+        area_options=area_search_options(year, tuple(principal.kommuner) if kommun_tier else None),
+        indicator_options=indicator_options(lang),
+        regions=regions(year),
+        user=principal.name if principal is not None and principal.name not in ("demo",) else None,
+        kommun_tier=kommun_tier,
+    )

@@ -1,0 +1,219 @@
+"""What the page shows, as plain data: memoised per data version, shared by the callbacks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from indicators.calendar import parse_period, shift_month
+from indicators.series import seasonal_band
+from layers.choropleth import choropleth_hideout, legend
+from services import indicators as ind
+from services.cache import memoize
+from services.context import data_version, engine
+from store.engine import engine_for
+from store.queries import catalogue_frame, targets_frame, values_frame
+
+TREND_MONTHS = 48
+#: what the map can colour the areas by when an indicator is chosen
+MAP_METRICS = ("value", "rate_per_1000", "change", "z")
+
+
+@memoize(maxsize=512)
+def _summary(url: str, version: int, area_id: str, period: str, cmp_: str, lang: str, list_year: int | None) -> dict:
+    return ind.area_summary_json(engine_for(url), area_id, period, cmp_, lang, list_year)
+
+
+def summary(area_id: str, period: str, cmp_: str = "prev_year", lang: str = "sv", list_year: int | None = None) -> dict:
+    """The area summary (same JSON as ``cli.py summary``)."""
+    eng = engine()
+    return _summary(str(eng.url), data_version(eng), str(area_id), period, cmp_, lang, list_year)
+
+
+@memoize(maxsize=64)
+def _compare(url: str, version: int, region: str, period: str, cmp_: str, lang: str, list_year: int | None) -> pd.DataFrame:
+    return ind.compare_frame(engine_for(url), region, period, cmp_, lang, list_year)
+
+
+def compare(region: str, period: str, cmp_: str = "prev_year", lang: str = "sv", list_year: int | None = None) -> pd.DataFrame:
+    """The compare table for a region ('alla' = every area of the list)."""
+    eng = engine()
+    return _compare(str(eng.url), data_version(eng), region or "alla", period, cmp_, lang, list_year)
+
+
+@memoize(maxsize=8)
+def _catalogue(url: str, version: int) -> pd.DataFrame:
+    return catalogue_frame(engine_for(url))
+
+
+def catalogue() -> pd.DataFrame:
+    eng = engine()
+    return _catalogue(str(eng.url), data_version(eng))
+
+
+def indicator_options(lang: str) -> list[dict]:
+    cat = catalogue()
+    name = "name_sv" if lang == "sv" else "name_en"
+    suffix = " (syntetisk)" if lang == "sv" else " (synthetic)"
+    return [{"label": r[name] + (suffix if r["synthetic"] else ""), "value": r["id"]}
+            for _, r in cat.sort_values(name).iterrows()]
+
+
+@memoize(maxsize=256)
+def _series(url: str, version: int, area_id: str, indicator_id: str, last: str) -> pd.DataFrame:
+    eng = engine_for(url)
+    first = shift_month(last, -(TREND_MONTHS + 36))
+    v = values_frame(eng, [indicator_id], [area_id], (first, last))[["month", "value"]]
+    t = targets_frame(eng, [area_id])
+    t = t[(t["indicator_id"] == indicator_id) & (t["month"] >= first) & (t["month"] <= last)][["month", "target"]]
+    return v.merge(t, on="month", how="outer").sort_values("month").reset_index(drop=True)
+
+
+def trend(area_id: str, indicator_id: str, period: str) -> dict:
+    """Monthly series for the trend chart: values, targets, seasonal band, cumulative deviation."""
+    eng = engine()
+    p = parse_period(period)
+    cat = catalogue().set_index("id")
+    if indicator_id not in cat.index:
+        raise KeyError(f"unknown indicator '{indicator_id}'")
+    meta = cat.loc[indicator_id]
+    last = max(p.last, meta["last_month"] or p.last) if isinstance(meta["last_month"], str) else p.last
+    s = _series(str(eng.url), data_version(eng), str(area_id), indicator_id, last)
+    band = seasonal_band(s[["month", "value"]].dropna(), meta["unit"])
+    shown_from = shift_month(last, -TREND_MONTHS + 1)
+    s = s[s["month"] >= shown_from]
+    band = band[band["month"] >= shown_from]
+    cum = None
+    if s["target"].notna().any():
+        year = p.last[:4]
+        yr = s[s["month"].str.startswith(year)].dropna(subset=["target"])
+        dev = (yr["value"] - yr["target"])
+        cum = pd.DataFrame({"month": yr["month"], "cum_deviation": dev.cumsum()}).dropna()
+    return {"series": s, "band": band, "cum": cum, "meta": meta.to_dict(), "period": p}
+
+
+def choropleth(indicator_id: str, period: str, cmp_: str, metric: str, lang: str, list_year: int | None) -> tuple[dict, list[dict]]:
+    """Hideout (class per area) and legend rows for colouring every area by an indicator."""
+    table = compare("alla", period, cmp_, lang, list_year)
+    rows = table[table["indicator_id"] == indicator_id].set_index("area_id")
+    metric = metric if metric in MAP_METRICS else "value"
+    values = pd.to_numeric(rows[metric], errors="coerce")
+    if values.notna().sum() == 0:
+        return {"mode": "category"}, []
+    if metric in ("change", "z"):
+        finite = values.dropna()
+        hide = choropleth_hideout(values, kind="diverging", method="quantiles", k=7 if len(finite) >= 14 else 5,
+                                  property=metric)
+    else:
+        palette = "Blues" if rows["direction"].iloc[0] == "effort" else "YlOrRd"
+        hide = choropleth_hideout(values, kind="sequential", method="quantiles", k=5, palette=palette,
+                                  property=metric)
+    return {**hide, "mode": "choropleth"}, legend(hide, lang)
+
+
+def overview(period: str, cmp_: str, lang: str, list_year: int | None, region: str | None = None, n: int = 8) -> pd.DataFrame:
+    """Areas with the strongest significant changes first (FDR-adjusted, bad direction first)."""
+    table = compare(region or "alla", period, cmp_, lang, list_year)
+    sig = table[table["rag"].isin(["red", "amber", "green"]) & table["p_adjusted"].notna()].copy()
+    sig["order"] = sig["rag"].map({"red": 0, "amber": 1, "green": 2})
+    sig["abs_z"] = pd.to_numeric(sig["z"], errors="coerce").abs().fillna(0)
+    sig = sig[sig["significant"].fillna(False).astype(bool)] if "significant" in sig else sig
+    return sig.sort_values(["order", "p_adjusted", "abs_z"], ascending=[True, True, False]).head(n)
+
+
+def small_multiples(region: str, indicator_id: str, period: str, list_year: int | None, max_areas: int = 16) -> dict[str, pd.DataFrame]:
+    """Monthly series of one indicator for each area of a region (for the small multiples)."""
+    from services.geo import area_table, default_list_year
+
+    eng = engine()
+    areas = area_table(list_year or default_list_year())
+    ids = ind.region_area_ids(areas, region or "alla")[:max_areas]
+    p = parse_period(period)
+    v = values_frame(eng, [indicator_id], ids, (shift_month(p.last, -35), p.last))
+    names = dict(zip(areas["id"].astype(str), areas["name"], strict=True))
+    return {names.get(a, a): g.sort_values("month") for a, g in v.groupby("area_id")}
+
+
+def regions(list_year: int | None) -> list[str]:
+    """Police regions that have areas on the list."""
+    from services.geo import area_table, default_list_year
+
+    return sorted(area_table(list_year or default_list_year())["region"].dropna().unique())
+
+
+def area_bounds(area_id: str, list_year: int | None) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of an area for zooming the map."""
+    from services.geo import areas_layer, default_list_year
+
+    fc = areas_layer(list_year or default_list_year())
+    for f in fc["features"]:
+        if f["id"] == str(area_id):
+            coords = np.array([pt for poly in (f["geometry"]["coordinates"] if f["geometry"]["type"] == "MultiPolygon"
+                                               else [f["geometry"]["coordinates"]]) for pt in poly[0]])
+            pad = 0.004
+            return [[float(coords[:, 1].min()) - pad, float(coords[:, 0].min()) - pad],
+                    [float(coords[:, 1].max()) + pad, float(coords[:, 0].max()) + pad]]
+    return None
+
+
+@memoize(maxsize=256)
+def _sparklines(url: str, version: int, area_id: str, last: str) -> dict[str, list[float]]:
+    first = shift_month(last, -35)
+    v = values_frame(engine_for(url), None, [area_id], (first, last))
+    months = [shift_month(first, i) for i in range(36)]
+    out = {}
+    for ind_id, g in v.groupby("indicator_id"):
+        by = dict(zip(g["month"], g["value"], strict=True))
+        out[str(ind_id)] = [by.get(m) for m in months]
+    return out
+
+
+def sparklines(area_id: str, period: str) -> dict[str, list[float]]:
+    """The last 36 months of every indicator of an area (None where missing)."""
+    eng = engine()
+    return _sparklines(str(eng.url), data_version(eng), str(area_id), parse_period(period).last)
+
+
+def viewer_tier() -> str:
+    """'police' or 'kommun' for the current request's user (police in the demo)."""
+    try:
+        from security.access import current_principal
+    except ImportError:
+        return "police"
+    return current_principal().tier
+
+
+@memoize(maxsize=256)
+def _lagesbild(url: str, version: int, area_id: str, period: str, cmp_: str, lang: str, tier: str):
+    from reports.facts import build_facts
+    from services.reports import gather
+
+    data = gather(area_id, period, tier, cmp_, lang, engine=engine_for(url), with_map=False)
+    return build_facts(data)
+
+
+def lagesbild(area_id: str, period: str, cmp_: str, lang: str, tier: str):
+    """(4P facts, current notes) for the page — the report's own facts, cut to the viewer's tier.
+
+    The facts are memoised per data version; the notes are read on every call (they change
+    without an import).
+    """
+    from store.notes import current_notes
+
+    eng = engine()
+    facts = _lagesbild(str(eng.url), data_version(eng), str(area_id), period, cmp_, lang, tier)
+    notes = tuple(current_notes(eng, str(area_id), parse_period(period).label, include_internal=tier == "police"))
+    return facts, notes
+
+
+def kommun_rows(area_id: str, period: str, cmp_: str, lang: str) -> tuple[dict, list[dict]]:
+    """The kommun tier's numbers for the page (the report's suppression engine): area, rows."""
+    from reports.numberview import Numbers
+    from services.reports import gather
+
+    data = gather(area_id, period, "kommun", cmp_, lang, with_map=False)
+    numbers = Numbers(data)
+    rows = [{"id": i["id"], "name": i["name"], "synthetic": i.get("synthetic"),
+             "value": numbers.text(i["id"], "value"), "reference": numbers.reference_text(i["id"]),
+             "change": numbers.change_text(i["id"])} for i in data.summary["indicators"]]
+    return data.summary["area"], rows

@@ -1,0 +1,58 @@
+"""Period choices for the page and the default period (the latest complete tertial)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from indicators.calendar import format_month, latest_complete, parse_month, parse_period
+from services.context import engine
+from store.queries import catalogue_frame
+
+
+def frontier_ids(catalogue: pd.DataFrame) -> list[str]:
+    """Indicators reported up to the newest month (the ones that set the default period).
+
+    Indicators that lag behind (e.g. a feed cut off mid-month) are shown as incomplete for that
+    period rather than pulling every view back to an older one.
+    """
+    last = catalogue["last_month"].dropna()
+    if last.empty:
+        return []
+    newest = max(last)
+    return catalogue.loc[catalogue["last_month"] == newest, "id"].tolist()
+
+
+def default_period(kind: str = "tertial") -> str | None:
+    """The latest complete period of ``kind`` for the indicators reported up to the newest month."""
+    cat = catalogue_frame(engine())
+    ids = frontier_ids(cat)
+    if not ids:
+        return None
+    return latest_complete(cat, kind, indicator_ids=ids).label
+
+
+def period_options(lang: str = "sv", n_tertials: int = 12) -> list[dict]:
+    """Tertials, years, rolling 12 months and months up to the latest complete month."""
+    cat = catalogue_frame(engine())
+    ids = frontier_ids(cat)
+    if not ids:
+        return []
+    last_month = latest_complete(cat, "month", indicator_ids=ids).label
+    last_t = latest_complete(cat, "tertial", indicator_ids=ids)
+    label = "label_sv" if lang == "sv" else "label_en"
+    options = []
+    year, t = int(last_t.label[:4]), int(last_t.label[-1])
+    for _ in range(n_tertials):
+        p = parse_period(f"{year}-T{t}")
+        options.append({"label": getattr(p, label), "value": p.label})
+        year, t = (year - 1, 3) if t == 1 else (year, t - 1)
+    r12 = parse_period(f"R12:{last_month}")
+    options.append({"label": getattr(r12, label), "value": r12.label})
+    last_year = int(last_month[:4]) - (0 if last_month.endswith("-12") else 1)
+    for y in range(last_year, last_year - 4, -1):
+        options.append({"label": str(y), "value": str(y)})
+    idx = parse_month(last_month)
+    for i in range(idx, idx - 24, -1):
+        p = parse_period(format_month(i))
+        options.append({"label": getattr(p, label), "value": p.label})
+    return options

@@ -1,0 +1,61 @@
+"""Precompute the default view of every area in the background (one thread per worker process).
+
+The first click on an area otherwise pays for its summary (≈ 80 ms of pandas); the landing view's
+period, comparison and language are known, so each worker computes them once after it starts. The
+results land in the same memoisation the callbacks use (per data version: an import invalidates
+them and the next request recomputes on demand).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+log = logging.getLogger(__name__)
+_started = threading.Event()
+_done = threading.Event()
+
+
+def warmup_status() -> str:
+    """'idle' (not started in this process), 'running' or 'done'."""
+    return "done" if _done.is_set() else ("running" if _started.is_set() else "idle")
+
+
+def warm_default_views(lang: str = "sv") -> int:
+    """Compute the compare table and every area's summary for the default period; returns the count."""
+    from services import page
+    from services.geo import area_table, default_list_year
+    from services.periods import default_period
+
+    period = default_period()
+    if not period:
+        return 0
+    year = default_list_year()
+    page.compare("alla", period, "prev_year", lang, year)
+    n = 0
+    ids = area_table(year)["id"].astype(str).tolist()
+    for area_id in ids:  # the cards first: they are what the first click shows
+        page.summary(area_id, period, "prev_year", lang, None)
+        page.sparklines(area_id, period)
+        n += 1
+    for area_id in ids:  # then the written lägesbild (hotspots of two periods, nearness tests)
+        page.lagesbild(area_id, period, "prev_year", lang, "police")
+    return n
+
+
+def start_background_warmup() -> None:
+    """Start the warm-up once per process (no-op afterwards)."""
+    if _started.is_set():
+        return
+    _started.set()
+
+    def run() -> None:
+        try:
+            n = warm_default_views()
+            log.info("warm-up done: %d area summaries", n)
+        except Exception:  # noqa: BLE001 - warm-up is an optimisation; the request path recomputes
+            log.exception("warm-up failed")
+        finally:
+            _done.set()
+
+    threading.Thread(target=run, name="lagesbild-warmup", daemon=True).start()
