@@ -1,0 +1,84 @@
+"""A live app (subprocess, on the demo store) and headless Debian Chromium via Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, require_or_skip
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_db_path, data_dir):
+    port = free_port()
+    env = {**os.environ, "LAGESBILD_DATABASE_URL": f"sqlite:///{demo_db_path}", "LAGESBILD_PORT": str(port),
+           "LAGESBILD_HOST": "127.0.0.1", "LAGESBILD_DATA_DIR": str(data_dir), "LAGESBILD_AUTH": "none"}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = open(ARTIFACTS / "live_server.log", "w")  # noqa: SIM115 - closed after the session
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(url + "/_dash-layout", timeout=2)
+            break
+        except OSError as exc:
+            if proc.poll() is not None:
+                raise RuntimeError(f"app exited: see {ARTIFACTS / 'live_server.log'}") from exc
+            time.sleep(0.5)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    require_or_skip(exe is not None, "Debian chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # Playwright's wait_for_function evaluates strings, which the app's CSP (no 'unsafe-eval') blocks;
+    # the journeys bypass CSP for the test driver only — tests/browser/test_security_*.py check the CSP.
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="sv-SE", bypass_csp=True)
+    pg = context.new_page()
+    pg.external_requests = []
+    pg.console_errors = []
+    pg.on("request", lambda r: None if r.url.startswith(live_server) or r.url.startswith("data:")
+          else pg.external_requests.append(r.url))
+    pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
+    yield pg
+    context.close()
+
+
+def shot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path

@@ -1,0 +1,185 @@
+"""The three-click journeys in real headless Chromium, counting clicks and saving screenshots."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import shot
+
+pytestmark = pytest.mark.browser
+TIMEOUT = 30000
+
+
+class Clicks:
+    """Counts the user's clicks so the test can assert the three-click promise."""
+
+    def __init__(self, page):
+        self.page, self.n = page, 0
+
+    def click(self, selector: str, **kw):
+        self.n += 1
+        self.page.locator(selector).first.click(**kw)
+
+    def click_map(self, selector: str):
+        """A real mouse click where the shape is (whatever area shape is on top there answers)."""
+        self.n += 1
+        click_at(self.page, selector)
+
+
+def click_at(page, selector: str) -> None:
+    box = page.locator(selector).first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def wait_ready(page):
+    page.wait_for_selector("#map path.area-74", state="attached", timeout=TIMEOUT)
+    page.wait_for_selector("#area-panel .overview, #area-panel .indicator-card", timeout=TIMEOUT)
+
+
+def area_title(page) -> str:
+    return page.locator("#area-panel .area-title").inner_text(timeout=TIMEOUT)
+
+
+def test_landing_area_indicator_hotspots_in_three_clicks(page, live_server):
+    page.goto(live_server)
+    wait_ready(page)
+    assert page.locator("#area-panel .overview").count() == 1  # landing: national overview of changes
+    clicks = Clicks(page)
+    clicks.click_map("#map path.dot-1")  # click 1: Araby on the map
+    page.wait_for_selector("#area-panel .indicator-card", timeout=TIMEOUT)
+    assert area_title(page) == "Araby"
+    assert page.locator(".indicator-card").count() >= 10
+    assert "area=1" in page.url
+    shot(page, "journey_1_area")
+    clicks.click(".indicator-card[data-indicator='narkotikabrott']")  # click 2: an indicator card
+    page.wait_for_function("document.querySelector('#legend h3') && document.querySelector('#legend h3').innerText.includes('Narkotikabrott')",
+                           timeout=TIMEOUT)
+    page.wait_for_selector(".indicator-card.selected[data-indicator='narkotikabrott']", timeout=TIMEOUT)
+    expect(page.locator("#trend .gtitle")).to_contain_text("Narkotikabrott", timeout=TIMEOUT)
+    shot(page, "journey_2_indicator")
+    clicks.click("#hotspot-toggle")  # click 3: hotspots
+    page.wait_for_selector("#map path[class*='hotspot-']", state="attached", timeout=TIMEOUT)
+    classes = page.eval_on_selector_all("#map path[class*='hotspot-']", "els => els.map(e => e.getAttribute('class'))")
+    assert all(re.search(r"hotspot-(hot|cold)(99|95|90)|hotspot-ns", c) for c in classes)
+    expect(page.locator("#hotspot-card")).to_contain_text("Hur beräknades detta?", timeout=TIMEOUT)
+    assert "layers=hotspots" in page.url
+    assert clicks.n == 3
+    shot(page, "journey_3_hotspots")
+    assert page.console_errors == [] and page.external_requests == []
+
+
+def test_compare_cell_selects_area_and_indicator(page, live_server):
+    page.goto(live_server)
+    wait_ready(page)
+    page.wait_for_selector("#compare-table td[data-dash-column='narkotikabrott']", timeout=TIMEOUT)
+    row = page.locator("#compare-table tr", has_text="Alby").first
+    row.locator("td[data-dash-column='narkotikabrott']").click()
+    page.wait_for_selector(".indicator-card.selected[data-indicator='narkotikabrott']", timeout=TIMEOUT)
+    assert area_title(page) == "Alby"
+    assert "area=17" in page.url and "indicator=narkotikabrott" in page.url
+    shot(page, "compare_cell")
+
+
+def test_permalink_restores_the_view(page, live_server):
+    page.goto(f"{live_server}/?area=74&indicator=skjutningar&period=2026-T1&cmp=baseline&layers=hotspots&list=2025")
+    page.wait_for_selector(".indicator-card.selected[data-indicator='skjutningar']", timeout=TIMEOUT)
+    assert area_title(page) == "Rinkeby"
+    expect(page.locator("#comparison")).to_contain_text("Säsongsnormal", timeout=TIMEOUT)
+    expect(page.locator("#period")).to_contain_text("tertial 1 2026", timeout=TIMEOUT)
+    page.wait_for_selector("#map path[class*='hotspot-']", state="attached", timeout=TIMEOUT)
+    assert page.locator("#hotspot-toggle").get_attribute("aria-pressed") == "true"
+    shot(page, "permalink")
+
+
+def test_back_button_steps_back_through_selections(page, live_server):
+    page.goto(live_server)
+    wait_ready(page)
+    click_at(page, "#map path.dot-1")
+    page.wait_for_selector("#area-panel .indicator-card", timeout=TIMEOUT)
+    page.locator(".indicator-card[data-indicator='ran']").click()
+    page.wait_for_selector(".indicator-card.selected[data-indicator='ran']", timeout=TIMEOUT)
+    assert "indicator=ran" in page.url
+    page.go_back()
+    page.wait_for_function("!location.search.includes('indicator=')", timeout=TIMEOUT)
+    page.wait_for_function("document.querySelectorAll('.indicator-card.selected').length === 0", timeout=TIMEOUT)
+    assert area_title(page) == "Araby"
+    page.go_back()
+    page.wait_for_selector("#area-panel .overview", timeout=TIMEOUT)
+
+
+def test_language_toggle(page, live_server):
+    page.goto(f"{live_server}/?area=74")
+    page.wait_for_selector("#area-panel .indicator-card", timeout=TIMEOUT)
+    page.locator("#lang").click()
+    page.wait_for_function("document.querySelector('h1').innerText.startsWith('Situation picture')", timeout=TIMEOUT)
+    page.wait_for_selector("text=SYNTHETIC", timeout=TIMEOUT)
+    assert "lang=en" in page.url
+    expect(page.locator("#lang")).to_have_text("Svenska", timeout=TIMEOUT)
+    shot(page, "english")
+
+
+def test_keyboard_only_area_selection(page, live_server):
+    page.goto(live_server)
+    wait_ready(page)
+    for _ in range(40):  # Tab until the area search has focus
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('#area-search') !== null"):
+            break
+    else:
+        pytest.fail("the area search is not reachable with Tab")
+    page.keyboard.type("Rinkeby")
+    page.get_by_role("option", name=re.compile("^Rinkeby")).first.wait_for(timeout=TIMEOUT)  # the list has filtered
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#area-panel .indicator-card", timeout=TIMEOUT)
+    assert area_title(page) == "Rinkeby"
+    for _ in range(60):  # on to the first indicator card
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('indicator-card')"):
+            break
+    else:
+        pytest.fail("indicator cards are not reachable with Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"  # visible focus
+    focused = page.evaluate("document.activeElement.dataset.indicator")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f".indicator-card.selected[data-indicator='{focused}']", timeout=TIMEOUT)
+    shot(page, "keyboard")
+
+
+def test_copy_link_confirms(page, live_server):
+    page.goto(f"{live_server}/?area=74")
+    page.wait_for_selector("#area-panel .indicator-card", timeout=TIMEOUT)
+    page.locator("#copy-link").click()
+    page.wait_for_selector("#copy-status:has-text('Länk kopierad')", timeout=TIMEOUT)
+
+
+def test_hotspot_methods_and_places(page, live_server):
+    page.goto(f"{live_server}/?area=23&indicator=skadegorelse&layers=hotspots,pois")
+    page.wait_for_selector("#map path[class*='hotspot-']", state="attached", timeout=TIMEOUT)
+    page.wait_for_selector("#poi-check li", timeout=TIMEOUT)  # the one-click nearness test, in words
+    expect(page.locator("#poi-check")).to_contain_text(re.compile(r"Inom \d+ m från"), timeout=TIMEOUT)
+    page.click("#hotspot-method")
+    page.get_by_role("option", name="Täthet (kärnskattning)").click()
+    page.wait_for_selector("#map path[class*='density-']", state="attached", timeout=TIMEOUT)
+    assert "hs=kde" in page.url
+    expect(page.locator("#hotspot-card")).to_contain_text(re.compile("bandbredd", re.I), timeout=TIMEOUT)
+    shot(page, "hotspots_kde")
+    page.click("#hotspot-method")
+    page.get_by_role("option", name="Framväxande (36 mån)").click()
+    page.wait_for_selector("#map path[class*='emerging-']", state="attached", timeout=TIMEOUT)
+    shot(page, "hotspots_emerging")
+
+
+def test_events_layer_draws_clusters_and_approximate_points_apart(page, live_server):
+    page.goto(f"{live_server}/?area=74&layers=events")
+    page.wait_for_selector("#map .event-cluster, #map path.event-exact", state="attached", timeout=TIMEOUT)
+    assert page.locator("#events-toggle").get_attribute("aria-pressed") == "true"
+    shot(page, "events_layer")
+    # switching the layer off removes the points
+    page.locator("#events-toggle").click()
+    page.wait_for_function("document.querySelectorAll('#map .event-cluster, #map path.event-exact').length === 0",
+                           timeout=TIMEOUT)
+    assert "layers=" not in page.url

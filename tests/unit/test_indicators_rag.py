@@ -1,0 +1,392 @@
+"""The period table, the two RAG rules and their reasons, including every edge case of issue 3."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as sps
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.rates import test_poisson_2indep as poisson_2indep
+
+from indicators.calendar import parse_period
+from indicators.rag import RagRules
+from indicators.stats import difference_t
+from indicators.summary import compare_table
+from indicators.synthetic import area_row, catalogue_row, monthly_rows, spread
+from indicators.table import indicator_table
+
+T2 = parse_period("2025-T2")
+
+
+def sm_etest(c1: float, n1: float, c2: float, n2: float) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return float(poisson_2indep(c1, n1, c2, n2, method="etest").pvalue)
+
+
+def sv(p: float) -> str:
+    return f"{p:.3f}".replace(".", ",")
+
+
+def tertial_rows(area: str, ind: str, totals: dict[int, float]) -> list[tuple]:
+    """Rows for T2 of each year, the year's total spread over May–August."""
+    rows: list[tuple] = []
+    for year, total in totals.items():
+        rows += monthly_rows(area, ind, spread(total, parse_period(f"{year}-T2").months))
+    return rows
+
+
+def frames(rows: list[tuple], cat_rows: list[dict], area_rows: list[dict] | None = None) -> tuple:
+    values = pd.DataFrame(rows, columns=["area_id", "indicator_id", "month", "value"])
+    areas = pd.DataFrame(area_rows or [area_row("A")])
+    return values, pd.DataFrame(cat_rows), areas
+
+
+def one(
+    values: pd.DataFrame,
+    cat: pd.DataFrame,
+    areas: pd.DataFrame,
+    comparison: str = "prev_year",
+    period: str = "2025-T2",
+    **kw: object,
+) -> pd.Series:
+    table = compare_table(values, cat, areas, period, comparison, **kw)
+    assert len(table) == 1
+    return table.iloc[0]
+
+
+SHOOT = catalogue_row(
+    "skj", rare=True, last_month="2025-08", name_sv="Skjutningar", name_en="Shootings"
+)
+
+
+# --------------------------------------------------------------------------- the reason sentence
+def test_red_reason_has_numbers_and_swedish_decimal_comma() -> None:
+    v, c, a = frames(tertial_rows("A", "skj", {2022: 9, 2023: 11, 2024: 10, 2025: 30}), [SHOOT])
+    row = one(v, c, a)
+    p = sm_etest(30, 1, 10, 1)
+    assert row["rag"] == "red"
+    assert row["p"] == pytest.approx(p, abs=1e-10)
+    assert (
+        row["reason_sv"]
+        == f"Röd: 30 skjutningar mot 10 samma tertial i fjol, E-test p = {sv(p)}, signifikant efter FDR."
+    )
+    assert (
+        row["reason_en"]
+        == f"Red: 30 shootings vs 10 in the same tertial last year, E-test p = {p:.3f}, significant after FDR."
+    )
+    assert row["reason"] == row["reason_sv"]
+
+
+def test_non_significant_change_is_within_normal_variation() -> None:
+    # 9 → 16 is "+78 %" but noise
+    v, c, a = frames(tertial_rows("A", "skj", {2022: 10, 2023: 10, 2024: 9, 2025: 16}), [SHOOT])
+    row = one(v, c, a, lang="en")
+    assert row["pct_change"] == pytest.approx(700 / 9)
+    assert row["rag"] == "green"
+    assert row["reason"].endswith(
+        f"E-test p = {sm_etest(16, 1, 9, 1):.3f}, within normal variation."
+    )
+    assert "inom normal variation" in row["reason_sv"]
+
+
+# --------------------------------------------------------------------------- edge cases
+def test_zero_in_both_periods() -> None:
+    v, c, a = frames(tertial_rows("A", "skj", {2022: 0, 2023: 0, 2024: 0, 2025: 0}), [SHOOT])
+    row = one(v, c, a)
+    assert row["p"] == 1.0 and row["z_poisson"] == 0.0 and row["change"] == 0.0
+    assert math.isnan(row["pct_change"])
+    assert row["rag"] == "green" and "E-test p = 1,000, inom normal variation" in row["reason_sv"]
+
+
+def test_zero_before_and_some_after() -> None:
+    v, c, a = frames(tertial_rows("A", "skj", {2022: 0, 2023: 1, 2024: 0, 2025: 8}), [SHOOT])
+    row = one(v, c, a)
+    assert math.isnan(row["pct_change"])  # not +inf %
+    assert row["z_poisson"] == pytest.approx(2 * math.sqrt(8))
+    assert row["p"] == pytest.approx(sm_etest(8, 1, 0, 1), abs=1e-10)
+    assert row["rag"] == "red"
+    assert "8 skjutningar mot 0 samma tertial i fjol" in row["reason_sv"]
+
+
+def test_single_month_of_history_has_no_comparison() -> None:
+    cat = [
+        catalogue_row(
+            "ny",
+            first_month="2025-08",
+            last_month="2025-08",
+            name_sv="Nytt mått",
+            name_en="New measure",
+        )
+    ]
+    v, c, a = frames(monthly_rows("A", "ny", {"2025-08": 3}), cat)
+    prev = one(v, c, a, period="2025-08")
+    assert prev["rag"] == "grey" and prev["status"] == "no_previous"
+    assert (
+        prev["reason_sv"]
+        == "Grå: 3 nytt mått, men samma månad i fjol saknas (serien börjar 2025-08), ingen jämförelse."
+    )
+    base = one(v, c, a, "baseline", period="2025-08")
+    assert base["rag"] == "grey" and base["status"] == "no_baseline"
+    assert math.isnan(base["baseline"]) and math.isnan(base["p"])
+    assert "baseline" in base["reason_en"] and "0 available" in base["reason_en"]
+
+
+def test_area_not_on_last_years_list() -> None:
+    areas = [area_row("A", 2025), area_row("B", 2025), area_row("A", 2023)]
+    rows = tertial_rows("A", "skj", {2022: 2, 2023: 2, 2024: 2, 2025: 2}) + monthly_rows(
+        "B", "skj", spread(5, T2.months)
+    )
+    v, c, a = frames(rows, [SHOOT], areas)
+    table = compare_table(v, c, a, T2, "prev_year")
+    b = table.set_index("area_id").loc["B"]
+    assert b["rag"] == "grey" and b["complete"]
+    assert "området fanns inte på 2023 års lista" in b["reason_sv"]
+    assert "the area was not on the 2023 list" in b["reason_en"]
+    assert table.set_index("area_id").loc["A", "rag"] == "green"
+
+
+def test_month_not_yet_reported_is_grey_never_a_drop() -> None:
+    # the catalogue says data are in up to 2025-06: July and August are pending, not zero
+    cat = [catalogue_row("skj", last_month="2025-06", name_sv="Skjutningar")]
+    rows = tertial_rows("A", "skj", {2022: 8, 2023: 8, 2024: 8}) + monthly_rows(
+        "A", "skj", {"2025-05": 3, "2025-06": 2}
+    )
+    v, c, a = frames(rows, cat)
+    row = one(v, c, a)
+    assert not row["complete"] and row["months_reported"] == 2 and row["value"] == 5.0
+    assert row["rag"] == "grey" and math.isnan(row["p"]) and math.isnan(row["change"])
+    assert (
+        row["reason_sv"]
+        == "Grå: ofullständig period (2025-07–2025-08 ännu inte rapporterade), ingen bedömning."
+    )
+
+
+def test_missing_month_inside_coverage_is_missing_not_zero() -> None:
+    rows = tertial_rows("A", "skj", {2022: 8, 2023: 8, 2024: 8, 2025: 8})
+    rows = [r for r in rows if r[2] != "2025-06"]
+    v, c, a = frames(rows, [SHOOT])
+    row = one(v, c, a)
+    assert not row["complete"] and row["rag"] == "grey"
+    assert "data saknas för 2025-06" in row["reason_sv"]
+
+
+# --------------------------------------------------------------------------- baseline comparison
+def test_baseline_uses_etest_with_exposure_one_vs_three() -> None:
+    cat = [catalogue_row("ran", last_month="2025-08", name_sv="Rån", name_en="Robbery")]
+    v, c, a = frames(tertial_rows("A", "ran", {2022: 20, 2023: 25, 2024: 18, 2025: 40}), cat)
+    row = one(v, c, a, "baseline")
+    assert row["test"] == "etest"
+    assert row["baseline"] == pytest.approx(21.0)
+    assert row["p"] == pytest.approx(sm_etest(40, 1, 63, 3), abs=1e-10)
+    assert "mot i snitt 21 samma tertial de tre föregående åren" in row["reason_sv"]
+
+
+def test_rare_indicator_uses_poisson_tail_against_baseline_mean() -> None:
+    v, c, a = frames(tertial_rows("A", "skj", {2022: 1, 2023: 2, 2024: 1, 2025: 7}), [SHOOT])
+    row = one(v, c, a, "baseline")
+    mean = 4 / 3
+    expected = min(1.0, 2 * min(sps.poisson.sf(6, mean), sps.poisson.cdf(7, mean)))
+    assert row["test"] == "poisson_tail" and row["p"] == pytest.approx(expected, rel=1e-12)
+    assert row["p_tail"] == pytest.approx(expected, rel=1e-12)
+    assert "Poissonsannolikhet p" in row["reason_sv"] and "Poisson tail p" in row["reason_en"]
+    assert "i snitt 1,3" in row["reason_sv"]
+
+
+def test_rare_indicator_with_zero_baseline_falls_back_to_etest() -> None:
+    v, c, a = frames(tertial_rows("A", "skj", {2022: 0, 2023: 0, 2024: 0, 2025: 2}), [SHOOT])
+    row = one(v, c, a, "baseline")
+    assert row["test"] == "etest"
+    assert row["p"] == pytest.approx(sm_etest(2, 1, 0, 3), abs=1e-10)
+
+
+# --------------------------------------------------------------------------- direction awareness
+@pytest.mark.parametrize(
+    ("direction", "proactive", "now", "expected"),
+    [
+        ("up_is_bad", False, 60, "red"),
+        ("up_is_bad", False, 5, "green"),
+        ("up_is_good", False, 60, "green"),
+        ("up_is_good", False, 5, "red"),
+        ("effort", False, 60, "amber"),
+        ("effort", False, 5, "amber"),
+        ("up_is_bad", True, 60, "amber"),
+        ("up_is_bad", True, 5, "amber"),
+    ],
+)
+def test_statistical_rule_is_direction_aware(
+    direction: str, proactive: bool, now: int, expected: str
+) -> None:
+    cat = [
+        catalogue_row(
+            "x", direction=direction, proactive=proactive, last_month="2025-08", name_sv="Brott"
+        )
+    ]
+    v, c, a = frames(tertial_rows("A", "x", {2022: 25, 2023: 25, 2024: 25, 2025: now}), cat)
+    row = one(v, c, a)
+    assert row["rag"] == expected
+    if expected == "amber":
+        assert "värd att notera" in row["reason_sv"] and "noteworthy" in row["reason_en"]
+
+
+def test_hours_use_the_t_test_scaled_by_baseline_years() -> None:
+    cat = [
+        catalogue_row(
+            "h",
+            unit="hours",
+            direction="effort",
+            last_month="2025-08",
+            name_sv="Närvaro",
+            name_en="Presence",
+        )
+    ]
+    v, c, a = frames(tertial_rows("A", "h", {2022: 400, 2023: 420, 2024: 410, 2025: 415}), cat)
+    row = one(v, c, a)
+    _, p = difference_t([415.0], [410.0], np.array([[400.0, 420.0, 410.0]]))
+    assert row["test"] == "t" and row["p"] == pytest.approx(p[0])
+    assert math.isnan(row["p_etest"])
+    assert row["reason_sv"].startswith(
+        "Grön: närvaro 415\u00a0timmar mot 410 samma tertial i fjol, t-test p = "
+    )
+
+
+# --------------------------------------------------------------------------- FDR across the whole table
+def _many_areas(n: int = 30) -> tuple:
+    rng = np.random.default_rng(11)
+    rows: list[tuple] = []
+    areas = [area_row(f"A{i}") for i in range(n)]
+    for i in range(n):
+        last = int(rng.poisson(20))
+        now = 34 if i == 0 else int(rng.poisson(20))
+        rows += tertial_rows(f"A{i}", "ran", {2022: 20, 2023: 20, 2024: last, 2025: now})
+    cat = [catalogue_row("ran", last_month="2025-08", name_sv="Rån", name_en="Robbery")]
+    return frames(rows, cat, areas)
+
+
+def test_bh_across_the_whole_table_matches_statsmodels() -> None:
+    v, c, a = _many_areas()
+    table = compare_table(v, c, a, T2, "prev_year")
+    np.testing.assert_allclose(
+        table["p_adjusted"], multipletests(table["p"], method="fdr_bh")[1], rtol=1e-12
+    )
+
+
+def test_raw_significance_that_does_not_survive_fdr_is_amber() -> None:
+    v, c, a = _many_areas()
+    table = compare_table(v, c, a, T2, "prev_year")
+    nominal = table[(table["p"] < 0.05) & (table["p_adjusted"] >= 0.05) & (table["change"] > 0)]
+    assert len(nominal) >= 1
+    row = nominal.iloc[0]
+    assert row["rag"] == "amber"
+    assert f"inte signifikant efter FDR (justerat p = {sv(row['p_adjusted'])})" in row["reason_sv"]
+    lenient = compare_table(v, c, a, T2, "prev_year", rules=RagRules(amber_on_raw=False))
+    assert lenient.loc[nominal.index[0], "rag"] == "green"
+
+
+# --------------------------------------------------------------------------- targets and precedence
+def _target_frames(actual_per_month: float, direction: str = "effort") -> tuple:
+    cat = [
+        catalogue_row(
+            "k", direction=direction, last_month="2025-08", name_sv="Kontakter", name_en="Contacts"
+        )
+    ]
+    rows = tertial_rows("A", "k", {2022: 100, 2023: 100, 2024: 100}) + monthly_rows(
+        "A", "k", dict.fromkeys(T2.months, actual_per_month)
+    )
+    v, c, a = frames(rows, cat)
+    targets = pd.DataFrame(
+        {"area_id": "A", "indicator_id": "k", "month": list(T2.months), "target": 25.0}
+    )
+    return v, c, a, targets
+
+
+@pytest.mark.parametrize(
+    ("actual", "expected"), [(25.0, "green"), (23.0, "amber"), (21.0, "red"), (30.0, "green")]
+)
+def test_target_rule_effort_target_is_a_floor(actual: float, expected: str) -> None:
+    v, c, a, targets = _target_frames(actual)
+    row = one(v, c, a, "target", targets=targets)
+    assert row["rag"] == expected and row["rule"] == "target"
+    assert row["target"] == 100.0 and row["change"] == 4 * actual - 100
+    if expected == "red":
+        assert (
+            row["reason_sv"]
+            == "Röd: 84 kontakter mot målet 100 (−16\u00a0%), sämre än målet och utanför toleransen 10\u00a0%."
+        )
+        assert (
+            row["reason_en"]
+            == "Red: 84 contacts vs the target 100 (−16%), worse than target and outside the 10% tolerance."
+        )
+
+
+def test_target_rule_up_is_bad_target_is_a_ceiling() -> None:
+    v, c, a, targets = _target_frames(21.0, direction="up_is_bad")
+    assert one(v, c, a, "target", targets=targets)["rag"] == "green"
+
+
+def test_no_target_is_grey_with_reason() -> None:
+    v, c, a, targets = _target_frames(21.0)
+    row = one(v, c, a, "target", targets=targets[targets["month"] != "2025-07"])
+    assert row["rag"] == "grey"
+    assert row["reason_en"] == "Grey: no target set for all of tertial 2 2025 (May–Aug)."
+
+
+def test_precedence_worst_and_primary() -> None:
+    # statistically a normal tertial (84 vs 100, p ≈ 0.2) but well below an effort target of 100
+    v, c, a, targets = _target_frames(21.0)
+    worst = one(v, c, a, "prev_year", targets=targets)
+    assert worst["rag"] == "red" and worst["rule"] == "target"
+    primary = one(v, c, a, "prev_year", targets=targets, rules=RagRules(precedence="primary"))
+    assert primary["rag"] == "green" and primary["rule"] == "statistical"
+    assert "inom normal variation" in primary["reason_sv"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"fdr_alpha": 0}, "fdr_alpha"),
+        ({"target_tolerance": -0.1}, "target_tolerance"),
+        ({"precedence": "best"}, "precedence"),
+        ({"min_baseline_years": 4}, "min_baseline_years"),
+    ],
+)
+def test_rag_rules_validate(kwargs: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        RagRules(**kwargs)
+
+
+def test_every_colour_has_a_reason_on_a_national_table() -> None:
+    from indicators.synthetic import synthetic_frames
+
+    f = synthetic_frames(
+        n_areas=12,
+        n_indicators=13,
+        first_year=2020,
+        last_month="2025-07",
+        seed=4,
+        missing_share=0.01,
+    )
+    table = compare_table(
+        f["values"], f["catalogue"], f["areas"], "2025-T2", "baseline", targets=f["targets"]
+    )
+    assert set(table["rag"]) <= {"red", "amber", "green", "grey"}
+    assert table["reason_sv"].str.len().gt(20).all() and table["reason_en"].str.len().gt(20).all()
+    starts = {"red": "Röd:", "amber": "Gul:", "green": "Grön:", "grey": "Grå:"}
+    assert all(
+        r.startswith(starts[c]) for c, r in zip(table["rag"], table["reason_sv"], strict=True)
+    )
+    assert (table.loc[~table["complete"], "rag"] == "grey").all()  # August is pending for all
+
+
+def test_indicator_table_layout_and_unknown_area() -> None:
+    v, c, a = frames(tertial_rows("A", "skj", {2024: 1, 2025: 2}), [SHOOT])
+    t = indicator_table(v, c, a, T2, "prev_year")
+    assert list(t["area_id"]) == ["A"] and list(t["indicator_id"]) == ["skj"]
+    with pytest.raises(ValueError, match="unknown area id"):
+        indicator_table(v, c, a, T2, "prev_year", area_ids=["Z"])
+    with pytest.raises(ValueError, match="comparison"):
+        indicator_table(v, c, a, T2, "last_week")
