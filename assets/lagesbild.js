@@ -48,7 +48,8 @@ window.lagesbild = Object.assign({}, window.lagesbild, {
   outlineStyle: function (feature, context) {
     const h = window.lagesbild._hideout(context);
     return { color: h.color || "#8a8a8a", weight: h.weight || 1, fill: !!h.fill,
-             fillColor: h.fillColor || "#f4f1ea", fillOpacity: h.fill ? 1 : 0, interactive: false };
+             fillColor: h.fillColor || "#f4f1ea", fillOpacity: h.fill ? 1 : 0, interactive: false,
+             className: "base-outline" };
   },
 
   hotspotStyle: function (feature, context) {

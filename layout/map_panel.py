@@ -70,21 +70,25 @@ def data_bounds(areas_fc: dict, pad: float = 0.3) -> list[list[float]]:
 
 def build_map(areas_fc: dict, lang: str, tile_url: str | None) -> html.Div:
     """The map card (ids: map, areas, hotspots, events, pois, legend)."""
+    # The base and outline layers load from their own URL after the areas: in Leaflet's shared
+    # overlay pane they would then be painted over the areas (one SVG, insertion order), so they
+    # get panes of their own below it (overlay pane: z-index 400).
     base = [
-        dl.GeoJSON(id=Ids.SWEDEN_OUTLINE, url=outline_url("sweden"), style=fn("outlineStyle"),
-                   hideout={"color": "#9a9a9a", "weight": 1, "fill": True, "fillColor": "#f4f1ea"},
-                   interactive=False),
+        dl.Pane(dl.GeoJSON(id=Ids.SWEDEN_OUTLINE, url=outline_url("sweden"), style=fn("outlineStyle"),
+                           hideout={"color": "#9a9a9a", "weight": 1, "fill": True, "fillColor": "#f4f1ea"},
+                           interactive=False),
+                name="base", style={"zIndex": 350}),
     ]
     if tile_url:
         base.insert(0, dl.TileLayer(url=tile_url, attribution="LAGESBILD_TILE_URL"))
-    overlays = dl.LayersControl([
+    overlays = dl.Pane(dl.LayersControl([
         dl.Overlay(dl.GeoJSON(id=Ids.REGION_OUTLINE, url=outline_url("regions"), style=fn("outlineStyle"),
                               hideout={"color": "#3d3d3d", "weight": 2}, interactive=False),
                    name=t("region_outline", lang), checked=True),
         dl.Overlay(dl.GeoJSON(id=Ids.KOMMUN_OUTLINE, url=outline_url("kommuner"), style=fn("outlineStyle"),
                               hideout={"color": "#a0a0a0", "weight": 0.6}, interactive=False),
                    name=t("kommun_outline", lang), checked=False),
-    ], position="topright", collapsed=False)
+    ], position="topright", collapsed=False), name="outlines", style={"zIndex": 380})
     layers = [
         dl.GeoJSON(id=Ids.AREAS, data=areas_fc, style=fn("areaStyle"), onEachFeature=fn("areaTooltip"),
                    hideout={"selected": None, "mode": "category"}),

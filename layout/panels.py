@@ -49,30 +49,33 @@ def comparison_value(ind: dict, cmp_: str):
 
 
 def indicator_card(ind: dict, cmp_: str, lang: str, selected: bool, spark: list[float]) -> html.Button:
+    """One card: name, value, comparison, RAG (icon and word) with its verdict, 36-month sparkline.
+
+    Kept to a handful of Dash components (each one costs the browser time on every area click): the
+    comparison and the verdict share one text span, the sparkline is the card's background image.
+    """
     unit = ind.get("unit") or "count"
     ref = comparison_value(ind, cmp_)
     change = ind.get("change")
     change_txt = "" if change is None else (
         fmt_number(change, lang, 0 if unit == "count" else 1) if change < 0 else "+" + fmt_number(change, lang, 0 if unit == "count" else 1))
     rag = ind.get("rag") or "grey"
+    cmp_txt = f"{'mot' if lang == 'sv' else 'vs'} {fmt_value(ref, unit, lang)} {CMP_WORD[lang][cmp_]}" + (f" ({change_txt})" if change_txt else "")
     children = [
-        html.Div([html.Span(ind["name"], className="name"),
-                  html.Span(" SYNTETISK" if lang == "sv" else " SYNTHETIC", className="badge synthetic") if ind.get("synthetic") else None]),
-        html.Div(fmt_value(ind.get("value"), unit, lang), className="value"),
-        html.Div(f"{'mot' if lang == 'sv' else 'vs'} {fmt_value(ref, unit, lang)} {CMP_WORD[lang][cmp_]}" + (f" ({change_txt})" if change_txt else ""),
-                 className="cmp"),
-        html.Div([html.Span(rag_label(rag, lang), className=f"badge {rag}"), " ",
-                  html.Span(verdict(ind, lang), className="verdict")], className="cmp"),
+        html.Span(ind["name"], className="name"),
+        html.Span("SYNTETISK" if lang == "sv" else "SYNTHETIC", className="badge synthetic") if ind.get("synthetic") else None,
+        html.Span(fmt_value(ind.get("value"), unit, lang), className="value"),
+        html.Span(cmp_txt, className="cmp"),
+        html.Span([html.Span(rag_label(rag, lang), className=f"badge {rag}"), " " + verdict(ind, lang)], className="cmp verdict"),
     ]
     src = sparkline_svg(spark)
-    if src:
-        children.append(html.Img(src=src, alt="", className="spark", width=120, height=26))
     return html.Button(
-        children,
+        [c for c in children if c is not None],
         id={"type": "indicator-card", "id": ind["id"]},
-        className=f"indicator-card rag-{rag}" + (" selected" if selected else ""),
+        className=f"indicator-card rag-{rag}" + (" selected" if selected else "") + (" has-spark" if src else ""),
         title=ind.get("reason") or "",
         n_clicks=0,
+        style={"backgroundImage": f"url(\"{src}\")"} if src else None,
         **{"aria-pressed": "true" if selected else "false", "data-indicator": ind["id"]},
     )
 

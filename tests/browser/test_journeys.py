@@ -91,6 +91,14 @@ def test_permalink_restores_the_view(page, live_server):
     expect(page.locator("#period")).to_contain_text("tertial 1 2026", timeout=TIMEOUT)
     page.wait_for_selector("#map path[class*='hotspot-']", state="attached", timeout=TIMEOUT)
     assert page.locator("#hotspot-toggle").get_attribute("aria-pressed") == "true"
+    # the base outlines arrive from their own URL after the areas: they must still be painted below
+    page.wait_for_selector("#map path.base-outline", state="attached", timeout=TIMEOUT)
+    covering = page.evaluate("""() => {
+        const a = document.querySelector('#map path.area-74');
+        const z = el => +getComputedStyle(el.closest('.leaflet-pane')).zIndex;
+        return [...document.querySelectorAll('#map path.base-outline')].filter(o => z(o) > z(a)
+            || (z(o) === z(a) && (a.compareDocumentPosition(o) & Node.DOCUMENT_POSITION_FOLLOWING))).length; }""")
+    assert covering == 0, "a base outline is painted over the area"
     shot(page, "permalink")
 
 
