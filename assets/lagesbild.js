@@ -141,7 +141,55 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       } catch (e) { return url; }
       return done;
     },
+
+    /* The indicator cards from the server's plain data (layout/panels.py card_data): built with
+     * textContent only (imported text stays text), one DOM step for all cards. Returns the
+     * container's class. Focus stays on the card it was on (keyboard users). */
+    renderCards: function (cards) {
+      const box = document.getElementById("indicator-cards");
+      if (!box) { return window.dash_clientside.no_update; }
+      const active = document.activeElement;
+      const focused = active && box.contains(active) ? active.dataset.indicator : null;
+      const frag = document.createDocumentFragment();
+      function span(cls, text) {
+        const el = document.createElement("span");
+        el.className = cls; el.textContent = text;
+        return el;
+      }
+      (cards || []).forEach(function (c) {
+        const b = document.createElement("button");
+        b.type = "button";
+        b.className = "indicator-card rag-" + c.rag + (c.selected ? " selected" : "") + (c.spark ? " has-spark" : "");
+        b.dataset.indicator = c.id;
+        b.title = c.reason || "";
+        b.setAttribute("aria-pressed", c.selected ? "true" : "false");
+        if (c.spark) { b.style.backgroundImage = 'url("' + c.spark + '")'; }
+        b.appendChild(span("name", c.name));
+        if (c.synthetic) { b.appendChild(span("badge synthetic", c.synthetic)); }
+        b.appendChild(span("value", c.value));
+        b.appendChild(span("cmp", c.cmp));
+        const v = span("cmp verdict", " " + c.verdict);
+        v.insertBefore(span("badge " + c.rag, c.rag_label), v.firstChild);
+        b.appendChild(v);
+        frag.appendChild(b);
+      });
+      box.replaceChildren(frag);
+      if (focused) {
+        const again = box.querySelector('[data-indicator="' + CSS.escape(focused) + '"]');
+        if (again) { again.focus(); }
+      }
+      return (cards && cards.length) ? "cards" : "cards empty";
+    },
   },
+});
+
+/* Click 2: a click (or Enter/Space) on a card tells the page which indicator, through the
+ * card-pick store (one listener for all cards, whenever they are drawn). */
+document.addEventListener("click", function (e) {
+  const card = e.target && e.target.closest && e.target.closest("#indicator-cards .indicator-card");
+  if (!card || !window.dash_clientside || !window.dash_clientside.set_props) { return; }
+  window.__lagesbildPicks = (window.__lagesbildPicks || 0) + 1;
+  window.dash_clientside.set_props("card-pick", { data: { id: card.dataset.indicator, n: window.__lagesbildPicks } });
 });
 
 /* Fault banner: the callback endpoint answers 503 when the database is down, 401 when the session

@@ -1,15 +1,21 @@
-"""Area panel (overview or indicator cards), lägesbild summary and the trend chart."""
+"""Area panel (overview or indicator cards), lägesbild summary and the trend chart.
+
+The cards and the trend chart are one callback (both are fast and change together on clicks 1 and
+2): every callback costs the browser a round of bookkeeping, so an area click sets off as few as
+possible. The lägesbild stays apart: it is the slow one when nothing is precomputed, and the cards
+should not wait for it.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from dash import Input, Output, callback, html, no_update
+from dash import ClientsideFunction, Input, Output, callback, clientside_callback, html, no_update
 
 from callbacks.view import touches
 from ids import Ids
 from layout.figures import empty_figure, trend_figure
-from layout.panels import area_header, coverage_line, indicator_card, kommun_table, overview_list
+from layout.panels import area_header, card_data, coverage_line, kommun_table, overview_list
 from layout.strings import t
 from layout.summary import lagesbild_block
 from services import page
@@ -25,37 +31,50 @@ def _error(lang: str) -> html.Div:
 
 
 @callback(
-    Output(Ids.AREA_PANEL, "children"),
+    Output(Ids.AREA_HEAD, "children"),
+    Output(Ids.CARDS_DATA, "data"),
+    Output(Ids.TREND, "figure"),
     Input(Ids.VIEW, "data"),
 )
-def show_area(view: dict | None):
-    """Click 1: the area's indicator cards and coverage line (or the overview of changes)."""
+def show_area_and_trend(view: dict | None):
+    """Clicks 1 and 2: the area's cards and the chosen indicator's trend, each only when it changes."""
+    return (*area_panel(view), trend(view))
+
+
+clientside_callback(
+    ClientsideFunction(namespace="lagesbild", function_name="renderCards"),
+    Output(Ids.INDICATOR_CARDS, "className"),
+    Input(Ids.CARDS_DATA, "data"),
+)
+
+
+def area_panel(view: dict | None) -> tuple:
+    """Click 1: the area's header, coverage line and indicator cards (as data for
+    ``renderCards``), or the overview of changes; ``(no_update, no_update)`` when the view change
+    does not concern them."""
     if not view or not view.get("period") or not touches(view, AREA_KEYS):
-        return no_update
+        return no_update, no_update
     lang, period, cmp_ = view.get("lang", "sv"), view["period"], view.get("cmp", "prev_year")
     try:
         if page.viewer_tier() == "kommun":  # aggregates with suppression only, whatever is asked
             if not view.get("area"):
-                return html.P(t("pick_area", lang))
+                return html.P(t("pick_area", lang)), []
             area, rows = page.kommun_rows(view["area"], period, cmp_, lang)
-            return kommun_table(area, rows, lang, period)
+            return kommun_table(area, rows, lang, period), []
         if not view.get("area"):
             rows = page.overview(period, cmp_, lang, view.get("list"), view.get("region"))
             title = t("overview", lang) + f" · {period}"
-            return [html.P(t("pick_area", lang)), overview_list(rows, lang, title)]
+            return [html.P(t("pick_area", lang)), overview_list(rows, lang, title)], []
         summary = page.summary(view["area"], period, cmp_, lang, view.get("list"))
         sparks = page.sparklines(view["area"], period)
         order = {"red": 0, "amber": 1, "green": 2, "grey": 3}
         ranked = sorted(summary["indicators"], key=lambda i: (order.get(i.get("rag"), 3), i["name"]))
-        cards = [indicator_card(ind, cmp_, lang, ind["id"] == view.get("indicator"), sparks.get(ind["id"], []))
+        cards = [card_data(ind, cmp_, lang, ind["id"] == view.get("indicator"), sparks.get(ind["id"], []))
                  for ind in ranked]
-        panel = [area_header(summary, lang, view.get("list")), coverage_line(summary, lang),
-                 html.Div(cards, className="cards", id=Ids.INDICATOR_CARDS, role="group",
-                          **{"aria-label": "Indikatorer" if lang == "sv" else "Indicators"})]
-        return panel
+        return [area_header(summary, lang, view.get("list")), coverage_line(summary, lang)], cards
     except Exception:  # noqa: BLE001 - a friendly message, the trace goes to the log
         log.exception("area panel failed for %s", view)
-        return _error(lang)
+        return _error(lang), []
 
 
 @callback(Output(Ids.LAGESBILD, "children"), Input(Ids.VIEW, "data"))
@@ -75,8 +94,7 @@ def show_lagesbild(view: dict | None):
         return _error(lang)
 
 
-@callback(Output(Ids.TREND, "figure"), Input(Ids.VIEW, "data"))
-def show_trend(view: dict | None):
+def trend(view: dict | None):
     """Click 2: the chosen indicator month by month for the area."""
     if not touches(view, TREND_KEYS):
         return no_update

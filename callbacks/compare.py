@@ -7,7 +7,7 @@ import logging
 
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from callbacks.view import touches
+from callbacks.view import COMPARE_KEYS, touches
 from ids import Ids
 from layout.figures import empty_figure, small_multiples_figure
 from layout.panels import compare_table
@@ -16,7 +16,6 @@ from services import page
 
 log = logging.getLogger(__name__)
 MAX_COLUMNS = 10
-COMPARE_KEYS = ("indicator", "period", "cmp", "lang", "list", "region")
 
 
 def _ordered_indicators(table, view: dict) -> list[str]:
@@ -30,7 +29,7 @@ def _ordered_indicators(table, view: dict) -> list[str]:
 @callback(
     Output(Ids.COMPARE_TABLE, "children"),
     Output(Ids.SMALL_MULTIPLES, "figure"),
-    Input(Ids.VIEW, "data"),
+    Input(Ids.COMPARE_VIEW, "data"),
 )
 def show_compare(view: dict | None):
     """The regional table (FDR across the whole table) and the chosen indicator per area."""

@@ -41,14 +41,22 @@ def show_list_year(list_year: int):
 @callback(
     Output(Ids.AREAS, "hideout"),
     Output(Ids.LEGEND, "children"),
+    Output(Ids.MAP, "viewport"),
     Input(Ids.VIEW, "data"),
     Input(Ids.MAP_METRIC, "value"),
+    prevent_initial_call=True,
 )
-def restyle_areas(view: dict | None, metric: str):
-    """Selection highlight and choropleth by the chosen indicator — through hideout only."""
+def restyle_and_zoom(view: dict | None, metric: str):
+    """The map's answer to a view: restyle (through hideout only) and zoom to a newly chosen area."""
     from dash import ctx
 
-    if not view or (ctx.triggered_id == Ids.VIEW and not touches(view, RESTYLE_KEYS)):
+    viewport = zoom_to_area(view) if ctx.triggered_id == Ids.VIEW else no_update
+    return (*restyle_areas(view, metric, ctx.triggered_id), viewport)
+
+
+def restyle_areas(view: dict | None, metric: str, trigger=Ids.VIEW):
+    """Selection highlight and choropleth by the chosen indicator — through hideout only."""
+    if not view or (trigger == Ids.VIEW and not touches(view, RESTYLE_KEYS)):
         return no_update, no_update
     lang = view.get("lang", "sv")
     note = t("panel_note", lang) if (view.get("list") or 2025) < 2021 else None
@@ -76,7 +84,6 @@ def restyle_areas(view: dict | None, metric: str):
     return hideout, legend
 
 
-@callback(Output(Ids.MAP, "viewport"), Input(Ids.VIEW, "data"), prevent_initial_call=True)
 def zoom_to_area(view: dict | None):
     """Fly to the selected area when it changes."""
     if not view or not view.get("zoom") or not view.get("area"):

@@ -12,7 +12,6 @@ from dash import ALL, Input, Output, State, callback, ctx, no_update
 from ids import Ids
 from services.viewstate import decode, encode, toggle_layer
 
-CARD = {"type": "indicator-card", "id": ALL}
 OVERVIEW = {"type": "overview-item", "area": ALL, "indicator": ALL}
 COMPARE_CELL = {"type": "compare-datatable", "id": ALL}
 TOGGLES = {Ids.HOTSPOT_TOGGLE: "hotspots", Ids.EVENTS_TOGGLE: "events", Ids.POI_TOGGLE: "pois"}
@@ -40,8 +39,10 @@ def next_view(view: dict, trigger, values: dict) -> dict:
         view.update(area=values["area"], zoom=values["area"] is not None)
     elif trigger == Ids.INDICATOR:
         view["indicator"] = values["indicator"]
-    elif isinstance(trigger, dict) and trigger.get("type") == "indicator-card":
-        view["indicator"] = trigger["id"]
+    elif trigger == Ids.CARD_PICK:
+        pick = values.get("card") or {}
+        if pick.get("id"):
+            view["indicator"] = str(pick["id"])
     elif isinstance(trigger, dict) and trigger.get("type") == "overview-item":
         view.update(area=trigger["area"], indicator=trigger["indicator"], zoom=True)
     elif isinstance(trigger, dict) and trigger.get("type") == "compare-datatable":
@@ -102,6 +103,17 @@ def layer_view(view: dict, from_url: bool):
     return no_update
 
 
+COMPARE_KEYS = ("indicator", "period", "cmp", "lang", "list", "region")
+
+
+def compare_view(view: dict, from_url: bool):
+    """The view for the compare table: only when something it shows changed (an area click does not
+    redraw a table of every area)."""
+    if from_url or any(k in view.get("changed", ()) for k in COMPARE_KEYS):
+        return view
+    return no_update
+
+
 def period_kind_of(period: str | None) -> str:
     if not period:
         return "tertial"
@@ -131,12 +143,13 @@ def period_kind_of(period: str | None) -> str:
     Output(Ids.LANG_STORE, "data"),
     Output(Ids.HOTSPOT_METHOD, "value"),
     Output(Ids.LAYER_VIEW, "data"),
+    Output(Ids.COMPARE_VIEW, "data"),
     Input(Ids.URL, "search"),
     Input(Ids.AREAS, "clickData"),
     Input(Ids.AREA_DOTS, "clickData"),
     Input(Ids.AREA_SEARCH, "value"),
     Input(Ids.INDICATOR, "value"),
-    Input(CARD, "n_clicks"),
+    Input(Ids.CARD_PICK, "data"),
     Input(OVERVIEW, "n_clicks"),
     Input(COMPARE_CELL, "active_cell"),
     Input(Ids.PERIOD, "value"),
@@ -151,7 +164,7 @@ def period_kind_of(period: str | None) -> str:
     Input(Ids.HOTSPOT_METHOD, "value"),
     State(Ids.VIEW, "data"),
 )
-def update_view(search, area_click, dot_click, area, indicator, card_clicks, overview_clicks, cells, period,
+def update_view(search, area_click, dot_click, area, indicator, card_pick, overview_clicks, cells, period,
                 period_kind, cmp_, list_year, region, _hot, _ev, _poi, _lang, hs, view):
     """Turn the trigger into the new view; write it to the URL and back into the controls."""
     from services.periods import period_options
@@ -162,12 +175,12 @@ def update_view(search, area_click, dot_click, area, indicator, card_clicks, ove
         new = decode(search, defaults())
         new["zoom"] = new.get("area") is not None
     else:
-        if isinstance(trigger, dict) and trigger.get("type") in ("indicator-card", "overview-item"):
-            if not _clicked(ctx.triggered[0]["value"]):  # new cards render with n_clicks = 0
-                return (no_update,) * 16
+        if isinstance(trigger, dict) and trigger.get("type") == "overview-item":
+            if not _clicked(ctx.triggered[0]["value"]):  # new items render with n_clicks = 0
+                return (no_update,) * 17
         values = {"click": area_click if trigger == Ids.AREAS else dot_click, "area": area, "indicator": indicator,
                   "period": period, "period_kind": period_kind, "cmp": cmp_, "list": list_year, "region": region,
-                  "cell": next((c for c in (cells or []) if c), None), "hs": hs}
+                  "cell": next((c for c in (cells or []) if c), None), "hs": hs, "card": card_pick}
         new = next_view(view, trigger, values)
     new["changed"] = changed_keys(None if from_url else view, new)
     lang = new.get("lang", "sv")
@@ -188,4 +201,4 @@ def update_view(search, area_click, dot_click, area, indicator, card_clicks, ove
             echo(kind, period_kind), echo(new.get("cmp", "prev_year"), cmp_), echo(new.get("list"), list_year),
             echo(new.get("region") or "alla", region),
             str("hotspots" in layers).lower(), str("events" in layers).lower(), str("pois" in layers).lower(),
-            lang_out, echo(new.get("hs") or "gistar", hs), layer_view(new, from_url))
+            lang_out, echo(new.get("hs") or "gistar", hs), layer_view(new, from_url), compare_view(new, from_url))

@@ -117,8 +117,14 @@ def build_map_card(lang: str, areas_fc: dict, area_options: list[dict],
 
 def build_side(lang: str, indicator_options: list[dict]) -> html.Aside:
     return html.Aside(className="side", children=[
-        html.Div(className="card card-body", children=[
-            dcc.Loading(html.Div(id=Ids.AREA_PANEL, children=[html.P(t("pick_area", lang))]), type="dot", delay_show=300),
+        html.Div(className="card card-body", id=Ids.AREA_PANEL, children=[
+            dcc.Loading(html.Div(id=Ids.AREA_HEAD, children=[html.P(t("pick_area", lang))]), type="dot", delay_show=300),
+            # the indicator cards: drawn by assets/lagesbild.js (renderCards) from Ids.CARDS_DATA;
+            # a click on one sets Ids.CARD_PICK (click 2)
+            html.Div(id=Ids.INDICATOR_CARDS, className="cards", role="group",
+                     **{"aria-label": "Indikatorer" if lang == "sv" else "Indicators"}),
+            dcc.Store(id=Ids.CARDS_DATA),
+            dcc.Store(id=Ids.CARD_PICK),
         ]),
         html.Div(className="card", children=[
             html.Div([tx("trend", lang, html.H2),
@@ -163,6 +169,7 @@ def build_page(lang: str, list_years: list[int], list_year: int, areas_fc: dict,
         dcc.Location(id=Ids.URL, refresh=False),
         dcc.Store(id=Ids.VIEW),
         dcc.Store(id=Ids.LAYER_VIEW),
+        dcc.Store(id=Ids.COMPARE_VIEW),
         dcc.Store(id=Ids.LANG_STORE),
         html.A("Hoppa till områdespanelen" if lang == "sv" else "Skip to the area panel", href="#area-panel",
                className="skip-link"),

@@ -48,11 +48,11 @@ def comparison_value(ind: dict, cmp_: str):
     return {"prev_year": ind.get("previous"), "baseline": ind.get("baseline"), "target": ind.get("target")}.get(cmp_)
 
 
-def indicator_card(ind: dict, cmp_: str, lang: str, selected: bool, spark: list[float]) -> html.Button:
-    """One card: name, value, comparison, RAG (icon and word) with its verdict, 36-month sparkline.
-
-    Kept to a handful of Dash components (each one costs the browser time on every area click): the
-    comparison and the verdict share one text span, the sparkline is the card's background image.
+def card_data(ind: dict, cmp_: str, lang: str, selected: bool, spark: list[float]) -> dict:
+    """What one indicator card shows: name, value, comparison, RAG (icon and word) with its verdict
+    and reason, 36-month sparkline. Plain data: ``assets/lagesbild.js`` (``renderCards``) draws the
+    cards as text nodes, twenty cards in one step instead of a hundred-odd Dash components, which
+    is what an area click used to spend most of its time on in the browser.
     """
     unit = ind.get("unit") or "count"
     ref = comparison_value(ind, cmp_)
@@ -60,24 +60,20 @@ def indicator_card(ind: dict, cmp_: str, lang: str, selected: bool, spark: list[
     change_txt = "" if change is None else (
         fmt_number(change, lang, 0 if unit == "count" else 1) if change < 0 else "+" + fmt_number(change, lang, 0 if unit == "count" else 1))
     rag = ind.get("rag") or "grey"
-    cmp_txt = f"{'mot' if lang == 'sv' else 'vs'} {fmt_value(ref, unit, lang)} {CMP_WORD[lang][cmp_]}" + (f" ({change_txt})" if change_txt else "")
-    children = [
-        html.Span(ind["name"], className="name"),
-        html.Span("SYNTETISK" if lang == "sv" else "SYNTHETIC", className="badge synthetic") if ind.get("synthetic") else None,
-        html.Span(fmt_value(ind.get("value"), unit, lang), className="value"),
-        html.Span(cmp_txt, className="cmp"),
-        html.Span([html.Span(rag_label(rag, lang), className=f"badge {rag}"), " " + verdict(ind, lang)], className="cmp verdict"),
-    ]
-    src = sparkline_svg(spark)
-    return html.Button(
-        [c for c in children if c is not None],
-        id={"type": "indicator-card", "id": ind["id"]},
-        className=f"indicator-card rag-{rag}" + (" selected" if selected else "") + (" has-spark" if src else ""),
-        title=ind.get("reason") or "",
-        n_clicks=0,
-        style={"backgroundImage": f"url(\"{src}\")"} if src else None,
-        **{"aria-pressed": "true" if selected else "false", "data-indicator": ind["id"]},
-    )
+    return {
+        "id": ind["id"],
+        "name": ind["name"],
+        "synthetic": ("SYNTETISK" if lang == "sv" else "SYNTHETIC") if ind.get("synthetic") else None,
+        "value": fmt_value(ind.get("value"), unit, lang),
+        "cmp": f"{'mot' if lang == 'sv' else 'vs'} {fmt_value(ref, unit, lang)} {CMP_WORD[lang][cmp_]}"
+               + (f" ({change_txt})" if change_txt else ""),
+        "rag": rag,
+        "rag_label": rag_label(rag, lang),
+        "verdict": verdict(ind, lang),
+        "reason": ind.get("reason") or "",
+        "selected": bool(selected),
+        "spark": sparkline_svg(spark),
+    }
 
 
 def area_header(summary: dict, lang: str, list_year: int | None) -> html.Div:

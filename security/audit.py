@@ -27,7 +27,7 @@ log = logging.getLogger("lagesbild.audit")
 
 #: outputs that name a layer or view in the audit row (first match wins, in this order)
 LAYER_OUTPUTS = ("events", "hotspots", "pois", "notes", "export", "lagesbild", "trend", "compare-table",
-                 "area-panel", "indicator-cards", "areas")
+                 "area-head", "cards-data", "areas")
 #: inputs whose change names the layer asked for
 TOGGLE_LAYERS = {"hotspot-toggle": "hotspots", "events-toggle": "events", "poi-toggle": "pois"}
 _LIMITS = {"user": 128, "action": 32, "area_id": 32, "period": 16, "layer": 64}

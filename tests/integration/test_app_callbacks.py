@@ -60,25 +60,46 @@ def test_every_callback_id_is_in_the_layout(client):
 
 
 def _post(client, output: str, view: dict):
-    body = {"output": output, "outputs": {"id": output.split(".")[0], "property": output.split(".")[1]},
+    """Post the view to the callback whose output string is ``output`` (one or several outputs)."""
+    parts = output.strip(".").split("...") if output.startswith("..") else [output]
+    outs = [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1]} for p in parts]
+    body = {"output": output, "outputs": outs if len(outs) > 1 else outs[0],
             "inputs": [{"id": "view", "property": "data", "value": view}], "changedPropIds": ["view.data"],
             "state": []}
     return client.post("/_dash-update-component", json=body)
 
 
+PANELS = "..area-head.children...cards-data.data...trend.figure.."
+
+
 def test_area_click_through_the_callback_endpoint(client):
     deps = {d["output"] for d in client.get("/_dash-dependencies").get_json()}
-    assert {"area-panel.children", "lagesbild.children", "trend.figure"} <= deps
+    assert {PANELS, "lagesbild.children"} <= deps
     view = {"area": "74", "indicator": None, "period": "2026-T2", "cmp": "prev_year", "layers": [], "list": 2025,
             "region": None, "lang": "sv", "zoom": True, "changed": ["area"]}
-    r = _post(client, "area-panel.children", view)
+    r = _post(client, PANELS, view)
     assert r.status_code == 200
     text = r.get_data(as_text=True)
-    assert "Rinkeby" in text and "indicator-card" in text and "SYNTETISK" in text
+    assert "Rinkeby" in text and "SYNTETISK" in text
+    cards = r.get_json()["response"]["cards-data"]["data"]
+    assert len(cards) >= 10 and {"id", "name", "value", "cmp", "rag", "rag_label", "verdict", "reason"} <= set(cards[0])
+    assert all(c["reason"] for c in cards if c["rag"] != "grey")  # no colour without a reason
     r = _post(client, "lagesbild.children", view)
     assert r.status_code == 200 and "Framsteg" in r.get_data(as_text=True)
-    # a view change that does not concern the trend leaves it alone (no redraw, no payload)
-    r = _post(client, "trend.figure", {**view, "changed": ["layers"]})
+    # a view change that concerns neither the cards nor the trend leaves both alone (no payload)
+    r = _post(client, PANELS, {**view, "indicator": "ran", "changed": ["layers"]})
     assert r.status_code in (200, 204) and '"figure"' not in r.get_data(as_text=True)
-    r = _post(client, "trend.figure", view)
-    assert '"figure"' in r.get_data(as_text=True)
+    assert "cards-data" not in r.get_data(as_text=True)
+    r = _post(client, PANELS, {**view, "indicator": "ran", "changed": ["indicator"]})
+    assert '"figure"' in r.get_data(as_text=True) and "cards-data" in r.get_data(as_text=True)
+
+
+def test_an_area_click_leaves_the_compare_table_alone():
+    from dash import no_update
+
+    from callbacks.view import compare_view
+
+    view = {"area": "74", "period": "2026-T2", "changed": ["area"]}
+    assert compare_view(view, from_url=False) is no_update
+    assert compare_view({**view, "changed": ["indicator"]}, from_url=False)["area"] == "74"
+    assert compare_view(view, from_url=True) is view

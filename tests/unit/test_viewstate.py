@@ -35,7 +35,7 @@ def test_hub_steps():
     v = {**empty_view(), "period": "2025-T2", "list": 2025}
     v1 = next_view(v, Ids.AREAS, {"click": {"id": "74", "properties": {}}})
     assert v1["area"] == "74" and v1["zoom"]
-    v2 = next_view(v1, {"type": "indicator-card", "id": "skjutningar"}, {})
+    v2 = next_view(v1, Ids.CARD_PICK, {"card": {"id": "skjutningar", "n": 1}})
     assert v2["indicator"] == "skjutningar" and not v2["zoom"] and v2["area"] == "74"
     v3 = next_view(v2, Ids.HOTSPOT_TOGGLE, {})
     assert v3["layers"] == ["hotspots"]
