@@ -45,8 +45,13 @@ def metric(name: str, value: float, unit: str, goal: str | None = None, floor: f
 
 
 def machine() -> dict:
+    """The machine, with a speed reference: the same pure-Python loop on every run, so figures from
+    different (shared, unevenly fast) machines can be compared."""
+    import timeit
+
+    loop_ms = min(timeit.repeat("sum(range(1_000_000))", number=1, repeat=15)) * 1000
     return {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
-            "processor": platform.processor() or platform.machine()}
+            "processor": platform.processor() or platform.machine(), "python_loop_1e6_ms": round(loop_ms, 1)}
 
 
 # --------------------------------------------------------------------------- benchmarks
@@ -243,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
             metrics += module.run(ensure_store(scale, args.scale), args.scale)
     print_table(metrics)
     out = {"machine": machine(), "scale": args.scale, "metrics": metrics}
+    print(f"machine: {out['machine']['cpus']} cpus, pure-Python loop sum(range(1e6)) {out['machine']['python_loop_1e6_ms']} ms")
     (ROOT / "bench" / "results.json").write_text(json.dumps(out, indent=2, ensure_ascii=False))
     return 0
 

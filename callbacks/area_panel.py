@@ -101,10 +101,14 @@ def trend(view: dict | None):
     lang = view.get("lang", "sv")
     if page.viewer_tier() == "kommun":
         return empty_figure(t("kommun_no_series", lang), lang)
-    if not view.get("area"):
-        return empty_figure(t("pick_area", lang), lang)
-    if not view.get("indicator"):
-        return empty_figure(t("pick_indicator", lang), lang)
+    if not view.get("area") or not view.get("indicator"):
+        # one empty chart for "no area" and "no indicator": when it is already showing (an area
+        # click with no indicator chosen), leave it — a plotly redraw is not free in the browser
+        changed = view.get("changed")
+        if changed is not None and not {"indicator", "lang"} & set(changed) \
+                and not (view.get("indicator") and "area" in changed):
+            return no_update
+        return empty_figure(t("pick_trend", lang), lang)
     try:
         data = page.trend(view["area"], view["indicator"], view["period"])
     except Exception:  # noqa: BLE001

@@ -63,6 +63,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "legend_indicator": {"sv": "{name}, {period}", "en": "{name}, {period}"},
     "no_data": {"sv": "Inga värden för perioden.", "en": "No values for the period."},
     "pick_indicator": {"sv": "Välj en indikator (klicka på ett kort).", "en": "Pick an indicator (click a card)."},
+    "pick_trend": {"sv": "Välj ett område och en indikator (klicka på ett kort) för att se trenden.",
+                   "en": "Pick an area and an indicator (click a card) to see the trend."},
     "error": {"sv": "Något gick fel när data hämtades. Försök igen; felet är loggat.",
               "en": "Something went wrong fetching the data. Try again; the error has been logged."},
     "link_copied": {"sv": "Länk kopierad", "en": "Link copied"},

@@ -103,3 +103,18 @@ def test_an_area_click_leaves_the_compare_table_alone():
     assert compare_view(view, from_url=False) is no_update
     assert compare_view({**view, "changed": ["indicator"]}, from_url=False)["area"] == "74"
     assert compare_view(view, from_url=True) is view
+
+
+def test_the_empty_trend_chart_is_not_redrawn_for_nothing(client):
+    """An area click with no indicator leaves the (already empty) chart alone; clearing the area
+    while an indicator is chosen does redraw it."""
+    def outputs(v):
+        r = _post(client, PANELS, v)
+        return r.get_json()["response"] if r.status_code == 200 else {}
+
+    view = {"area": "74", "indicator": None, "period": "2026-T2", "cmp": "prev_year", "layers": [], "list": 2025,
+            "region": None, "lang": "sv", "zoom": True, "changed": ["area"]}
+    assert "trend" not in outputs(view)
+    cleared = outputs({**view, "area": None, "indicator": "ran"})
+    assert "Välj ett område och en indikator" in json.dumps(cleared["trend"], ensure_ascii=False)
+    assert "trend" in outputs({**view, "changed": None})  # page load: everything drawn
