@@ -138,6 +138,11 @@ def test_keyboard_only_area_selection(page, live_server):
             break
     else:
         pytest.fail("the area search is not reachable with Tab")
+    # Enter opens the list and moves focus to its search box; only then type (Dash 4's dropdown
+    # drops keystrokes that arrive while its popover is still mounting, as on a busy machine)
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement && document.activeElement.classList.contains('dash-dropdown-search')",
+                           timeout=TIMEOUT)
     page.keyboard.type("Rinkeby")
     page.get_by_role("option", name=re.compile("^Rinkeby")).first.wait_for(timeout=TIMEOUT)  # the list has filtered
     page.keyboard.press("Enter")

@@ -138,6 +138,7 @@ def test_xss_payloads_in_imported_text_render_as_text(guarded_page, hostile_serv
         page.wait_for_timeout(250)
     # open everything that can show imported text: the search list, notes, sources
     page.click("#area-search")
+    page.locator("input.dash-dropdown-search").wait_for(timeout=30000)  # the list is open: type into it
     page.keyboard.type("img")
     page.wait_for_timeout(800)
     options = page.locator("body").inner_text()
