@@ -105,19 +105,9 @@ class Level(StrEnum):
 
 
 VALUE_COLUMNS = ("area_id", "indicator_id", "month", "value")
-CATALOGUE_COLUMNS = (
-    "id",
-    "name_sv",
-    "name_en",
-    "unit",
-    "direction",
-    "proactive",
-    "rare",
-    "source",
-    "synthetic",
-    "first_month",
-    "last_month",
-)
+#: the per-indicator attributes that tables carry along beside the numbers
+CATALOGUE_ATTRIBUTES = ("name_sv", "name_en", "unit", "direction", "proactive", "rare", "source", "synthetic")
+CATALOGUE_COLUMNS = ("id", *CATALOGUE_ATTRIBUTES, "first_month", "last_month")
 AREA_COLUMNS = (
     "id",
     "name",

@@ -39,6 +39,10 @@ from indicators.table import (
 from indicators.targets import _malstyrning_arrays, _projection
 from indicators.texts import REASONS, gap_parts
 
+#: the area fields of the summary JSON (``{"area": {...}}``), in order
+SUMMARY_AREA_FIELDS = ("id", "name", "category", "ort", "kommun", "kommun_kod", "lpo", "polisomrade", "region",
+                       "population", "list_year")
+
 COMPARE_COLUMNS = [
     "area_id",
     "area_name",
@@ -495,19 +499,7 @@ def area_summary(
         )
     area = {
         k: _plain(me.get(k))
-        for k in (
-            "id",
-            "name",
-            "category",
-            "ort",
-            "kommun",
-            "kommun_kod",
-            "lpo",
-            "polisomrade",
-            "region",
-            "population",
-            "list_year",
-        )
+        for k in SUMMARY_AREA_FIELDS
     }
     area["population"] = _num(area["population"], 0)
     area["peers"] = list(peers.peers)

@@ -42,6 +42,7 @@ from indicators.calendar import (
     shift_month,
 )
 from indicators.catalogue import (
+    CATALOGUE_ATTRIBUTES,
     Comparison,
     area_set,
     list_in_force,
@@ -399,16 +400,7 @@ def _table_columns(
     for col in AREA_META:
         if col in meta.columns:
             cols["area_name" if col == "name" else col] = np.repeat(meta[col].to_numpy(), n_i)
-    for col in (
-        "name_sv",
-        "name_en",
-        "unit",
-        "direction",
-        "proactive",
-        "rare",
-        "source",
-        "synthetic",
-    ):
+    for col in CATALOGUE_ATTRIBUTES:
         cols[col] = np.tile(cat[col].to_numpy(), n_a)
     cols.update(
         n_months=np.full(n_c, n_m),

@@ -33,6 +33,7 @@ from indicators.frames import Coded, _positions, scatter
 from indicators.rag import RagRules, assess
 from indicators.summary import (
     COMPARE_COLUMNS,
+    SUMMARY_AREA_FIELDS,
     _num,
     _plain,
     _reason_text,
@@ -195,19 +196,7 @@ def reference_summary(
         )
     area = {
         k: _plain(me.get(k))
-        for k in (
-            "id",
-            "name",
-            "category",
-            "ort",
-            "kommun",
-            "kommun_kod",
-            "lpo",
-            "polisomrade",
-            "region",
-            "population",
-            "list_year",
-        )
+        for k in SUMMARY_AREA_FIELDS
     }
     area["population"] = _num(area["population"], 0)
     area["peers"] = list(peers.peers)
