@@ -7,13 +7,18 @@
 
 In :func:`area_summary` the FDR family is the area's own indicators, so an area's ``p_adjusted``
 there can differ from its value in a regional :func:`compare_table` (a larger family).
+
+What every area's summary of one period shares — the validated catalogue, the coverage bounds and
+the areas × indicators matrix of the cross-section — is a :class:`PeriodSection`: build it once per
+period and list with :func:`period_section` and hand it to :func:`area_summary` for each area (the
+same result as without it, bit for bit; the service layer memoises it per data version).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -261,8 +266,14 @@ def area_summary(
     lang: str = "sv",
     rules: RagRules | None = None,
     profiles: pd.DataFrame | None = None,
+    section: PeriodSection | None = None,
 ) -> dict:
     """Everything about one area for one period, as the stable JSON shape.
+
+    ``values`` holds the area's rows of the history window and, unless ``section`` is given, every
+    area's rows of the period (the cross-section) — the whole window of every area gives the same.
+    ``section``: :func:`period_section` of the same catalogue, period and list (then the area's own
+    rows are enough).
 
     Returns
     -------
@@ -282,17 +293,23 @@ def area_summary(
     Raises
     ------
     ValueError
-        Unknown area id, bad period or comparison.
+        Unknown area id, bad period or comparison, a ``section`` of another period, list or
+        catalogue.
     """
     rules = rules or RagRules()
     p = parse_period(period)
     cmp_ = parse_comparison(comparison)
     area_id = str(area_id)
-    meta = area_meta(areas, [area_id])
+    meta = section.area_row(areas, area_id) if section is not None else None
+    if meta is None:
+        meta = area_meta(areas, [area_id])
     me = meta.iloc[0]
     year = int(me["list_year"]) if "list_year" in me.index else None
-    cat = validate_catalogue(catalogue)  # once; the helpers below take the validated frame
-    bounds = coverage_bounds(cat, values)
+    if section is None:
+        section = period_section(values, catalogue, areas, p, year)
+    else:
+        section.check(catalogue, p, year)
+    cat, bounds = section.catalogue, section.bounds
 
     # the area's own rows (its table, målstyrning and CUSUM); every area's values for the cross-section
     area_vals = values[values["area_id"] == area_id]
@@ -350,19 +367,16 @@ def area_summary(
     lists.update({k: _as_column(v) for k, v in assessed.items()})
 
     # cross-sectional comparison on rates per 1,000 (count/hours) or the value (share/rate)
-    wide, wide_areas, wide_inds = _period_matrix(
-        values, cat, area_meta(areas, None, year), p, bounds
-    )
-    same_cat = (
-        areas.loc[(areas["category"] == me.get("category")) & (areas["list_year"] == year), "id"]
-        if "category" in areas.columns and year is not None
-        else None
-    )
+    same_cat = section.same_category(areas, me.get("category"))
+    if same_cat is None and "category" in areas.columns and year is not None:
+        same_cat = areas.loc[
+            (areas["category"] == me.get("category")) & (areas["list_year"] == year), "id"
+        ].astype(str)
     peers = peer_group(profiles, area_id, k=rules.k_peers)
-    section = _CrossSection(wide, wide_areas, wide_inds, area_id)
-    z_all = section.table(None)
-    z_cat = section.table(None if same_cat is None else same_cat.astype(str))
-    z_peer = section.table(peers.peers) if peers.peers else None
+    cross = _CrossSection(section, area_id)
+    z_all = cross.table(None)
+    z_cat = cross.table(same_cat)
+    z_peer = cross.table(peers.peers) if peers.peers else None
 
     # målstyrning for the year of the period, up to its last month (or the last reported month)
     proj: dict[str, dict] = {}
@@ -526,23 +540,114 @@ def _as_column(values: object) -> list:
     return out
 
 
+@dataclass(frozen=True, eq=False)
+class PeriodSection:
+    """What the summaries of every area of one list share for one period (see the module doc)."""
+
+    period: str
+    list_year: int | None
+    catalogue_ids: tuple[str, ...]
+    catalogue: pd.DataFrame  # validated, indexed by id
+    bounds: pd.DataFrame  # coverage_bounds of the catalogue on the values
+    areas: list[str]  # the list's area ids, the rows of ``by_col``'s transpose
+    area_pos: dict[str, int]  # position of each of ``areas`` (the last one when repeated)
+    indicators: list[str]
+    by_col: np.ndarray  # indicators × areas: period values (rates per 1,000 for counts and hours)
+    # shortcuts for the areas frame the section was built from, when its list is that frame's newest
+    areas_frame: pd.DataFrame | None
+    meta: pd.DataFrame  # area_set of the list
+    meta_pos: dict[str, int]  # row of each text id in ``meta``
+    by_category: dict[str, list[str]]  # the list's area ids (as text) per category, in list order
+
+    def check(self, catalogue: pd.DataFrame, p: Period, list_year: int | None) -> None:
+        """Raise ``ValueError`` unless this section is of ``catalogue``, ``p`` and ``list_year``."""
+        if self.period != p.label or self.list_year != list_year:
+            raise ValueError(
+                f"section of {self.period} (list {self.list_year}) used for {p.label} (list {list_year})"
+            )
+        if tuple(catalogue["id"].tolist()) != self.catalogue_ids:
+            raise ValueError("section built from another catalogue")
+
+    def area_row(self, areas: pd.DataFrame, area_id: str) -> pd.DataFrame | None:
+        """``area_meta(areas, [area_id])`` when the section can tell it (``areas`` is the frame it
+        was built from and the area is on its list, that frame's newest), else None."""
+        if areas is not self.areas_frame:
+            return None
+        pos = self.meta_pos.get(area_id)
+        return None if pos is None else self.meta.iloc[[pos]]
+
+    def same_category(self, areas: pd.DataFrame, category: object) -> list[str] | None:
+        """The list's areas of ``category`` (as text, in list order) when ``areas`` is the frame the
+        section was built from and the category a text, else None."""
+        if areas is not self.areas_frame or type(category) is not str:
+            return None
+        return self.by_category.get(category, [])
+
+
+def period_section(
+    values: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    areas: pd.DataFrame,
+    period: str | Period,
+    list_year: int | None,
+) -> PeriodSection:
+    """The shared part of :func:`area_summary` for every area of ``list_year``'s list.
+
+    ``values`` needs every area's rows of the period's months and, for indicators without a
+    ``last_month``, the rows of their latest month (their coverage is judged on it); any superset
+    (the whole history) gives the same section.
+    """
+    p = parse_period(period)
+    cat = validate_catalogue(catalogue)  # once; the helpers take the validated frame
+    bounds = coverage_bounds(cat, values)
+    meta = area_meta(areas, None, list_year)
+    wide, wide_areas, wide_inds = _period_matrix(values, cat, meta, p, bounds)
+    years = areas["list_year"] if "list_year" in areas.columns else None
+    newest = (
+        years is not None
+        and list_year is not None
+        and years.dtype.kind in "iu"
+        and int(years.max()) == list_year
+    )
+    meta_ids = meta["id"].tolist()
+    by_category: dict[str, list[str]] = {}
+    if "category" in meta.columns:
+        for a, c in zip(meta_ids, meta["category"].tolist(), strict=True):
+            if type(c) is str:
+                by_category.setdefault(c, []).append(str(a))
+    # areas × indicators laid out as the frame's .loc[rows].to_numpy() is (column-major), so the
+    # cross-sectional sums run in the same order and give the same bits
+    area_list = wide_areas.tolist()
+    return PeriodSection(
+        period=p.label,
+        list_year=list_year,
+        catalogue_ids=tuple(catalogue["id"].tolist()),
+        catalogue=cat,
+        bounds=bounds,
+        areas=area_list,
+        area_pos={a: i for i, a in enumerate(area_list)},
+        indicators=wide_inds.tolist(),
+        by_col=np.ascontiguousarray(wide.T),
+        areas_frame=areas if newest else None,
+        meta=meta,
+        meta_pos={a: i for i, a in enumerate(meta_ids) if type(a) is str},
+        by_category=by_category,
+    )
+
+
 class _CrossSection:
     """:func:`indicators.crosssection.cross_sectional_table` of one area against groups of areas
-    on a :func:`indicators.table.period_values` matrix, as ``{indicator: {"z", "reason"}}`` the way
+    of a :class:`PeriodSection`, as ``{indicator: {"z", "reason"}}`` the way
     ``cross_sectional_table(...).to_dict("index")`` gives them, without the frames in between."""
 
-    def __init__(
-        self, wide: np.ndarray, area_index: pd.Index, ind_index: pd.Index, area_id: str
-    ) -> None:
-        # areas × indicators laid out as the frame's .loc[rows].to_numpy() is (column-major), so
-        # the sums run in the same order and give the same bits
-        self.by_col = np.ascontiguousarray(wide.T)
-        self.ids = area_index.tolist()
-        self.pos = {a: i for i, a in enumerate(self.ids)}
-        self.inds = ind_index.tolist()
+    def __init__(self, section: PeriodSection, area_id: str) -> None:
+        self.by_col = section.by_col
+        self.ids = section.areas
+        self.pos = section.area_pos
+        self.inds = section.indicators
         self.area_id = area_id
-        me = self.pos.get(area_id) if area_index.is_unique else None
-        self.x = wide[me] if me is not None else np.full(wide.shape[1], np.nan)
+        me = self.pos.get(area_id) if len(self.pos) == len(self.ids) else None
+        self.x = self.by_col[:, me] if me is not None else np.full(len(self.inds), np.nan)
 
     def table(self, group) -> dict[str, dict]:
         if group is None:

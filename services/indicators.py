@@ -4,8 +4,9 @@ The views read only the value rows their numbers depend on (the results are iden
 the engine on the whole history window of :func:`frames`):
 
 * the compare table: the period and the same months of the baseline years, for every area;
-* an area summary: the area's whole window (its table, målstyrning and CUSUM) plus every area's
-  rows of the period (the cross-sectional z-scores);
+* an area summary: the area's whole window (its table, målstyrning and CUSUM) and the period's
+  :class:`~indicators.summary.PeriodSection` (coverage and cross-sectional z-scores), built once
+  per period, list and data version from every area's rows of the period;
 * both: for indicators without a ``last_month``, the rows of their latest month in the window,
   so their coverage ("as far as the data go") is judged on the same month as with every row.
 
@@ -24,7 +25,7 @@ from geodata.errors import InputError
 from i18n import fmt_number
 from indicators.calendar import Period, parse_period, shift_month
 from indicators.rag import RagRules
-from indicators.summary import area_summary, compare_table
+from indicators.summary import PeriodSection, area_summary, compare_table, period_section
 from indicators.table import window_months
 from services.context import data_version
 from store.queries import (
@@ -50,6 +51,13 @@ def _static(url: str, version: int, list_year: int | None) -> tuple[pd.DataFrame
     eng = engine_for(url)
     return (catalogue_frame(eng), areas_frame(eng, list_year), targets_frame(eng),
             profiles_frame(eng, list_year))
+
+
+@lru_cache(maxsize=32)
+def _targets_by_area(url: str, version: int, list_year: int | None) -> dict[str, pd.DataFrame]:
+    """The targets frame split by area (an area's summary reads its own rows only)."""
+    targets = _static(url, version, list_year)[2]
+    return {str(a): part for a, part in targets.groupby("area_id", sort=False)}
 
 
 @lru_cache(maxsize=32)
@@ -98,7 +106,7 @@ def _values(url: str, version: int, first: str, last: str) -> pd.DataFrame:
 
 
 def _clear_values() -> None:
-    for memo in (_window_values, _month_values, _area_values, _summary_values, _list_years):
+    for memo in (_window_values, _month_values, _area_values, _section, _list_years):
         memo.cache_clear()
 
 
@@ -135,14 +143,13 @@ def frames(engine: Engine, period: str, list_year: int | None = None):
 
 
 @lru_cache(maxsize=16)
-def _summary_values(url: str, version: int, area_id: str, period: str,
-                    open_ids: tuple[str, ...]) -> pd.DataFrame:
-    """The rows :func:`indicators.summary.area_summary` reads for one area (see the module doc)."""
+def _section(url: str, version: int, period: str, list_year: int | None,
+             open_ids: tuple[str, ...]) -> PeriodSection:
+    """The period's shared summary part for the list (see the module doc)."""
     p = parse_period(period)
-    first, last = _window(p)
-    shared = _month_values(url, version, p.months, first, last, open_ids)
-    own = _area_values(url, version, area_id, first, last)
-    return pd.concat([own, shared[(shared["area_id"] != area_id).to_numpy()]], ignore_index=True)
+    cat, areas, _, _ = _static(url, version, list_year)
+    shared = _month_values(url, version, p.months, *_window(p), open_ids)
+    return period_section(shared, cat, areas, p, list_year)
 
 
 def _compare_values(url: str, version: int, p: Period, cat: pd.DataFrame) -> pd.DataFrame:
@@ -180,9 +187,13 @@ def area_summary_json(engine: Engine, area_id: str, period: str, comparison: str
     cat, areas, targets, profiles = _static(url, version, list_year)
     if str(area_id) not in set(areas["id"]):
         raise InputError(None, f"area '{area_id}' is not on the {list_year} list")
-    values = _summary_values(url, version, str(area_id), period, _open_ids(cat))
+    section = _section(url, version, period, list_year, _open_ids(cat))
+    values = _area_values(url, version, str(area_id), *_window(parse_period(period)))
+    # the summary reads only the area's own targets; an area without any gets the whole frame, as
+    # before (the summary filters it)
+    targets = _targets_by_area(url, version, list_year).get(str(area_id), targets)
     return area_summary(values, cat, areas, targets, str(area_id), period, comparison, lang,
-                        profiles=profiles if len(profiles) else None)
+                        profiles=profiles if len(profiles) else None, section=section)
 
 
 def region_area_ids(areas: pd.DataFrame, region: str) -> list[str]:

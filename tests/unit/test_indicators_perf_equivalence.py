@@ -39,6 +39,7 @@ from indicators.summary import (
     _reason_text,
     area_summary,
     compare_table,
+    period_section,
 )
 from indicators.synthetic import synthetic_frames
 from indicators.table import area_meta, indicator_table, period_values
@@ -293,6 +294,37 @@ def test_area_summary_equals_the_public_building_blocks(frames, period) -> None:
             fast = area_summary(*args, profiles=f["profiles"])
             slow = reference_summary(*args, profiles=f["profiles"])
             assert _dumps(fast) == _dumps(slow), (period, cmp_, aid)
+
+
+def test_a_shared_period_section_and_the_areas_own_rows_give_the_same_summary(frames) -> None:
+    """What the service does: one section per period, then only each area's own rows."""
+    f = frames
+    values = f["values"]
+    ids = f["areas"].loc[f["areas"]["list_year"] == 2025, "id"].tolist()
+    for period in ("2025-T2", "R12:2025-10", "2025-09"):
+        section = period_section(values, f["catalogue"], f["areas"], period, 2025)
+        for aid in ids[::3]:
+            own = values[values["area_id"] == aid]
+            for cmp_, areas in (("prev_year", f["areas"]), ("target", f["areas"].copy())):
+                # the frame the section was built from (its shortcuts) and an equal copy (none)
+                args = (f["catalogue"], areas, f["targets"], aid, period, cmp_, "sv")
+                fast = area_summary(own, *args, profiles=f["profiles"], section=section)
+                assert _dumps(fast) == _dumps(area_summary(values, *args, profiles=f["profiles"]))
+
+
+def test_a_section_of_another_period_list_or_catalogue_is_refused(frames) -> None:
+    f = frames
+    aid = f["areas"].loc[f["areas"]["list_year"] == 2025, "id"].iloc[0]
+    args = (f["values"], f["catalogue"], f["areas"], None, aid, "2025-T3")
+    t2 = period_section(f["values"], f["catalogue"], f["areas"], "2025-T2", 2025)
+    with pytest.raises(ValueError, match="section of 2025-T2 .list 2025. used for 2025-T3"):
+        area_summary(*args, section=t2)
+    old_list = period_section(f["values"], f["catalogue"], f["areas"], "2025-T3", 2023)
+    with pytest.raises(ValueError, match="list 2023"):
+        area_summary(*args, section=old_list)
+    fewer = period_section(f["values"], f["catalogue"].iloc[:-1], f["areas"], "2025-T3", 2025)
+    with pytest.raises(ValueError, match="another catalogue"):
+        area_summary(*args, section=fewer)
 
 
 def test_area_summary_without_targets_profiles_and_with_other_rules(frames) -> None:
@@ -576,6 +608,6 @@ def test_service_reads_give_the_results_of_the_whole_window(small_store, period)
     p = parse_period(period)
     narrow = svc._compare_values(str(small_store.url), 1, p, cat)
     assert len(narrow) < len(values)  # only the months the table uses (+ the open series' last)
-    own = svc._summary_values(str(small_store.url), 1, ids[0], p.label, svc._open_ids(cat))
-    for part in (narrow, own):
-        pd.testing.assert_frame_equal(coverage_bounds(cat, part), coverage_bounds(cat, values))
+    pd.testing.assert_frame_equal(coverage_bounds(cat, narrow), coverage_bounds(cat, values))
+    section = svc._section(str(small_store.url), 1, p.label, 2025, svc._open_ids(cat))
+    pd.testing.assert_frame_equal(section.bounds, coverage_bounds(cat, values))
