@@ -28,6 +28,10 @@ dcc._js_dist[:] = [d for d in dcc._js_dist if d.get("namespace") != "plotly"]  #
 app.layout = serve_layout
 server = app.server
 
+# Swedish first: screen readers read the page as Swedish; the page root's own ``lang`` follows the
+# language toggle (callbacks/language.py).
+app.index_string = app.index_string.replace("<html>", '<html lang="sv">', 1)
+
 
 @server.route("/geodata/outlines/<name>.json")
 def outline_geojson(name: str):

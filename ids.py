@@ -10,13 +10,16 @@ from enum import StrEnum
 class Ids(StrEnum):
     """Component ids used by layout, callbacks and tests."""
 
+    PAGE = "page"  # the page root (its ``lang`` follows the language toggle)
     URL = "url"
     MAP = "map"
     AREAS = "areas"
     AREA_DOTS = "area-dots"
     BASE_LAYERS = "base-layers"
     KOMMUN_OUTLINE = "kommun-outline"
+    KOMMUN_OVERLAY = "kommun-overlay"  # its entry in the layers control
     REGION_OUTLINE = "region-outline"
+    REGION_OVERLAY = "region-overlay"
     SWEDEN_OUTLINE = "sweden-outline"
     AREA_SEARCH = "area-search"
     INDICATOR = "indicator"

@@ -142,6 +142,23 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       return done;
     },
 
+    /* Leaflet's layers control takes its labels once, when the overlays are added; rename them in
+     * place when the language changes (overlays in layout order: police regions, kommuner). The
+     * control may not be drawn yet on a first load with ?lang=en: try again shortly. */
+    overlayNames: function (region, kommun) {
+      const names = [region, kommun];
+      function rename(triesLeft) {
+        const spans = document.querySelectorAll("#map .leaflet-control-layers-overlays label > span > span");
+        if (spans.length < names.length) {
+          if (triesLeft > 0) { setTimeout(function () { rename(triesLeft - 1); }, 250); }
+          return;
+        }
+        spans.forEach(function (el, i) { if (names[i]) { el.textContent = " " + names[i]; } });
+      }
+      rename(20);
+      return window.dash_clientside.no_update;
+    },
+
     /* The indicator cards from the server's plain data (layout/panels.py card_data): built with
      * textContent only (imported text stays text), one DOM step for all cards. Returns the
      * container's class. Focus stays on the card it was on (keyboard users). */

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from dash import ALL, Input, Output, State, callback, ctx, no_update
+from dash import (
+    ALL,
+    ClientsideFunction,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    no_update,
+)
 
 from ids import Ids
 from layout.page import PERIOD_KINDS, hotspot_method_options, map_metric_options
@@ -24,13 +34,16 @@ from services.page import indicator_options, regions
     Output(Ids.POI_TOGGLE, "children"),
     Output(Ids.COPY_LINK, "children"),
     Output(Ids.HOTSPOT_METHOD, "options"),
+    Output(Ids.PAGE, "lang"),
+    Output(Ids.REGION_OVERLAY, "name"),
+    Output(Ids.KOMMUN_OVERLAY, "name"),
     Input(Ids.LANG_STORE, "data"),
     State(Ids.VIEW, "data"),
 )
 def apply_language(lang: str | None, view: dict | None):
     """Rewrite the texts when the language changes (the hub sets the store only then)."""
     if not lang or not view:
-        return (no_update,) * 13
+        return (no_update,) * 16
     keys = [o["id"]["key"] for o in ctx.outputs_list[0]]
     region_options = [{"label": t("all_regions", lang), "value": "alla"}] + [
         {"label": r, "value": r} for r in regions(view.get("list"))]
@@ -45,4 +58,18 @@ def apply_language(lang: str | None, view: dict | None):
         t("search", lang),
         t("hotspots", lang), t("events", lang), t("pois", lang), t("copy_link", lang),
         hotspot_method_options(lang),
+        lang,
+        t("region_outline", lang),
+        t("kommun_outline", lang),
     )
+
+
+# The map's layers control keeps the labels it was drawn with: rename them in the page (the output
+# is never written; the function returns no_update).
+clientside_callback(
+    ClientsideFunction(namespace="lagesbild", function_name="overlayNames"),
+    Output(Ids.PAGE, "title"),
+    Input(Ids.REGION_OVERLAY, "name"),
+    Input(Ids.KOMMUN_OVERLAY, "name"),
+    prevent_initial_call=True,
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
+import textwrap
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -30,7 +31,9 @@ def _base_layout(fig: go.Figure, lang: str, height: int = 280) -> go.Figure:
 @lru_cache(maxsize=32)
 def _empty_figure(message: str, lang: str) -> dict:
     fig = _base_layout(go.Figure(), lang, 240)
-    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+    # plotly does not wrap annotations: break long messages so they fit a narrow card
+    text = "<br>".join(textwrap.wrap(message, 44)) or message
+    fig.add_annotation(text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
                        font=dict(size=13, color="#5a5a5a"))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)

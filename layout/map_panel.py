@@ -84,10 +84,10 @@ def build_map(areas_fc: dict, lang: str, tile_url: str | None) -> html.Div:
     overlays = dl.Pane(dl.LayersControl([
         dl.Overlay(dl.GeoJSON(id=Ids.REGION_OUTLINE, url=outline_url("regions"), style=fn("outlineStyle"),
                               hideout={"color": "#3d3d3d", "weight": 2}, interactive=False),
-                   name=t("region_outline", lang), checked=True),
+                   name=t("region_outline", lang), checked=True, id=Ids.REGION_OVERLAY),
         dl.Overlay(dl.GeoJSON(id=Ids.KOMMUN_OUTLINE, url=outline_url("kommuner"), style=fn("outlineStyle"),
                               hideout={"color": "#a0a0a0", "weight": 0.6}, interactive=False),
-                   name=t("kommun_outline", lang), checked=False),
+                   name=t("kommun_outline", lang), checked=False, id=Ids.KOMMUN_OVERLAY),
     ], position="topright", collapsed=False), name="outlines", style={"zIndex": 380})
     layers = [
         dl.GeoJSON(id=Ids.AREAS, data=areas_fc, style=fn("areaStyle"), onEachFeature=fn("areaTooltip"),

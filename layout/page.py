@@ -10,6 +10,7 @@ from dash import dcc, html
 from config import settings
 from geodata.sources import SOURCES
 from ids import Ids
+from layout.figures import empty_figure
 from layout.map_panel import build_map
 from layout.strings import t
 
@@ -132,8 +133,10 @@ def build_side(lang: str, indicator_options: list[dict]) -> html.Aside:
                                             placeholder="Indikator" if lang == "sv" else "Indicator",
                                             style={"minWidth": "220px"}), className="indicator-select")],
                      className="card-head"),
-            html.Div(dcc.Graph(id=Ids.TREND, config={"displaylogo": False, "responsive": True,
-                                                      "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
+            # drawn with its message from the start: no bare plotly axes before the first callback
+            html.Div(dcc.Graph(id=Ids.TREND, figure=empty_figure(t("pick_trend", lang), lang),
+                               config={"displaylogo": False, "responsive": True,
+                                       "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
                                style={"minHeight": "330px"}), className="card-body"),
         ]),
         html.Div(className="card", children=[
@@ -155,7 +158,8 @@ def build_compare(lang: str, regions: list[str]) -> html.Section:
                   html.Button(t("download_xlsx", lang), id=Ids.COMPARE_XLSX, className="btn", n_clicks=0),
                   dcc.Download(id=Ids.COMPARE_DOWNLOAD)], className="card-head"),
         dcc.Loading(html.Div(id=Ids.COMPARE_TABLE, className="card-body"), type="dot", delay_show=300),
-        html.Div(dcc.Graph(id=Ids.SMALL_MULTIPLES, config={"displaylogo": False}), className="card-body"),
+        html.Div(dcc.Graph(id=Ids.SMALL_MULTIPLES, figure=empty_figure(t("pick_indicator", lang), lang),
+                           config={"displaylogo": False}), className="card-body"),
     ])
 
 
@@ -164,7 +168,7 @@ def build_page(lang: str, list_years: list[int], list_year: int, areas_fc: dict,
                indicator_options: list[dict], regions: list[str], user: str | None = None,
                kommun_tier: bool = False) -> html.Div:
     s = settings()
-    banner = t("demo_banner", lang) if s.auth == "none" else ""
+    banner = tx("demo_banner", lang) if s.auth == "none" else ""
     return html.Div([
         dcc.Location(id=Ids.URL, refresh=False),
         dcc.Store(id=Ids.VIEW),
@@ -181,4 +185,4 @@ def build_page(lang: str, list_years: list[int], list_year: int, areas_fc: dict,
             build_side(lang, indicator_options),
         ]),
         build_compare(lang, regions),
-    ])
+    ], id=Ids.PAGE, lang=lang)

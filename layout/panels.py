@@ -7,6 +7,7 @@ from dash import dash_table, html
 from i18n import fmt_number, fmt_p, fmt_percent
 from layers.areas import CATEGORY_LABELS
 from layout.figures import fmt_value, sparkline_svg
+from reports.facts import verdict
 
 RAG_TEXT = {
     "sv": {"red": "Röd", "amber": "Gul", "green": "Grön", "grey": "Grå"},
@@ -28,20 +29,6 @@ def p_text(p: float | None, lang: str) -> str:
 def rag_label(rag: str | None, lang: str) -> str:
     rag = rag or "grey"
     return f"{RAG_ICON[rag]} {RAG_TEXT[lang][rag]}"
-
-
-def verdict(ind: dict, lang: str) -> str:
-    """Plain-words verdict of a change: significant after FDR or within normal variation."""
-    if not ind.get("complete"):
-        return "ofullständig period" if lang == "sv" else "incomplete period"
-    change = ind.get("change")
-    if ind.get("p_adjusted") is None or change is None:
-        return "ingen jämförelse" if lang == "sv" else "no comparison"
-    if ind.get("significant"):
-        if lang == "sv":
-            return ("ökning" if change > 0 else "minskning") + ", sannolikt inte slump"
-        return ("increase" if change > 0 else "decrease") + ", unlikely to be chance"
-    return "inom normal variation" if lang == "sv" else "within normal variation"
 
 
 def comparison_value(ind: dict, cmp_: str):
@@ -69,7 +56,7 @@ def card_data(ind: dict, cmp_: str, lang: str, selected: bool, spark: list[float
                + (f" ({change_txt})" if change_txt else ""),
         "rag": rag,
         "rag_label": rag_label(rag, lang),
-        "verdict": verdict(ind, lang),
+        "verdict": verdict(ind, cmp_, lang),  # the words of the PDF/DOCX report, target included
         "reason": ind.get("reason") or "",
         "selected": bool(selected),
         "spark": sparkline_svg(spark),

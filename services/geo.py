@@ -12,11 +12,19 @@ from layers._geojson import round_geometry
 from layers.areas import areas_geojson, boundary_changes
 from services.cache import memoize
 from services.context import data_version, engine
+from store.engine import engine_for
 from store.queries import area_geometries, areas_frame, list_years
 
 
+@lru_cache(maxsize=8)
+def _list_years(url: str, version: int) -> tuple[int, ...]:
+    return tuple(list_years(engine_for(url)))
+
+
 def available_list_years() -> list[int]:
-    return list_years(engine())
+    """The area lists in the store (read once per data version)."""
+    eng = engine()
+    return list(_list_years(str(eng.url), data_version(eng)))
 
 
 def default_list_year() -> int:
@@ -45,9 +53,16 @@ def areas_layer(list_year: int) -> dict:
     return _areas_layer(str(eng.url), int(list_year), data_version(eng))
 
 
+@lru_cache(maxsize=16)
+def _area_table(url: str, list_year: int | None, version: int):
+    return areas_frame(engine_for(url), list_year)
+
+
 def area_table(list_year: int):
-    """Areas of a list year without geometry (id, name, category, kommun, lpo, region, …)."""
-    return areas_frame(engine(), list_year)
+    """Areas of a list year without geometry (id, name, category, kommun, lpo, region, …), read
+    once per data version (shared: do not modify it in place)."""
+    eng = engine()
+    return _area_table(str(eng.url), list_year, data_version(eng))
 
 
 def _outline_geojson(gdf: gpd.GeoDataFrame, tolerance_deg: float, props: tuple[str, ...]) -> dict:

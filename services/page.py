@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
@@ -52,11 +54,18 @@ def catalogue() -> pd.DataFrame:
 
 
 def indicator_options(lang: str) -> list[dict]:
-    cat = catalogue()
+    """The indicator dropdown's options, by name in ``lang`` (synthetic ones say so)."""
+    eng = engine()
+    return [dict(o) for o in _indicator_options(str(eng.url), data_version(eng), lang)]
+
+
+@lru_cache(maxsize=8)
+def _indicator_options(url: str, version: int, lang: str) -> tuple[dict, ...]:
+    cat = _catalogue(url, version)
     name = "name_sv" if lang == "sv" else "name_en"
     suffix = " (syntetisk)" if lang == "sv" else " (synthetic)"
-    return [{"label": r[name] + (suffix if r["synthetic"] else ""), "value": r["id"]}
-            for _, r in cat.sort_values(name).iterrows()]
+    return tuple({"label": r[name] + (suffix if r["synthetic"] else ""), "value": r["id"]}
+                 for _, r in cat.sort_values(name).iterrows())
 
 
 @memoize(maxsize=256)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
 from indicators.calendar import format_month, latest_complete, parse_month, parse_period
-from services.context import engine
+from services.context import data_version, engine
+from store.engine import engine_for
 from store.queries import catalogue_frame
 
 
@@ -24,19 +27,36 @@ def frontier_ids(catalogue: pd.DataFrame) -> list[str]:
 
 def default_period(kind: str = "tertial") -> str | None:
     """The latest complete period of ``kind`` for the indicators reported up to the newest month."""
-    cat = catalogue_frame(engine())
-    ids = frontier_ids(cat)
+    eng = engine()
+    return _default_period(str(eng.url), data_version(eng), kind)
+
+
+def period_options(lang: str = "sv", n_tertials: int = 12) -> list[dict]:
+    """Tertials, years, rolling 12 months and months up to the latest complete month."""
+    eng = engine()
+    return [dict(o) for o in _period_options(str(eng.url), data_version(eng), lang, n_tertials)]
+
+
+# read once per data version (every page load and the view callbacks ask)
+@lru_cache(maxsize=8)
+def _frontier(url: str, version: int) -> tuple[pd.DataFrame, list[str]]:
+    cat = catalogue_frame(engine_for(url))
+    return cat, frontier_ids(cat)
+
+
+@lru_cache(maxsize=32)
+def _default_period(url: str, version: int, kind: str) -> str | None:
+    cat, ids = _frontier(url, version)
     if not ids:
         return None
     return latest_complete(cat, kind, indicator_ids=ids).label
 
 
-def period_options(lang: str = "sv", n_tertials: int = 12) -> list[dict]:
-    """Tertials, years, rolling 12 months and months up to the latest complete month."""
-    cat = catalogue_frame(engine())
-    ids = frontier_ids(cat)
+@lru_cache(maxsize=16)
+def _period_options(url: str, version: int, lang: str, n_tertials: int) -> tuple[dict, ...]:
+    cat, ids = _frontier(url, version)
     if not ids:
-        return []
+        return ()
     last_month = latest_complete(cat, "month", indicator_ids=ids).label
     last_t = latest_complete(cat, "tertial", indicator_ids=ids)
     label = "label_sv" if lang == "sv" else "label_en"
@@ -55,4 +75,4 @@ def period_options(lang: str = "sv", n_tertials: int = 12) -> list[dict]:
     for i in range(idx, idx - 24, -1):
         p = parse_period(format_month(i))
         options.append({"label": getattr(p, label), "value": p.label})
-    return options
+    return tuple(options)

@@ -121,12 +121,22 @@ def test_back_button_steps_back_through_selections(page, live_server):
 def test_language_toggle(page, live_server):
     page.goto(f"{live_server}/?area=74")
     page.wait_for_selector("#area-panel .indicator-card", timeout=TIMEOUT)
+    assert page.evaluate("document.documentElement.lang") == "sv"  # screen readers read Swedish
+    expect(page.locator("#page")).to_have_attribute("lang", "sv", timeout=TIMEOUT)
     page.locator("#lang").click()
+    expect(page.locator("#page")).to_have_attribute("lang", "en", timeout=TIMEOUT)
     page.wait_for_function("document.querySelector('h1').innerText.startsWith('Situation picture')", timeout=TIMEOUT)
     page.wait_for_selector("text=SYNTHETIC", timeout=TIMEOUT)
     assert "lang=en" in page.url
     expect(page.locator("#lang")).to_have_text("Svenska", timeout=TIMEOUT)
+    expect(page.locator("#banner")).to_have_text("Demo mode: no login. Synthetic data is labelled.", timeout=TIMEOUT)
+    # the map's layers control keeps the labels it was drawn with unless renamed in the page
+    expect(page.locator("#map .leaflet-control-layers-overlays")).to_have_text(
+        re.compile(r"^\s*Police regions\s+Municipal borders\s*$"), timeout=TIMEOUT)
     shot(page, "english")
+    page.locator("#lang").click()
+    expect(page.locator("#map .leaflet-control-layers-overlays")).to_have_text(
+        re.compile(r"^\s*Polisregioner\s+Kommungränser\s*$"), timeout=TIMEOUT)
 
 
 def test_keyboard_only_area_selection(page, live_server):
