@@ -174,7 +174,7 @@ def cmd_hotspots(args) -> int:
         start, end = svc.period_span(label)
         pts = svc.events_in_region(region, label, types)
         fc = hotspots(pts, region, period=(start, end), types=types, resolution=args.resolution).to_geojson()
-    elif args.method == "gistar" and (args.permutations or args.resolution != 9):
+    elif args.method == "gistar" and (args.permutations is not None or args.resolution != 9):
         start, end = svc.period_span(label)
         pts = svc.events_in_region(region, label, types)
         fc = hotspots(pts, region, period=(start, end), types=types, permutations=args.permutations, seed=args.seed,
@@ -312,7 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", default="gistar", choices=["gistar", "kde", "emerging"])
     p.add_argument("--buffer", type=float, default=300.0, help="metres around the area (default 300)")
     p.add_argument("--resolution", type=int, default=9, help="H3 resolution (9 ≈ 175 m edge)")
-    p.add_argument("--permutations", type=int, default=0, help="conditional permutations (default: analytical)")
+    p.add_argument("--permutations", type=int, default=None,
+                   help="conditional permutations, 0 = analytical (default: analytical where the cells hold ≥ 10 events on average, else 999)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--format", default="geojson", choices=["geojson", "json"])
     p.add_argument("--out", type=Path, help="write to this file instead of standard output")

@@ -217,10 +217,17 @@ def bench_hotspots(n_points: int) -> list[dict]:
     except Exception as exc:  # noqa: BLE001 - esda is a test-only reference
         print(f"esda reference failed: {exc}")
         t_esda = None
+    # sparse counts (one event type over a tertial): exact p-values, against the analytical ones
+    sparse = pts.sample(200, random_state=1)
+    t_exact, exact = timed(lambda: hotspots(sparse, region), 7)
+    t_normal, _ = timed(lambda: hotspots(sparse, region, permutations=0), 7)
+    assert exact.method["inference_kind"] == "exact", exact.method
     areas_kb = payload_bytes(areas_geojson(a25)) / 1024
     return [
         metric(f"hotspots_one_area_{n_points}_points_cold", t_cold, "ms", "<= 150", floor=t_esda),
         metric("hotspots_one_area_cached", t_cached, "ms", "<= 10"),
+        metric("hotspots_one_area_200_points_exact_p (floor: same, analytical p)", t_exact, "ms", None,
+               floor=t_normal),
         metric("areas_layer_geojson_2025", areas_kb, "KB", "<= 300"),
     ]
 

@@ -26,7 +26,12 @@ import scipy.sparse as sp
 import shapely
 
 from layers._geojson import SWEREF99TM, WGS84, feature_collection, json_number, round_geometry
-from layers.gistar import CONFIDENCE_LEVELS, gi_star_classes
+from layers.gistar import (
+    CONFIDENCE_LEVELS,
+    choose_inference,
+    gi_star_classes,
+    inference_method,
+)
 
 
 def queen_contiguity(geoms: gpd.GeoSeries | np.ndarray, tolerance_m: float = 0.0) -> sp.csr_matrix:
@@ -85,7 +90,7 @@ def deso_gistar(
     *,
     id_col: str = "id",
     tolerance_m: float = 0.0,
-    permutations: int = 0,
+    permutations: int | None = None,
     seed: int = 0,
     period: Mapping[str, str] | None = None,
 ) -> PolygonHotspotResult:
@@ -101,8 +106,11 @@ def deso_gistar(
         Id column of ``polygons``.
     tolerance_m : float
         Gap (m) still counted as contiguity, for simplified polygons.
-    permutations, seed : int
-        Optional conditional-permutation inference.
+    permutations : int, optional
+        0: analytical; N: N conditional permutations; None (default): chosen by the mean count
+        per unit, as for the hexagons (``layers.gistar.choose_inference``).
+    seed : int
+        Seed of the permutations.
     period : mapping, optional
         ``{'start', 'end'}`` of the counts, for the method dict.
 
@@ -122,7 +130,8 @@ def deso_gistar(
     y = c.reindex(ids).fillna(0.0).to_numpy()
     w = queen_contiguity(g.geometry, tolerance_m)
     w_star = (w + sp.identity(len(ids), format="csr")).tocsr()
-    stats = gi_star_classes(y, w_star, permutations, seed)
+    inference, permutations, why = choose_inference(y, permutations)
+    stats = gi_star_classes(y, w_star, permutations, seed, exact=inference == "exact")
     units = pd.DataFrame({"id": ids, "count": y, "z": stats["z"], "p": stats["p"],
                           "p_adjusted": stats["p_adjusted"], "class": stats["class"]})
     card = np.diff(w.indptr)
@@ -135,9 +144,7 @@ def deso_gistar(
         "weights": "binary",
         "mean_neighbours": round(float(card.mean()), 2) if len(card) else None,
         "islands": int((card == 0).sum()),
-        "inference": (f"conditional permutation ({permutations}, seed {seed}), two-sided"
-                      if permutations else "analytical (standard normal), two-sided"),
-        "permutations": int(permutations),
+        **inference_method(y, inference, permutations, why, seed),
         "fdr": "Benjamini-Hochberg",
         "fdr_alpha": [a for _, a in CONFIDENCE_LEVELS],
         "confidence_levels": [1 - a for _, a in CONFIDENCE_LEVELS],

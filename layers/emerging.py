@@ -42,7 +42,15 @@ from geodata.precision import HOTSPOT_ELIGIBLE
 from indicators.fdr import benjamini_hochberg
 from layers._geojson import feature_collection, json_number
 from layers._points import parse_times, select_points
-from layers.gistar import gi_star_slices, gi_star_space_time, two_sided_p
+from layers.gistar import (
+    ANALYTICAL_MIN_MEAN,
+    choose_inference,
+    exact_p,
+    exact_p_space_time,
+    gi_star_slices,
+    gi_star_space_time,
+    two_sided_p,
+)
 from layers.hexgrid import (
     DEFAULT_RESOLUTION,
     HexGrid,
@@ -289,11 +297,20 @@ def emerging_hotspots(
     ok = pos >= 0
     cube = np.bincount(t_idx[ok] * grid.n + pos[ok], minlength=months * grid.n).reshape(months, grid.n)
 
+    # p: analytical where the counts are dense enough for the normal approximation, else exact
+    # (layers.gistar.choose_inference): per slice, or for the whole cube with a time window
     if time_window > 0:
         z = gi_star_space_time(cube, grid.weights, time_window)
+        sparse = [choose_inference(cube, None)[0] == "exact"] * months
+        p = exact_p_space_time(cube, grid.weights, time_window) if sparse[0] else two_sided_p(z)
     else:
         z = gi_star_slices(cube, grid.weights)
-    p = two_sided_p(z)
+        p = two_sided_p(z)
+        sparse = [choose_inference(cube[t], None)[0] == "exact" for t in range(months)]
+        for t in np.flatnonzero(sparse):
+            p[t] = exact_p(cube[t], grid.weights)
+    p = np.where(np.isfinite(z), p, np.nan)
+    n_exact = int(sum(sparse))
     p_adj = np.vstack([benjamini_hochberg(row) for row in p])
     sig = np.nan_to_num(p_adj, nan=1.0) <= alpha
     zc = np.nan_to_num(z, nan=0.0)
@@ -313,7 +330,15 @@ def emerging_hotspots(
         "time_slices": months,
         "slice": "calendar month",
         "time_window": time_window,
-        "inference": "analytical (standard normal), two-sided, per slice",
+        "inference": (
+            "analytical (standard normal), two-sided, per slice" if not n_exact else
+            f"exact randomisation distribution of the neighbourhood sum in {n_exact} of {months} "
+            "slices (sparse), analytical in the others, two-sided"),
+        "inference_kind": "exact" if n_exact == months else ("mixed" if n_exact else "analytical"),
+        "inference_choice": "sparse" if n_exact else "dense",
+        "exact_slices": n_exact,
+        "mean_count": round(float(cube.mean()), 3) if cube.size else None,
+        "analytical_min_mean": ANALYTICAL_MIN_MEAN,
         "permutations": 0,
         "fdr": "Benjamini-Hochberg within each slice",
         "fdr_alpha": alpha,

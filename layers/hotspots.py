@@ -28,7 +28,12 @@ import shapely
 from geodata.precision import HOTSPOT_ELIGIBLE
 from layers._geojson import feature_collection, json_number
 from layers._points import PeriodLike, period_dict, select_points
-from layers.gistar import CONFIDENCE_LEVELS, gi_star_classes
+from layers.gistar import (
+    CONFIDENCE_LEVELS,
+    choose_inference,
+    gi_star_classes,
+    inference_method,
+)
 from layers.hexgrid import (
     DEFAULT_RESOLUTION,
     HexGrid,
@@ -115,7 +120,7 @@ def hotspots(
     resolution: int | str = DEFAULT_RESOLUTION,
     period: PeriodLike = None,
     types: Collection[str] | None = None,
-    permutations: int = 0,
+    permutations: int | None = None,
     seed: int = 0,
     cover: str = "overlap",
     eligible: Collection[str] = HOTSPOT_ELIGIBLE,
@@ -134,8 +139,12 @@ def hotspots(
         ``(start, end)`` with end exclusive, or 'YYYY', 'YYYY-MM', 'YYYY-Tn'.
     types : collection of str, optional
         Event types to count.
-    permutations : int
+    permutations : int, optional
         0 for analytical (normal) inference, else the number of conditional permutations.
+        None (default): analytical where the grid has on average at least
+        ``layers.gistar.ANALYTICAL_MIN_MEAN`` events per cell, else the exact randomisation
+        p-values (``layers.gistar.exact_p``): on sparse counts the normal approximation finds
+        hot and cold spots in maps of pure chance.
     seed : int
         Seed of the permutations.
     cover : {'overlap', 'center'}
@@ -159,7 +168,9 @@ def hotspots(
     pos = grid.index_of(point_cells)
     counts = np.bincount(pos[pos >= 0], minlength=grid.n).astype(np.int64)
 
-    stats = gi_star_classes(counts.astype(float), grid.weights, permutations, seed)
+    inference, permutations, why = choose_inference(counts, permutations)
+    stats = gi_star_classes(counts.astype(float), grid.weights, permutations, seed,
+                            exact=inference == "exact")
     cells = pd.DataFrame(
         {"cell": grid.names, "count": counts, "z": stats["z"], "p": stats["p"],
          "p_adjusted": stats["p_adjusted"], "class": stats["class"]},
@@ -168,12 +179,7 @@ def hotspots(
     method = {
         "method": "Getis-Ord Gi*",
         **grid_description(grid),
-        "inference": (
-            f"conditional permutation ({permutations}, seed {seed}), two-sided"
-            if permutations else "analytical (standard normal), two-sided"
-        ),
-        "permutations": int(permutations),
-        "seed": int(seed) if permutations else None,
+        **inference_method(counts, inference, permutations, why, seed),
         "fdr": "Benjamini-Hochberg",
         "fdr_alpha": [a for _, a in CONFIDENCE_LEVELS],
         "confidence_levels": [1 - a for _, a in CONFIDENCE_LEVELS],

@@ -131,8 +131,29 @@ def method_card(
         if perms:
             text = (f"permutationstest ({n(perms)} permutationer), tvåsidigt" if sv
                     else f"permutation test ({n(perms)} permutations), two-sided")
+        elif method.get("inference_kind") in ("exact", "mixed"):
+            text = ("exakt test (fördelningen när antalen flyttas slumpvis mellan cellerna), tvåsidigt"
+                    if sv else "exact test (the distribution when the counts are shuffled between "
+                    "cells), two-sided")
+            if method.get("inference_kind") == "mixed":
+                k, m = method.get("exact_slices"), method.get("time_slices")
+                text += (f", i {n(k)} av {n(m)} tidssteg (normalfördelning i övriga)" if sv
+                         else f", in {n(k)} of {n(m)} time steps (normal approximation in the others)")
         else:
             text = "normalfördelning, tvåsidigt" if sv else "normal approximation, two-sided"
+        why, mean, least = (method.get(k) for k in ("inference_choice", "mean_count", "analytical_min_mean"))
+        if why in ("sparse", "dense") and mean is not None and least is not None:
+            unit = "per cell" if method.get("grid") == "H3" else ("per område" if sv else "per unit")
+            if method.get("time_slices"):
+                unit += " och månad" if sv else " and month"
+            if why == "sparse":  # why not the usual test: the normal approximation needs more events
+                text += (f" – glesa data: {n(mean, 2)} händelser {unit} i snitt, normalfördelningen "
+                         f"kräver minst {n(least)}" if sv else
+                         f" – sparse data: {n(mean, 2)} events {unit} on average, the normal "
+                         f"approximation needs at least {n(least)}")
+            else:
+                text += (f" ({n(mean, 1)} händelser {unit} i snitt)" if sv
+                         else f" ({n(mean, 1)} events {unit} on average)")
         rows.append((_t("inference", lang), text))
     if method.get("fdr"):
         levels = method.get("confidence_levels") or [0.90, 0.95, 0.99]

@@ -181,7 +181,10 @@ def _events_at(cell_xy, counts_by_month, start="2023-01-01"):
 
 
 def _scenario(region, cluster_months):
-    """Flat background (one event per cell and month) plus a 25-event cluster in one cell."""
+    """Flat background (one event per cell and month) plus a cluster: ``cluster_months`` events
+    in a cell and in each of its six neighbours (a hot spot is a high value among high values; a
+    lone high cell among low ones is not one under Gi*'s null, only under its normal
+    approximation, which these sparse counts are too few for)."""
     from h3.api import basic_int as h3i
 
     from layers._geojson import to_sweref_xy
@@ -190,11 +193,14 @@ def _scenario(region, cluster_months):
     centres = np.array([h3i.cell_to_latlng(c) for c in grid.cells.tolist()])
     cx, cy = to_sweref_xy(centres[:, 1], centres[:, 0])
     inside = [i for i in range(grid.n) if region.contains(box(cx[i] - 1, cy[i] - 1, cx[i] + 1, cy[i] + 1))]
-    target = inside[len(inside) // 2]
+    whole = set(inside)
+    centres_ok = [i for i in inside if len(grid.weights[i].indices) == 7 and set(grid.weights[i].indices) <= whole]
+    target = centres_ok[len(centres_ok) // 2]  # its whole neighbourhood is inside the region
     rows = []
     for i in inside:
         rows += _events_at((cx[i], cy[i]), [1] * T)
-    rows += _events_at((cx[target], cy[target]), cluster_months)
+    for i in grid.weights[target].indices:  # the cell and its six neighbours
+        rows += _events_at((cx[i], cy[i]), cluster_months)
     pts = pd.DataFrame(rows, columns=["x", "y", "occurred_at"]).assign(type="Brand", precision="street")
     return pts, grid.names[target]
 

@@ -207,8 +207,14 @@ def test_method_card_from_hotspot_result():
     assert sv["Utelämnade punkter"] == "2"
     assert sv["– oprecis position (kommunens mittpunkt)"] == "2"
     en = dict(method_card(res.method, res.excluded, "en"))
-    assert en["Significance"] == "normal approximation, two-sided"
+    # 5 events over 68 cells: too sparse for the normal approximation, so the exact test, and why
+    assert en["Significance"] == (
+        "exact test (the distribution when the counts are shuffled between cells), two-sided – sparse "
+        "data: 0.07 events per cell on average, the normal approximation needs at least 10")
+    assert sv["Signifikans"].endswith("glesa data: 0,07 händelser per cell i snitt, normalfördelningen kräver minst 10")
     assert "– imprecise location (municipality centre)" in en
+    forced = hotspots(pts, region, period="2025-T1", permutations=0)  # asked for: no reason given
+    assert dict(method_card(forced.method, forced.excluded, "en"))["Significance"] == "normal approximation, two-sided"
     assert TITLE["sv"] == "Hur beräknades detta?"
 
 
