@@ -29,6 +29,7 @@ from services.page import indicator_options, regions
     Output(Ids.REGION, "options"),
     Output(Ids.LANG, "children"),
     Output(Ids.AREA_SEARCH, "placeholder"),
+    Output(Ids.INDICATOR, "placeholder"),
     Output(Ids.HOTSPOT_TOGGLE, "children"),
     Output(Ids.EVENTS_TOGGLE, "children"),
     Output(Ids.POI_TOGGLE, "children"),
@@ -43,7 +44,7 @@ from services.page import indicator_options, regions
 def apply_language(lang: str | None, view: dict | None):
     """Rewrite the texts when the language changes (the hub sets the store only then)."""
     if not lang or not view:
-        return (no_update,) * 16
+        return (no_update,) * 17
     keys = [o["id"]["key"] for o in ctx.outputs_list[0]]
     region_options = [{"label": t("all_regions", lang), "value": "alla"}] + [
         {"label": r, "value": r} for r in regions(view.get("list"))]
@@ -56,6 +57,7 @@ def apply_language(lang: str | None, view: dict | None):
         region_options,
         t("language", lang),
         t("search", lang),
+        t("indicator", lang),
         t("hotspots", lang), t("events", lang), t("pois", lang), t("copy_link", lang),
         hotspot_method_options(lang),
         lang,

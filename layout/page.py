@@ -130,7 +130,7 @@ def build_side(lang: str, indicator_options: list[dict]) -> html.Aside:
         html.Div(className="card", children=[
             html.Div([tx("trend", lang, html.H2),
                       html.Div(dcc.Dropdown(id=Ids.INDICATOR, options=indicator_options, value=None, clearable=True,
-                                            placeholder="Indikator" if lang == "sv" else "Indicator",
+                                            placeholder=t("indicator", lang),
                                             style={"minWidth": "220px"}), className="indicator-select")],
                      className="card-head"),
             # drawn with its message from the start: no bare plotly axes before the first callback
@@ -154,8 +154,8 @@ def build_compare(lang: str, regions: list[str]) -> html.Section:
         html.Div([tx("compare", lang, html.H2),
                   html.Div(dcc.Dropdown(id=Ids.REGION, options=options, value="alla", clearable=False,
                                         searchable=False, style={"minWidth": "180px"}), className="region-select"),
-                  html.Button(t("download_csv", lang), id=Ids.COMPARE_CSV, className="btn", n_clicks=0),
-                  html.Button(t("download_xlsx", lang), id=Ids.COMPARE_XLSX, className="btn", n_clicks=0),
+                  html.Button(tx("download_csv", lang), id=Ids.COMPARE_CSV, className="btn", n_clicks=0),
+                  html.Button(tx("download_xlsx", lang), id=Ids.COMPARE_XLSX, className="btn", n_clicks=0),
                   dcc.Download(id=Ids.COMPARE_DOWNLOAD)], className="card-head"),
         dcc.Loading(html.Div(id=Ids.COMPARE_TABLE, className="card-body"), type="dot", delay_show=300),
         html.Div(dcc.Graph(id=Ids.SMALL_MULTIPLES, figure=empty_figure(t("pick_indicator", lang), lang),

@@ -45,6 +45,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "region": {"sv": "Region", "en": "Region"},
     "all_regions": {"sv": "Hela landet", "en": "All of Sweden"},
     "download_csv": {"sv": "Ladda ner CSV", "en": "Download CSV"},
+    "indicator": {"sv": "Indikator", "en": "Indicator"},
     "download_xlsx": {"sv": "Ladda ner Excel", "en": "Download Excel"},
     "hotspot_method": {"sv": "Hotspotmetod", "en": "Hotspot method"},
     "hs_gistar": {"sv": "Gi* (hexagoner, testad)", "en": "Gi* (hexagons, tested)"},

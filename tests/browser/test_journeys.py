@@ -130,6 +130,9 @@ def test_language_toggle(page, live_server):
     assert "lang=en" in page.url
     expect(page.locator("#lang")).to_have_text("Svenska", timeout=TIMEOUT)
     expect(page.locator("#banner")).to_have_text("Demo mode: no login. Synthetic data is labelled.", timeout=TIMEOUT)
+    expect(page.locator("#compare-csv")).to_have_text("Download CSV", timeout=TIMEOUT)
+    expect(page.locator("#compare-xlsx")).to_have_text("Download Excel", timeout=TIMEOUT)
+    expect(page.locator("#indicator")).to_contain_text("Indicator", timeout=TIMEOUT)  # its placeholder
     # the map's layers control keeps the labels it was drawn with unless renamed in the page
     expect(page.locator("#map .leaflet-control-layers-overlays")).to_have_text(
         re.compile(r"^\s*Police regions\s+Municipal borders\s*$"), timeout=TIMEOUT)
@@ -137,6 +140,7 @@ def test_language_toggle(page, live_server):
     page.locator("#lang").click()
     expect(page.locator("#map .leaflet-control-layers-overlays")).to_have_text(
         re.compile(r"^\s*Polisregioner\s+Kommungränser\s*$"), timeout=TIMEOUT)
+    expect(page.locator("#compare-csv")).to_have_text("Ladda ner CSV", timeout=TIMEOUT)
 
 
 def test_keyboard_only_area_selection(page, live_server):
