@@ -403,12 +403,11 @@ def gi_star_classes(
     (:func:`exact_p`); z stays analytical.
     """
     result = gi_star(y, w)
-    p = result.p
     if permutations > 0:
-        p = permutation_p_two_sided(y, w, permutations=permutations, seed=seed)
+        p = np.where(np.isfinite(result.z), permutation_p_two_sided(y, w, permutations, seed), np.nan)
     elif exact:
-        p = exact_p(y, w)
-    if p is not result.p:
-        p = np.where(np.isfinite(result.z), p, np.nan)
+        p = np.where(np.isfinite(result.z), exact_p(y, w), np.nan)
+    else:
+        p = result.p
     p_adj = benjamini_hochberg(p)
     return {"z": result.z, "p": p, "p_adjusted": p_adj, "class": classify(result.z, p_adj)}
