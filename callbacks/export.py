@@ -26,8 +26,10 @@ def _principal() -> tuple[str, str]:
     return p.name, p.tier
 
 
-def _lang(n_clicks: int | None) -> str:
-    return "en" if (n_clicks or 0) % 2 else "sv"
+def _lang(view: dict | None) -> str:
+    """The page's language (the view holds it; the toggle's click count does not: a page opened
+    with ``?lang=en`` has clicked nothing)."""
+    return (view or {}).get("lang") or "sv"
 
 
 @callback(
@@ -40,16 +42,16 @@ def _lang(n_clicks: int | None) -> str:
     State(Ids.AREA_SEARCH, "value"),
     State(Ids.PERIOD, "value"),
     State(Ids.COMPARISON, "value"),
-    State(Ids.LANG, "n_clicks"),
+    State(Ids.VIEW, "data"),
     State(Ids.EXPORT_TIER, "value"),
     State(Ids.EXPORT_PURPOSE, "value"),
     prevent_initial_call=True,
 )
-def download_report(_pdf, _docx, _csv, _xlsx, area_id, period, comparison, lang_clicks, tier, purpose):
+def download_report(_pdf, _docx, _csv, _xlsx, area_id, period, comparison, view, tier, purpose):
     """Render the selected area's lägesbild in the clicked format and send it to the browser."""
     user, allowed = _principal()
     report, message = export_for(area_id, period, FORMAT_OF[ctx.triggered_id], tier, comparison,
-                                 _lang(lang_clicks), purpose, user=user, allowed_tier=allowed)
+                                 _lang(view), purpose, user=user, allowed_tier=allowed)
     if report is None:
         return no_update, message
     return dcc.send_bytes(report.content, report.filename, type=report.media_type), message
@@ -61,12 +63,17 @@ def download_report(_pdf, _docx, _csv, _xlsx, area_id, period, comparison, lang_
     Output(Ids.NOTE_META, "children"),
     Input(Ids.AREA_SEARCH, "value"),
     Input(Ids.PERIOD, "value"),
-    State(Ids.LANG, "n_clicks"),
+    Input(Ids.LANG_STORE, "data"),
+    State(Ids.VIEW, "data"),
 )
-def load_notes(area_id, period, lang_clicks):
-    """Fill the editor with the newest note of each section for the selected area and period."""
+def load_notes(area_id, period, lang, view):
+    """Fill the editor with the newest note of each section for the selected area and period; a
+    language change rewrites only the line about the last edit (what is being typed stays)."""
     _, tier = _principal()
-    state, meta = editor_state(area_id, period, _lang(lang_clicks), allowed_tier=tier)
+    lang = lang or _lang(view)
+    state, meta = editor_state(area_id, period, lang, allowed_tier=tier)
+    if ctx.triggered_id == Ids.LANG_STORE:
+        return [no_update] * len(ctx.outputs_list[0]), [no_update] * len(ctx.outputs_list[1]), meta
     order = [o["id"]["section"] for o in ctx.outputs_list[0]]
     return ([state[s][0] for s in order], [["internal"] if state[s][1] else [] for s in order], meta)
 
@@ -78,13 +85,13 @@ def load_notes(area_id, period, lang_clicks):
     State(Ids.PERIOD, "value"),
     State({"type": Ids.NOTE_TEXT, "section": ALL}, "value"),
     State({"type": Ids.NOTE_INTERNAL, "section": ALL}, "value"),
-    State(Ids.LANG, "n_clicks"),
+    State(Ids.VIEW, "data"),
     prevent_initial_call=True,
 )
-def save_notes(_n, area_id, period, texts, internals, lang_clicks):
+def save_notes(_n, area_id, period, texts, internals, view):
     """Store each changed section as a new note superseding the previous one."""
     order = [s["id"]["section"] for s in ctx.states_list[2]]
     sections = {s: (t or "", "internal" in (i or [])) for s, t, i in zip(order, texts, internals, strict=True)
                 if s in SECTIONS}
     user, tier = _principal()
-    return save_editor(area_id, period, sections, user, _lang(lang_clicks), allowed_tier=tier)
+    return save_editor(area_id, period, sections, user, _lang(view), allowed_tier=tier)

@@ -16,7 +16,7 @@ from dash import (
 
 from ids import Ids
 from layout.page import PERIOD_KINDS, hotspot_method_options, map_metric_options
-from layout.strings import t
+from layout.strings import t, text_of
 from services.page import indicator_options, regions
 
 
@@ -30,6 +30,7 @@ from services.page import indicator_options, regions
     Output(Ids.LANG, "children"),
     Output(Ids.AREA_SEARCH, "placeholder"),
     Output(Ids.INDICATOR, "placeholder"),
+    Output(Ids.EXPORT_PURPOSE, "placeholder"),
     Output(Ids.HOTSPOT_TOGGLE, "children"),
     Output(Ids.EVENTS_TOGGLE, "children"),
     Output(Ids.POI_TOGGLE, "children"),
@@ -44,12 +45,12 @@ from services.page import indicator_options, regions
 def apply_language(lang: str | None, view: dict | None):
     """Rewrite the texts when the language changes (the hub sets the store only then)."""
     if not lang or not view:
-        return (no_update,) * 17
+        return (no_update,) * 18
     keys = [o["id"]["key"] for o in ctx.outputs_list[0]]
     region_options = [{"label": t("all_regions", lang), "value": "alla"}] + [
         {"label": r, "value": r} for r in regions(view.get("list"))]
     return (
-        [t(k, lang) for k in keys],
+        [text_of(k, lang) for k in keys],
         [{"label": t(f"cmp_{c}", lang), "value": c} for c in ("prev_year", "baseline", "target")],
         [{"label": t(f"kind_{k}", lang), "value": k} for k in PERIOD_KINDS],
         indicator_options(lang),
@@ -58,6 +59,7 @@ def apply_language(lang: str | None, view: dict | None):
         t("language", lang),
         t("search", lang),
         t("indicator", lang),
+        t("export_purpose_ph", lang),
         t("hotspots", lang), t("events", lang), t("pois", lang), t("copy_link", lang),
         hotspot_method_options(lang),
         lang,

@@ -11,33 +11,11 @@ from __future__ import annotations
 from dash import dcc, html
 
 from ids import Ids
+from layout.strings import t, tx
 from reports.texts import SECTIONS, section_title
 
-TEXT = {
-    "title": ("Exportera lägesbild", "Export situation picture"),
-    "tier": ("Version", "Version"),
-    "police": ("Polisversion (allt)", "Police version (everything)"),
-    "kommun": ("Kommunversion (samverkan: aggregerat, tal under 5 dolda, inga interna anteckningar)",
-               "Municipality version (partnership: aggregates, counts below 5 hidden, no internal notes)"),
-    "purpose": ("Ärende/syfte (valfritt, skrivs i rapporten och loggen)",
-                "Case/purpose (optional, printed on the report and logged)"),
-    "purpose_ph": ("t.ex. samverkansmöte med kommunen 2026-12-01", "e.g. partnership meeting 2026-12-01"),
-    "formats": ("Ladda ner", "Download"),
-    "notes": ("Anteckningar till lägesbilden (4P)", "Notes for the situation picture (4P)"),
-    "notes_help": ("Egen text per avsnitt, sparas med namn och tid och visas under de genererade "
-                   "fakta. Tidigare versioner sparas.",
-                   "Your own text per section, stored with name and time and shown under the "
-                   "generated facts. Earlier versions are kept."),
-    "internal": ("Intern (visas inte i kommunversionen)", "Internal (not in the municipality version)"),
-    "save": ("Spara anteckningar", "Save notes"),
-}
 FORMAT_BUTTONS = ((Ids.EXPORT_PDF, "PDF"), (Ids.EXPORT_DOCX, "Word (DOCX)"), (Ids.EXPORT_CSV, "CSV"),
                   (Ids.EXPORT_XLSX, "Excel (XLSX)"))
-
-
-def _t(key: str, lang: str) -> str:
-    sv, en = TEXT[key]
-    return sv if lang == "sv" else en
 
 
 def _principal_tier() -> str:
@@ -54,19 +32,20 @@ def build_notes_editor(lang: str = "sv") -> html.Details:
     for s in SECTIONS:
         tid = {"type": Ids.NOTE_TEXT, "section": s}
         rows.append(html.Div(className="control note-section", children=[
-            html.Label(section_title(s, lang)),
+            html.Label(tx(f"section_{s}", lang)),
             dcc.Textarea(id=tid, value="", rows=3, maxLength=10_000, style={"width": "100%"},
                          title=section_title(s, lang)),
             dcc.Checklist(id={"type": Ids.NOTE_INTERNAL, "section": s},
-                          options=[{"label": " " + _t("internal", lang), "value": "internal"}],
+                          options=[{"label": tx("notes_internal", lang, instance=s, style={"marginLeft": "4px"}),
+                                    "value": "internal"}],
                           value=[], inputStyle={"marginRight": "4px"}, style={"fontSize": "12px"}),
         ]))
     return html.Details(id=Ids.NOTE_EDITOR, className="notes-editor", children=[
-        html.Summary(_t("notes", lang)),
-        html.P(_t("notes_help", lang), className="muted", style={"fontSize": "12px"}),
+        html.Summary(tx("notes", lang)),
+        tx("notes_help", lang, html.P, className="muted", style={"fontSize": "12px"}),
         html.Div(id=Ids.NOTE_META, className="muted", style={"fontSize": "12px"}),
         *rows,
-        html.Button(_t("save", lang), id=Ids.NOTE_SAVE, className="btn primary", n_clicks=0),
+        html.Button(tx("notes_save", lang), id=Ids.NOTE_SAVE, className="btn primary", n_clicks=0),
         html.Div(id=Ids.NOTE_STATUS, className="muted", role="status", **{"aria-live": "polite"}),
     ])
 
@@ -79,22 +58,22 @@ def build_export_panel(lang: str = "sv", tier: str | None = None) -> html.Div:
     """
     tier = tier or _principal_tier()
     kommun_only = tier == "kommun"
-    options = [{"label": " " + _t("kommun", lang), "value": "kommun"}]
+    options = [{"label": tx("export_kommun", lang, style={"marginLeft": "4px"}), "value": "kommun"}]
     if not kommun_only:
-        options.insert(0, {"label": " " + _t("police", lang), "value": "police"})
+        options.insert(0, {"label": tx("export_police", lang, style={"marginLeft": "4px"}), "value": "police"})
     body = [
         html.Div(className="control", children=[
-            html.Label(_t("tier", lang), htmlFor=Ids.EXPORT_TIER),
+            html.Label(tx("export_tier", lang), htmlFor=Ids.EXPORT_TIER),
             dcc.RadioItems(id=Ids.EXPORT_TIER, options=options, value="kommun" if kommun_only else "police",
                            inputStyle={"marginRight": "4px"}, labelStyle={"display": "block"},
                            style={"fontSize": "13px"}),
         ]),
         html.Div(className="control", children=[
-            html.Label(_t("purpose", lang), htmlFor=Ids.EXPORT_PURPOSE),
+            html.Label(tx("export_purpose", lang), htmlFor=Ids.EXPORT_PURPOSE),
             dcc.Input(id=Ids.EXPORT_PURPOSE, type="text", maxLength=200, debounce=True,
-                      placeholder=_t("purpose_ph", lang), style={"width": "100%"}),
+                      placeholder=t("export_purpose_ph", lang), style={"width": "100%"}),
         ]),
-        html.Div(className="export-buttons", role="group", **{"aria-label": _t("formats", lang)},
+        html.Div(className="export-buttons", role="group", **{"aria-label": t("export_formats", lang)},
                  style={"display": "flex", "flexWrap": "wrap", "gap": "6px", "margin": "8px 0"},
                  children=[html.Button(label, id=bid, className="btn", n_clicks=0) for bid, label in FORMAT_BUTTONS]),
         dcc.Loading(dcc.Download(id=Ids.EXPORT_DOWNLOAD), type="dot"),
@@ -104,6 +83,6 @@ def build_export_panel(lang: str = "sv", tier: str | None = None) -> html.Div:
     if not kommun_only:
         body.append(build_notes_editor(lang))
     return html.Div(className="card export-panel", children=[
-        html.Div(html.H2(_t("title", lang)), className="card-head"),
+        html.Div(tx("export", lang, html.H2), className="card-head"),
         html.Div(body, className="card-body"),
     ])

@@ -12,7 +12,7 @@ from geodata.sources import SOURCES
 from ids import Ids
 from layout.figures import empty_figure
 from layout.map_panel import build_map
-from layout.strings import t
+from layout.strings import t, tx
 
 PERIOD_KINDS = ("tertial", "month", "year", "r12")
 
@@ -24,11 +24,6 @@ def export_panel(lang: str):
     except ImportError:
         return None
     return build_export_panel(lang)
-
-
-def tx(key: str, lang: str, tag=html.Span, **kwargs):
-    """A text element the language callback can rewrite."""
-    return tag(t(key, lang), id={"type": "t", "key": key}, **kwargs)
 
 
 def build_sources(lang: str) -> html.Details:
@@ -175,8 +170,7 @@ def build_page(lang: str, list_years: list[int], list_year: int, areas_fc: dict,
         dcc.Store(id=Ids.LAYER_VIEW),
         dcc.Store(id=Ids.COMPARE_VIEW),
         dcc.Store(id=Ids.LANG_STORE),
-        html.A("Hoppa till områdespanelen" if lang == "sv" else "Skip to the area panel", href="#area-panel",
-               className="skip-link"),
+        tx("skip_link", lang, html.A, href="#area-panel", className="skip-link"),
         build_header(lang, list_years, list_year, periods, period, user),
         html.Div(banner, id=Ids.BANNER, className="banner demo", role="status"),
         html.Div(id=Ids.ERROR_BANNER, className="banner error", role="alert"),

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dash import html
+
+from reports.texts import SECTION_TITLES
+
 TEXTS: dict[str, dict[str, str]] = {
     "title": {"sv": "Lägesbild – utsatta områden", "en": "Situation picture – vulnerable areas"},
     "subtitle": {"sv": "Gemensam lägesbild för områdes-, kommunpoliser och uppföljning",
@@ -21,6 +25,23 @@ TEXTS: dict[str, dict[str, str]] = {
     "legend_category": {"sv": "Kategori", "en": "Category"},
     "sources": {"sv": "Källor", "en": "Sources"},
     "export": {"sv": "Exportera lägesbild", "en": "Export situation picture"},
+    "export_tier": {"sv": "Version", "en": "Version"},
+    "export_police": {"sv": "Polisversion (allt)", "en": "Police version (everything)"},
+    "export_kommun": {"sv": "Kommunversion (samverkan: aggregerat, tal under 5 dolda, inga interna anteckningar)",
+                      "en": "Municipality version (partnership: aggregates, counts below 5 hidden, no internal notes)"},
+    "export_purpose": {"sv": "Ärende/syfte (valfritt, skrivs i rapporten och loggen)",
+                       "en": "Case/purpose (optional, printed on the report and logged)"},
+    "export_purpose_ph": {"sv": "t.ex. samverkansmöte med kommunen 2026-12-01",
+                          "en": "e.g. partnership meeting 2026-12-01"},
+    "export_formats": {"sv": "Ladda ner", "en": "Download"},
+    "notes": {"sv": "Anteckningar till lägesbilden (4P)", "en": "Notes for the situation picture (4P)"},
+    "notes_help": {"sv": "Egen text per avsnitt, sparas med namn och tid och visas under de genererade "
+                         "fakta. Tidigare versioner sparas.",
+                   "en": "Your own text per section, stored with name and time and shown under the "
+                         "generated facts. Earlier versions are kept."},
+    "notes_internal": {"sv": "Intern (visas inte i kommunversionen)", "en": "Internal (not in the municipality version)"},
+    "notes_save": {"sv": "Spara anteckningar", "en": "Save notes"},
+    "skip_link": {"sv": "Hoppa till områdespanelen", "en": "Skip to the area panel"},
     "copy_link": {"sv": "Kopiera länk", "en": "Copy link"},
     "hotspots": {"sv": "Visa hotspots", "en": "Show hotspots"},
     "events": {"sv": "Händelser", "en": "Events"},
@@ -76,8 +97,24 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+# the 4P section titles, as the reports write them
+TEXTS.update({f"section_{k}": {"sv": sv, "en": en} for k, (sv, en) in SECTION_TITLES.items()})
+
+
 def t(key: str, lang: str = "sv", **kwargs: object) -> str:
     """The text ``key`` in ``lang`` (Swedish when missing), formatted with ``kwargs``."""
     entry = TEXTS[key]
     text = entry.get(lang) or entry["sv"]
     return text.format(**kwargs) if kwargs else text
+
+
+def tx(key: str, lang: str, tag=html.Span, instance: str | None = None, **kwargs):
+    """A text element the language callback (``callbacks/language.py``) rewrites on a toggle.
+
+    ``instance`` tells apart several elements with the same text (their ids must differ)."""
+    return tag(t(key, lang), id={"type": "t", "key": f"{key}#{instance}" if instance else key}, **kwargs)
+
+
+def text_of(element_key: str, lang: str) -> str:
+    """The text of a :func:`tx` element's key (its instance suffix dropped)."""
+    return t(element_key.split("#", 1)[0], lang)

@@ -133,6 +133,11 @@ def test_language_toggle(page, live_server):
     expect(page.locator("#compare-csv")).to_have_text("Download CSV", timeout=TIMEOUT)
     expect(page.locator("#compare-xlsx")).to_have_text("Download Excel", timeout=TIMEOUT)
     expect(page.locator("#indicator")).to_contain_text("Indicator", timeout=TIMEOUT)  # its placeholder
+    # the export and notes panel and the skip link too (everything on the page follows the toggle)
+    expect(page.locator(".export-panel h2")).to_have_text("Export situation picture", timeout=TIMEOUT)
+    expect(page.locator("#export-tier")).to_contain_text("Police version (everything)", timeout=TIMEOUT)
+    expect(page.locator(".skip-link")).to_have_text("Skip to the area panel", timeout=TIMEOUT)
+    assert page.get_attribute("#export-purpose", "placeholder").startswith("e.g.")
     # the map's layers control keeps the labels it was drawn with unless renamed in the page
     expect(page.locator("#map .leaflet-control-layers-overlays")).to_have_text(
         re.compile(r"^\s*Police regions\s+Municipal borders\s*$"), timeout=TIMEOUT)
@@ -141,6 +146,15 @@ def test_language_toggle(page, live_server):
     expect(page.locator("#map .leaflet-control-layers-overlays")).to_have_text(
         re.compile(r"^\s*Polisregioner\s+Kommungränser\s*$"), timeout=TIMEOUT)
     expect(page.locator("#compare-csv")).to_have_text("Ladda ner CSV", timeout=TIMEOUT)
+
+
+def test_a_page_opened_in_english_is_english_throughout(page, live_server):
+    """?lang=en: no click on the toggle, yet every panel (export, notes) speaks English."""
+    page.goto(f"{live_server}/?area=74&lang=en")
+    page.wait_for_selector("#area-panel .indicator-card", timeout=TIMEOUT)
+    expect(page.locator(".export-panel h2")).to_have_text("Export situation picture", timeout=TIMEOUT)
+    expect(page.locator("#note-meta")).to_have_text(re.compile(r"^(No notes|Last changed)"), timeout=TIMEOUT)
+    assert page.evaluate("document.getElementById('page').lang") == "en"
 
 
 def test_keyboard_only_area_selection(page, live_server):

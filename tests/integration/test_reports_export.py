@@ -306,20 +306,19 @@ def test_export_button_downloads_the_report(client, store):
     dep = _dep(deps, "export-download.data")
     buttons = [{"id": i, "property": "n_clicks", "value": 1 if i == "export-docx" else 0}
                for i in ("export-pdf", "export-docx", "export-csv", "export-xlsx")]
-    state = {"area-search": AREA, "period": store["period"], "comparison": "prev_year", "lang": 1,
+    state = {"area-search": AREA, "period": store["period"], "comparison": "prev_year", "view": {"lang": "en"},
              "export-tier": "kommun", "export-purpose": "Samverkansmöte"}
     body = {"output": dep["output"],
             "outputs": [{"id": "export-download", "property": "data"}, {"id": "export-status", "property": "children"}],
             "inputs": buttons, "changedPropIds": ["export-docx.n_clicks"],
-            "state": [{"id": s["id"], "property": s["property"], "value": state[s["id"]] if s["property"] != "n_clicks" else 1}
-                      for s in dep["state"]]}
+            "state": [{"id": s["id"], "property": s["property"], "value": state[s["id"]]} for s in dep["state"]]}
     resp = _post(c, body)
     data = resp["export-download"]["data"]
     assert data["filename"].endswith("_kommun.docx")
     import docx
 
     doc = docx.Document(io.BytesIO(base64.b64decode(data["content"])))
-    assert "MUNICIPALITY VERSION" in doc.sections[0].header.paragraphs[0].text  # lang clicks = 1 → English
+    assert "MUNICIPALITY VERSION" in doc.sections[0].header.paragraphs[0].text  # the view's language: English
     assert "Created" in resp["export-status"]["children"]
 
 
@@ -336,9 +335,10 @@ def test_notes_editor_loads_saves_and_keeps_history(client, store):
                             [{"id": {"section": s, "type": "note-internal"}, "property": "value"} for s in sections],
                             {"id": "note-meta", "property": "children"}],
                 "inputs": [{"id": "area-search", "property": "value", "value": AREA},
-                           {"id": "period", "property": "value", "value": store["period"]}],
+                           {"id": "period", "property": "value", "value": store["period"]},
+                           {"id": "lang-store", "property": "data", "value": None}],
                 "changedPropIds": ["area-search.value"],
-                "state": [{"id": "lang", "property": "n_clicks", "value": 0}]}
+                "state": [{"id": "view", "property": "data", "value": {"lang": "sv"}}]}
         resp = _post(c, body)
         text = {s: resp[json.dumps({"section": s, "type": "note-text"}, separators=(",", ":"))]["value"]
                 for s in sections}
@@ -362,7 +362,7 @@ def test_notes_editor_loads_saves_and_keeps_history(client, store):
                        for s in sections],
                       [{"id": {"section": s, "type": "note-internal"}, "property": "value", "value": internal[s]}
                        for s in sections],
-                      {"id": "lang", "property": "n_clicks", "value": 0}]}
+                      {"id": "view", "property": "data", "value": {"lang": "sv"}}]}
     assert _post(c, body)["note-status"]["children"].startswith("Sparat: 2 avsnitt")
     after = area_history(store["engine"], AREA, store["period"])
     assert len(after) == before + 2  # one new row per changed section, nothing overwritten
