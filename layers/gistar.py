@@ -238,6 +238,19 @@ def permutation_p_two_sided(
     return np.where(card == 0, 1.0, p)
 
 
+def _are_counts(y: np.ndarray) -> bool:
+    """Non-negative integers only (what the exact test takes)."""
+    return not (np.any(y < 0) or np.any(y != np.rint(y)))
+
+
+def _binary(w: sp.spmatrix, name: str) -> sp.csr_matrix:
+    """``w`` as CSR, refused unless every weight is 1."""
+    w = sp.csr_matrix(w)
+    if w.nnz and not np.all(w.data == 1.0):
+        raise ValueError(f"{name}: binary weights only")
+    return w
+
+
 def randomisation_sum_distributions(y: np.ndarray, sizes: Sequence[int]) -> dict[int, np.ndarray]:
     """Exact distribution of the sum of a random ``k``-subset of ``y`` (drawn without
     replacement, every subset equally likely), for every ``k`` in ``sizes``.
@@ -252,7 +265,7 @@ def randomisation_sum_distributions(y: np.ndarray, sizes: Sequence[int]) -> dict
     [1, 2, 2, 1, 0]
     """
     y = np.asarray(y, dtype=float).ravel()
-    if len(y) and (np.any(y < 0) or np.any(y != np.rint(y))):
+    if not _are_counts(y):
         raise ValueError("randomisation_sum_distributions: y must hold non-negative integer counts")
     n = len(y)
     k_max = max(sizes) if len(sizes) else 0
@@ -283,9 +296,7 @@ def exact_p(y: np.ndarray, w: sp.spmatrix) -> np.ndarray:
     NaN where Gi* is undefined (no events at all).
     """
     y = np.asarray(y, dtype=float).ravel()
-    w = sp.csr_matrix(w)
-    if w.nnz and not np.all(w.data == 1.0):
-        raise ValueError("exact_p: binary weights only")
+    w = _binary(w, "exact_p")
     return _exact_from_sums(y, np.diff(w.indptr), w @ y)
 
 
@@ -293,9 +304,7 @@ def exact_p_space_time(y: np.ndarray, w: sp.spmatrix, time_window: int) -> np.nd
     """:func:`exact_p` of the space-time Gi* of :func:`gi_star_space_time` (shape (T, n)): the
     neighbourhood sums of the cube against sums drawn from all T·n bins."""
     y = np.atleast_2d(np.asarray(y, dtype=float))
-    w = sp.csr_matrix(w)
-    if w.nnz and not np.all(w.data == 1.0):
-        raise ValueError("exact_p_space_time: binary weights only")
+    w = _binary(w, "exact_p_space_time")
     lag, card = _space_time_sums(y, w, time_window)
     return _exact_from_sums(y.ravel(), card.ravel().astype(np.int64), lag.ravel()).reshape(y.shape)
 
@@ -341,7 +350,7 @@ def choose_inference(y: np.ndarray, permutations: int | None) -> tuple[str, int,
     y = np.asarray(y, dtype=float).ravel()
     if not len(y) or float(y.mean()) >= ANALYTICAL_MIN_MEAN:
         return "analytical", 0, "dense"
-    if np.any(y < 0) or np.any(y != np.rint(y)):
+    if not _are_counts(y):
         return "analytical", 0, "not_counts"
     return "exact", 0, "sparse"
 
