@@ -365,3 +365,280 @@ def difference_t(
         t = np.where((se > 0) & (n >= 2), (c - p_) / se, np.nan)
     p = 2.0 * sps.t.sf(np.abs(t), np.maximum(n - 1, 1))
     return t, np.where(np.isnan(t), np.nan, p)
+
+
+# --------------------------------------------------------------------------- negative binomial
+# Real police counts vary from year to year more than a Poisson model allows (DOMAIN.md: 1.9–2.7×
+# the Poisson variance). The tests below use the negative binomial (NB2) model: a count over one
+# period has mean μ and variance μ + α μ²; a sum over ``n`` independent periods (e.g. the three
+# baseline years) is NB with mean nμ and size n/α. ``α = 0`` is the Poisson model, and then every
+# function here gives exactly its Poisson counterpart.
+#: cells are processed in blocks of about this many (cell, x2) pairs (memory ~ 8 × 40 bytes each)
+_NB_BLOCK = 400_000
+#: probability mass left outside a window (each side)
+_NB_TAIL = 1e-12
+#: widest window of counts summed over (NB tails with a large α are long)
+_NB_MAX_WIDTH = 20_000
+
+
+def _nb_size_prob(mean: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """scipy's ``p`` of NB(size, p) with the given mean: ``size / (size + mean)``."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return size / (size + mean)
+
+
+def _nb_cdf(k: np.ndarray, size: np.ndarray, prob: np.ndarray) -> np.ndarray:
+    """P(X ≤ k) for X ~ NB(size, prob) (scipy parametrisation); 0 for k < 0, 1 for mean 0."""
+    k = np.asarray(k, dtype=float)
+    with np.errstate(invalid="ignore"):
+        out = special.betainc(size, np.maximum(k, 0.0) + 1.0, prob)
+    out = np.where(prob >= 1.0, 1.0, out)
+    return np.where(k < 0, 0.0, out)
+
+
+def _nb_sf_ge(k: np.ndarray, size: np.ndarray, prob: np.ndarray) -> np.ndarray:
+    """P(X ≥ k) for X ~ NB(size, prob), accurate far in the upper tail; 1 for k ≤ 0."""
+    k = np.asarray(k, dtype=float)
+    with np.errstate(invalid="ignore"):
+        out = special.betainc(np.maximum(k, 1.0), size, 1.0 - prob)
+    out = np.where(prob >= 1.0, 0.0, out)
+    return np.where(k <= 0, 1.0, out)
+
+
+def _nb_logpmf(x: np.ndarray, size: np.ndarray, prob: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (
+            special.gammaln(x + size)
+            - special.gammaln(size)
+            - special.gammaln(x + 1.0)
+            + size * np.log(prob)
+            + special.xlogy(x, 1.0 - prob)
+        )
+
+
+def _nb_ppf(q: float, size: np.ndarray, prob: np.ndarray) -> np.ndarray:
+    """Quantile of NB(size, prob) (scipy's definition: smallest k with cdf ≥ q)."""
+    return np.asarray(sps.nbinom.ppf(q, size, prob), dtype=float)
+
+
+def _nb_stat(x1, x2, n1, n2, alpha) -> np.ndarray:
+    """Standardised rate difference under the NB model with a pooled rate (0 where both are 0)."""
+    lam = (x1 + x2) / (n1 + n2)
+    var = (lam + alpha * lam * lam) * (1.0 / n1 + 1.0 / n2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(var > 0, (x1 / n1 - x2 / n2) / np.sqrt(np.where(var > 0, var, 1.0)), 0.0)
+
+
+def _nb_first_at_least(t, x2, n1, n2, alpha, hi) -> np.ndarray:
+    """Smallest integer x1 in [0, hi + 1] with stat(x1, x2) ≥ t (hi + 1: none in the window).
+
+    The statistic increases with x1 for fixed x2 (its derivative is positive: see the module's
+    tests), so a bisection over integers finds the crossing.
+    """
+    lo = np.zeros(np.broadcast(t, x2).shape)
+    up = np.broadcast_to(hi + 1.0, lo.shape).astype(float).copy()
+    ok_at_lo = _nb_stat(lo, x2, n1, n2, alpha) >= t
+    for _ in range(int(np.ceil(np.log2(float(np.max(up)) + 2))) + 1):
+        mid = np.floor((lo + up) / 2)
+        ge = _nb_stat(mid, x2, n1, n2, alpha) >= t
+        up = np.where(ge, mid, up)
+        lo = np.where(ge, lo, mid)
+    return np.where(ok_at_lo, 0.0, up)
+
+
+def _nb_last_at_most(t, x2, n1, n2, alpha, hi) -> np.ndarray:
+    """Largest integer x1 in [-1, hi] with stat(x1, x2) ≤ t (−1: none)."""
+    # stat ≤ t  ⇔  not (stat > t): the first x1 with stat > t, minus one
+    lo = np.full(np.broadcast(t, x2).shape, -1.0)
+    up = np.broadcast_to(hi + 1.0, lo.shape).astype(float).copy()
+    for _ in range(int(np.ceil(np.log2(float(np.max(up)) + 3))) + 1):
+        mid = np.floor((lo + up) / 2)
+        gt = _nb_stat(np.maximum(mid, 0.0), x2, n1, n2, alpha) > t
+        gt = gt & (mid >= 0)
+        up = np.where(gt, mid, up)
+        lo = np.where(gt, lo, mid)
+    return up - 1.0
+
+
+def _nb_etest_block(y1, n1, y2, n2, alpha, alternative: str) -> np.ndarray:
+    lam = (y1 + y2) / (n1 + n2)
+    size1, size2 = n1 / alpha, n2 / alpha
+    prob1 = _nb_size_prob(n1 * lam, size1)
+    prob2 = _nb_size_prob(n2 * lam, size2)
+    stat = _nb_stat(y1, y2, n1, n2, alpha)
+    lo2 = _nb_ppf(_NB_TAIL, size2, prob2)
+    hi2 = np.minimum(_nb_ppf(1 - _NB_TAIL, size2, prob2), lo2 + _NB_MAX_WIDTH - 1)
+    hi1 = np.minimum(_nb_ppf(1 - _NB_TAIL, size1, prob1), _NB_MAX_WIDTH * 4.0)
+    width = int((hi2 - lo2).max()) + 1
+
+    def col(v: np.ndarray) -> np.ndarray:
+        return np.asarray(v, dtype=float)[:, None]
+
+    x2 = col(lo2) + np.arange(width)[None, :]
+    inside = x2 <= col(hi2)
+    w2 = np.where(inside, np.exp(_nb_logpmf(x2, col(size2), col(prob2))), 0.0)
+    args = (col(n1), col(n2), col(alpha), col(hi1))
+    eps = 1e-12
+    if alternative == "two-sided":
+        t = np.abs(stat) - eps
+        first = _nb_first_at_least(col(t), x2, *args)
+        last = _nb_last_at_most(col(-t), x2, *args)
+        upper = _nb_sf_ge(first, col(size1), col(prob1))
+        lower = _nb_cdf(last, col(size1), col(prob1))
+        p = (w2 * (upper + lower)).sum(axis=1)
+        p = np.where(t <= 0, 1.0, p)
+    elif alternative == "larger":
+        first = _nb_first_at_least(col(stat - eps), x2, *args)
+        p = (w2 * _nb_sf_ge(first, col(size1), col(prob1))).sum(axis=1)
+    else:
+        last = _nb_last_at_most(col(stat + eps), x2, *args)
+        p = (w2 * _nb_cdf(last, col(size1), col(prob1))).sum(axis=1)
+    return np.clip(p, 0.0, 1.0)
+
+
+def nb_etest(
+    count1: object,
+    exposure1: object,
+    count2: object,
+    exposure2: object,
+    alpha: object,
+    alternative: str = "two-sided",
+) -> float | np.ndarray:
+    """E-test of equal rates for negative binomial counts (vectorised).
+
+    The E-test (Krishnamoorthy–Thomson; :func:`etest`) generalised to extra-Poisson variation:
+    the statistic is the rate difference over its standard error under the NB2 model,
+    ``(x1/n1 − x2/n2) / √((λ + αλ²)(1/n1 + 1/n2))`` with the pooled rate
+    ``λ = (x1 + x2)/(n1 + n2)``, and the p-value is its exact tail probability when
+    ``X1 ~ NB(n1 λ̂, size n1/α)`` and ``X2 ~ NB(n2 λ̂, size n2/α)`` (a parametric bootstrap
+    computed exactly, as the Poisson E-test does). The second count's uncertainty – e.g. a
+    baseline summed over three years – is part of the test.
+
+    ``alpha = 0`` is the Poisson E-test itself (:func:`etest`, the same numbers bit for bit).
+
+    Parameters
+    ----------
+    count1, count2 : array_like
+        Counts in the current and the reference period.
+    exposure1, exposure2 : array_like
+        Number of periods each count is summed over (1 and 1 for last year, 1 and 3 for a
+        three-year baseline).
+    alpha : array_like
+        NB2 dispersion of one period's count (≥ 0), e.g. from
+        :func:`indicators.dispersion.estimate_dispersion`.
+    alternative : {"two-sided", "larger", "smaller"}
+
+    Returns
+    -------
+    float or ndarray
+        p-values; NaN where an input is NaN or out of range. Zero in both periods gives 1.
+
+    Examples
+    --------
+    >>> round(nb_etest(14, 1, 6, 1, 0.0), 4) == round(etest(14, 1, 6, 1), 4)
+    True
+    >>> round(nb_etest(14, 1, 6, 1, 0.3), 3)  # the same change, with year-to-year swings
+    0.383
+    """
+    if alternative not in _ALTERNATIVES:
+        raise ValueError(f"alternative {alternative!r}: expected one of {_ALTERNATIVES}")
+    scalar, (y1, n1, y2, n2, a) = _arrays(count1, exposure1, count2, exposure2, alpha)
+    shape = y1.shape
+    y1, n1, y2, n2, a = (v.ravel() for v in (y1, n1, y2, n2, a))
+    out = np.full(y1.shape, np.nan)
+    ok = np.isfinite(y1 + y2 + n1 + n2 + a) & (y1 >= 0) & (y2 >= 0) & (n1 > 0) & (n2 > 0) & (a >= 0)
+    pois = ok & (a == 0)
+    if pois.any():
+        out[pois] = etest(y1[pois], n1[pois], y2[pois], n2[pois], alternative)
+    both_zero = ok & ~pois & (y1 == 0) & (y2 == 0)
+    out[both_zero] = 1.0
+    todo = np.flatnonzero(ok & ~pois & ~both_zero)
+    if todo.size:
+        keys = np.ascontiguousarray(np.stack([y1[todo], n1[todo], y2[todo], n2[todo], a[todo]], axis=1))
+        uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+        lam = (uniq[:, 0] + uniq[:, 2]) / (uniq[:, 1] + uniq[:, 3])
+        m2 = uniq[:, 3] * lam
+        # rough window width (sd of X2 × 14 + slack) to group cells of similar cost
+        width = 14.0 * np.sqrt(m2 + uniq[:, 4] * m2 * m2 / uniq[:, 3]) + 40.0
+        order = np.argsort(width, kind="stable")
+        res = np.empty(len(uniq))
+        start = 0
+        while start < len(order):
+            size = max(1, int(_NB_BLOCK // min(width[order[start:]].max(), _NB_MAX_WIDTH)))
+            idx = order[start : start + size]
+            u = uniq[idx]
+            res[idx] = _nb_etest_block(u[:, 0], u[:, 1], u[:, 2], u[:, 3], u[:, 4], alternative)
+            start += size
+        out[todo] = res[np.asarray(inverse).ravel()]
+    return _out(out.reshape(shape), scalar)
+
+
+def nb_tail(count: object, mean: object, alpha: object, alternative: str = "larger") -> float | np.ndarray:
+    """Tail probability of ``count`` when the count is NB with a known ``mean`` (e.g. a target).
+
+    "larger": P(X ≥ count); "smaller": P(X ≤ count); "two-sided": ``min(1, 2·min(both))``.
+    ``alpha = 0`` gives :func:`poisson_tail`.
+
+    Examples
+    --------
+    >>> round(nb_tail(6, 1.5, 0.0), 4) == round(poisson_tail(6, 1.5, "larger"), 4)
+    True
+    >>> round(nb_tail(6, 1.5, 0.5), 3)
+    0.027
+    """
+    if alternative not in _ALTERNATIVES:
+        raise ValueError(f"alternative {alternative!r}: expected one of {_ALTERNATIVES}")
+    scalar, (c, mu, a) = _arrays(count, mean, alpha)
+    bad = ~np.isfinite(c + mu + a) | (c < 0) | (mu < 0) | (a < 0)
+    c0 = np.where(bad, 0.0, np.floor(c))
+    mu0 = np.where(bad, 1.0, mu)
+    a0 = np.where(bad, 0.0, a)
+    pois = a0 == 0
+    size = np.where(pois, 1.0, 1.0 / np.where(pois, 1.0, a0))
+    prob = _nb_size_prob(mu0, size)
+    larger = np.where(pois, _sf_ge(c0, mu0), _nb_sf_ge(c0, size, prob))
+    smaller = np.where(pois, _cdf_le(c0, mu0), _nb_cdf(c0, size, prob))
+    if alternative == "larger":
+        out = larger
+    elif alternative == "smaller":
+        out = smaller
+    else:
+        out = np.minimum(1.0, 2.0 * np.minimum(larger, smaller))
+    return _out(np.where(bad, np.nan, out), scalar)
+
+
+def nb_prediction_interval(
+    baseline_total: object, years: object, alpha: object, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Prediction interval for next period's count from ``years`` baseline periods summing to
+    ``baseline_total``, under the NB2 model with the baseline mean's own uncertainty.
+
+    The centre is ``m = (total + ½) / years`` (the Jeffreys-prior mean of a Poisson rate: a
+    baseline of zeros still leaves room for an event), the variance of a new count is
+    ``v(m) (1 + 1/years)`` with ``v(m) = m + α m²``, and the limits are the quantiles of the
+    negative binomial with that mean and variance (Poisson when the variance is not above the
+    mean). Returns ``(centre, lo, hi)``; lo and hi are counts.
+
+    Examples
+    --------
+    >>> c, lo, hi = nb_prediction_interval([0.0], [3], [0.0])
+    >>> float(lo[0]), float(hi[0])
+    (0.0, 2.0)
+    """
+    total = np.atleast_1d(np.asarray(baseline_total, dtype=float))
+    k = np.atleast_1d(np.asarray(years, dtype=float))
+    a = np.atleast_1d(np.asarray(alpha, dtype=float))
+    total, k, a = np.broadcast_arrays(total, k, a)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m = (total + 0.5) / k
+        var = (m + a * m * m) * (1.0 + 1.0 / k)
+        excess = var - m
+        nb = excess > 1e-12
+        size = np.where(nb, m * m / np.where(nb, excess, 1.0), 1.0)
+        prob = _nb_size_prob(m, size)
+    q_lo, q_hi = (1 - level) / 2, (1 + level) / 2
+    lo = np.where(nb, sps.nbinom.ppf(q_lo, size, prob), sps.poisson.ppf(q_lo, m))
+    hi = np.where(nb, sps.nbinom.ppf(q_hi, size, prob), sps.poisson.ppf(q_hi, m))
+    bad = ~np.isfinite(m) | (k <= 0)
+    return (np.where(bad, np.nan, total / np.where(k > 0, k, 1.0)),
+            np.where(bad, np.nan, lo), np.where(bad, np.nan, hi))
