@@ -44,10 +44,12 @@ def show_compare(view: dict | None):
         inds = _ordered_indicators(table, view)
         names = dict(zip(table["indicator_id"], table["indicator_name"], strict=False))
         dt = compare_table(table, inds, names, lang)
-        note = html.P(("FDR (Benjamini–Hochberg) över hela tabellen. ▲ röd, ◆ gul, ● grön, ○ ingen bedömning; "
-                       "syntetiska indikatorer är märkta i korten.") if lang == "sv" else
-                      ("FDR (Benjamini–Hochberg) across the whole table. ▲ red, ◆ amber, ● green, ○ not assessed; "
-                       "synthetic indicators are labelled on the cards."), className="muted")
+        note = html.P(("FDR (Benjamini–Hochberg) över alla områden × indikatorer i listan för perioden – "
+                       "samma bedömning som på områdets kort. ■ röd, ◆ gul, ● grön, ○ ingen bedömning; "
+                       "▲ ökning, ▼ minskning; syntetiska indikatorer är märkta i korten.") if lang == "sv" else
+                      ("FDR (Benjamini–Hochberg) across every area × indicator of the list for the period – "
+                       "the same verdict as on the area's cards. ■ red, ◆ amber, ● green, ○ not assessed; "
+                       "▲ rise, ▼ fall; synthetic indicators are labelled on the cards."), className="muted")
         if view.get("indicator"):
             series = page.small_multiples(region, view["indicator"], view["period"], view.get("list"))
             fig = small_multiples_figure(series, lang, names.get(view["indicator"], view["indicator"]))

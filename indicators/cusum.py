@@ -110,6 +110,36 @@ def residual_matrix(
     return expected, sd, resid
 
 
+#: CUSUM settings for monthly counts standardised by :func:`nb_residual_matrix` (slack k, limit
+#: h): fewer than one false alarm per series in 10 years on stable Poisson series of 0.2–30 events
+#: a month (at most 0.76, at 1 a month) and on the real series with their years shuffled
+#: (``python -m bench.calibration``). The textbook k = 0.5, h = 4 on Poisson residuals raised one
+#: within 10 years in 95 % of stable Poisson(2) series.
+CUSUM_K = 1.0
+CUSUM_H = 5.0
+
+
+def nb_residual_matrix(dense: np.ndarray, alpha: np.ndarray, years: int = 3) -> np.ndarray:
+    """Standardised residuals of monthly counts against the same month of the previous ``years``
+    years, with the variance of a new count under the negative binomial model (dispersion
+    ``alpha`` per column) including the uncertainty of the baseline mean:
+    ``(x − B/k) / √(v(m)(1 + 1/k))`` with ``m = (B + ½)/k``, ``v(m) = m + α m²`` (``B`` the
+    baseline total; the ½ keeps a baseline of zeros from making any event infinitely unusual).
+    NaN where a baseline month is missing.
+    """
+    n_t, n_k = dense.shape
+    lagged = np.full((years, n_t, n_k), np.nan)
+    for y in range(1, years + 1):
+        if 12 * y < n_t:
+            lagged[y - 1, 12 * y :] = dense[: n_t - 12 * y]
+    total = lagged.sum(axis=0)  # NaN if any baseline year is missing
+    a = np.broadcast_to(np.asarray(alpha, dtype=float), (n_k,))[None, :]
+    m = (total + 0.5) / years
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd = np.sqrt((m + a * m * m) * (1.0 + 1.0 / years))
+        return (dense - total / years) / sd
+
+
 def cusum(
     residuals: pd.Series, k: float = 0.5, h: float = 4.0, side: str = "upper", reset: bool = False
 ) -> CusumResult:

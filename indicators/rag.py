@@ -1,38 +1,37 @@
-"""RAG (red/amber/green, grey = not assessable) from two explicit rules, each with a reason.
+"""RAG (red/amber/green, grey = not assessable): one rule set, each colour with its reason.
 
-**Statistical rule** (on the FDR-adjusted p-value of the cell's test, see :mod:`indicators.table`):
+The rules are written once, here, and in ``METHODS.md`` (linked from every verdict on the page):
 
-=====================================================  ======================================
-situation                                              colour
-=====================================================  ======================================
-no test possible (incomplete period, no history, …)    grey, the reason says why
-significant after FDR, effort or proactive indicator   amber ("noteworthy": more police work
-                                                       raises these, so a change is neither
-                                                       simply good nor bad)
-significant after FDR, change in the bad direction     red (``up_is_bad``: a rise;
-                                                       ``up_is_good``: a fall)
-significant after FDR, change in the good direction    green
-raw p < alpha but not after FDR, bad direction         amber (if ``amber_on_raw``)
-otherwise                                              green, "within normal variation"
-=====================================================  ======================================
+=========================================================  =====================================
+situation                                                  colour
+=========================================================  =====================================
+no test possible (incomplete period, no history, a break   grey, the reason says why
+in the series, …)
+significant after FDR, effort or proactive indicator       amber ("worth noting": more police
+                                                           work raises these, so a change is
+                                                           neither simply good nor bad)
+significant after FDR, change in the bad direction         red (``up_is_bad``: a rise;
+                                                           ``up_is_good``: a fall)
+significant after FDR, change in the good direction        green
+raw p < alpha but not after FDR, bad direction             amber (if ``amber_on_raw``)
+otherwise                                                  green, "within normal variation"
+=========================================================  =====================================
 
-**Target rule**: the period's actual against the sum of its monthly targets (mean for shares and
-rates). For ``up_is_bad`` a target is a ceiling, otherwise a floor. At or better than the target:
-green; worse by at most ``target_tolerance`` (relative): amber; worse by more: red; no target for
-every month of the period or an incomplete period: grey.
+* The test is the one of the comparison the user chose (:mod:`indicators.table`): the previous
+  year or the seasonal baseline with the negative binomial E-test, or the **target** with the
+  tail probability of a count at least as bad when the target is the mean. In the target
+  comparison, "bad direction" means worse than the target: a missed target is red only when the
+  miss is significant after FDR, and amber ("sämre än målet men inom normal variation") otherwise.
+* In the other comparisons a missed target can only turn a green cell amber (with the target's
+  reason); it never makes a cell red.
+* Red and green need a test that is significant after FDR, so nothing is red on a handful of events
+  unless the test says so.
+* The arrow (``arrow``) shows the direction of the change (▲ rise, ▼ fall, = none); the colour and
+  the words show whether that is good or bad.
 
-**Precedence** (``RagRules.precedence``): the *primary* rule is the one the user asked for – the
-target rule when the comparison is ``"target"``, the statistical rule otherwise; the other is
-*secondary*.
-
-* ``"worst"`` (default): the primary rule decides whether there is a colour at all (primary grey →
-  grey, with its reason: the requested comparison cannot be made); otherwise the secondary rule can
-  only escalate it (red > amber > green; a grey secondary is ignored; ties keep the primary).
-  E.g. "within normal variation" against last year but 16 % under an effort target → red, with the
-  target reason.
-* ``"primary"``: the primary rule alone.
-
-An incomplete current period makes both rules grey, so it always ends grey.
+``signal`` names the statistical outcome once for every view: ``sig_worse``, ``sig_better``,
+``sig_neutral``, ``nominal``, ``normal`` or ``untested``; ``verdict_sv``/``verdict_en`` are its
+plain words ("säker ökning", "inom normal variation" …).
 """
 
 from __future__ import annotations
@@ -54,27 +53,21 @@ from indicators.texts import (
     reference_phrase,
     same_last_year,
     signal_phrase,
-    tolerance_text,
 )
-
-_SEVERITY = {"grey": 0, "green": 1, "amber": 2, "red": 3}
 
 
 @dataclass(frozen=True)
 class RagRules:
-    """Configuration of the two RAG rules.
+    """Configuration of the RAG rules.
 
     Attributes
     ----------
     fdr_alpha : float
-        False discovery rate for the statistical rule (Benjamini–Hochberg across the table).
+        False discovery rate (Benjamini–Hochberg across the FDR family: every area × indicator of
+        the list for the period and comparison).
     amber_on_raw : bool
         Amber for a change in the bad direction with raw p < ``fdr_alpha`` that is not significant
         after FDR.
-    target_tolerance : float
-        Relative shortfall from the target still rated amber (0.10 = 10 %).
-    precedence : {"worst", "primary"}
-        How the two rules combine (module docstring).
     baseline_years : int
         Years in the seasonal baseline.
     min_baseline_years : int
@@ -85,8 +78,6 @@ class RagRules:
 
     fdr_alpha: float = 0.05
     amber_on_raw: bool = True
-    target_tolerance: float = 0.10
-    precedence: str = "worst"
     baseline_years: int = 3
     min_baseline_years: int = 3
     k_peers: int = 5
@@ -94,12 +85,6 @@ class RagRules:
     def __post_init__(self) -> None:
         if not 0 < self.fdr_alpha < 1:
             raise ValueError(f"RagRules.fdr_alpha={self.fdr_alpha}: must be between 0 and 1")
-        if self.target_tolerance < 0:
-            raise ValueError(f"RagRules.target_tolerance={self.target_tolerance}: must be ≥ 0")
-        if self.precedence not in ("worst", "primary"):
-            raise ValueError(
-                f"RagRules.precedence={self.precedence!r}: expected 'worst' or 'primary'"
-            )
         if not 1 <= self.min_baseline_years <= self.baseline_years:
             raise ValueError("RagRules.min_baseline_years must be between 1 and baseline_years")
         if self.k_peers < 1:
@@ -161,67 +146,73 @@ def _statistical_codes(
     return colour, kind
 
 
-def target_codes(table: pd.DataFrame, rules: RagRules) -> tuple[np.ndarray, np.ndarray]:
-    """Colour and kind (``on_target``, ``within_tolerance``, ``off_target``, ``no_target``,
-    ``incomplete``) of the target rule per row."""
-    return _target_codes(
-        table["value"].to_numpy(dtype=float),
-        table["target"].to_numpy(dtype=float),
-        table["complete"].astype(bool).to_numpy(),
-        table["direction"].astype(str).to_numpy(),
-        rules,
+def off_target(value: np.ndarray, target: np.ndarray, direction: np.ndarray) -> np.ndarray:
+    """True where the value is worse than its target: above a ceiling (``up_is_bad``), below a
+    floor (``up_is_good`` and effort measures). False where either is missing."""
+    up_is_bad = np.asarray(direction).astype(str) == "up_is_bad"
+    with np.errstate(invalid="ignore"):
+        gap = np.where(up_is_bad, value - target, target - value)
+    return np.nan_to_num(gap, nan=0.0) > 0
+
+
+def signal_codes(
+    kind: np.ndarray, value: np.ndarray, reference: np.ndarray, direction: np.ndarray
+) -> np.ndarray:
+    """The statistical outcome in one word per cell (``sig_worse`` … ``untested``)."""
+    sign = np.select([direction == "up_is_bad", direction == "up_is_good"], [1, -1], 0)
+    with np.errstate(invalid="ignore"):
+        worse = np.sign(value - reference) * sign > 0
+    return np.select(
+        [kind == "significant", kind == "noteworthy", kind == "nominal", kind == "normal"],
+        [np.where(worse, "sig_worse", "sig_better"), "sig_neutral", "nominal", "normal"],
+        "untested",
     )
 
 
-def _target_codes(
-    value: np.ndarray,
-    target: np.ndarray,
-    complete: np.ndarray,
-    direction: np.ndarray,
-    rules: RagRules,
-) -> tuple[np.ndarray, np.ndarray]:
-    up_is_bad = direction == "up_is_bad"
-    gap = np.where(up_is_bad, value - target, target - value)  # > 0: worse than target
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rel = np.where(target > 0, gap / target, np.where(gap > 0, np.inf, 0.0))
-    has = ~np.isnan(target)
-    kind = np.select(
-        [~complete, ~has, gap <= 0, rel <= rules.target_tolerance],
-        ["incomplete", "no_target", "on_target", "within_tolerance"],
-        "off_target",
-    )
-    colour = np.select(
-        [
-            kind == "incomplete",
-            kind == "no_target",
-            kind == "on_target",
-            kind == "within_tolerance",
-        ],
-        ["grey", "grey", "green", "amber"],
-        "red",
-    )
-    return colour, kind
+def arrows(change: np.ndarray) -> np.ndarray:
+    """▲ for a rise, ▼ for a fall, = for no change, '' where unknown."""
+    c = np.asarray(change, dtype=float)
+    return np.select([c > 0, c < 0, c == 0], ["▲", "▼", "="], "")
 
 
-def _severity(colour: np.ndarray) -> np.ndarray:
-    colour = np.asarray(colour)
-    sev = np.zeros(colour.shape, int)
-    known = np.zeros(colour.shape, bool)
-    for name, level in _SEVERITY.items():
-        hit = colour == name
-        sev[hit] = level
-        known |= hit
-    if not known.all():  # as np.vectorize(_SEVERITY.get, otypes=[int]) would
-        raise TypeError(f"unknown colour(s): {sorted(set(colour[~known].tolist()))}")
-    return sev
+_VERDICT_WORDS = {
+    # signal: ((rise sv, fall sv), (rise en, fall en))
+    "sig_worse": (("säker ökning", "säker minskning"), ("clear increase", "clear decrease")),
+    "sig_better": (("säker ökning", "säker minskning"), ("clear increase", "clear decrease")),
+    "sig_neutral": (
+        ("säker ökning – värd att notera", "säker minskning – värd att notera"),
+        ("clear increase – worth noting", "clear decrease – worth noting"),
+    ),
+    "nominal": (
+        ("möjlig ökning, inte säker", "möjlig minskning, inte säker"),
+        ("possible increase, not certain", "possible decrease, not certain"),
+    ),
+}
 
 
-def combine(primary: np.ndarray, secondary: np.ndarray, precedence: str = "worst") -> np.ndarray:
-    """Boolean mask: True where the secondary rule's colour is taken (see module docstring)."""
-    s1, s2 = _severity(primary), _severity(secondary)
-    if precedence == "primary":
-        return np.zeros(s1.shape, bool)
-    return (s1 > 0) & (s2 > s1)
+def verdict_words(signal: str, up: bool, complete: bool, target_state: str | None, lang: str) -> str:
+    """Plain words of a verdict (the card, the lägesbild and the kommun's PDF say these).
+
+    >>> verdict_words("sig_worse", True, True, None, "sv")
+    'säker ökning'
+    >>> verdict_words("normal", False, True, "off_target", "en")
+    'within normal variation; worse than target'
+    """
+    sv = lang == "sv"
+    if signal == "untested":
+        if not complete:
+            words = "ingen bedömning (ofullständig period)" if sv else "not assessed (incomplete period)"
+        else:
+            words = "ingen bedömning" if sv else "not assessed"
+    elif signal in _VERDICT_WORDS:
+        words = _VERDICT_WORDS[signal][0 if sv else 1][0 if up else 1]
+    else:
+        words = "inom normal variation" if sv else "within normal variation"
+    if target_state == "on_target":
+        words += "; på eller bättre än målet" if sv else "; on or better than target"
+    elif target_state == "off_target":
+        words += "; sämre än målet" if sv else "; worse than target"
+    return words
 
 
 # the table columns the reason sentences read, in the order of _ReasonWriter.statistical's args
@@ -247,10 +238,16 @@ _REASON_INPUTS = (
 )
 
 
+def reference_column(cmp_: Comparison) -> str:
+    """The column a verdict compares the value with: ``previous``, ``baseline`` or ``target``."""
+    return {Comparison.BASELINE: "baseline", Comparison.TARGET: "target"}.get(cmp_, "previous")
+
+
 def assess(
     table: pd.DataFrame, period: str | Period, comparison: str, rules: RagRules | None = None
 ) -> pd.DataFrame:
-    """Add ``p_adjusted``, ``significant``, ``rag``, ``rule`` and ``reason_sv``/``reason_en``.
+    """Add ``p_adjusted``, ``significant``, ``rag``, ``rule``, ``signal``, ``arrow``,
+    ``verdict_sv``/``verdict_en`` and ``reason_sv``/``reason_en``.
 
     ``table`` is the output of :func:`indicators.table.indicator_table` (any subset of rows:
     the FDR family is exactly the rows given). Returns a new frame.
@@ -267,7 +264,7 @@ def _assess_frame(
     table: pd.DataFrame, p: Period, cmp_: Comparison, rules: RagRules
 ) -> dict[str, object]:
     """:func:`_assess_columns` on the columns of a table frame."""
-    ref_col = "baseline" if cmp_ is Comparison.BASELINE else "previous"
+    ref_col = reference_column(cmp_)
     lists = {
         c: table[c].tolist() for c in _REASON_INPUTS if c not in ("stat_reference", "p_adjusted")
     }
@@ -303,60 +300,71 @@ def _assess_columns(
     cmp_: Comparison,
     rules: RagRules,
 ) -> dict[str, object]:
-    """The columns :func:`assess` adds, from plain arrays (``reference``: last year's value, or
-    the baseline in the baseline comparison; ``lists``: the columns of :data:`_REASON_INPUTS` as
-    lists, as ``DataFrame[col].tolist()`` gives them)."""
+    """The columns :func:`assess` adds, from plain arrays (``reference``: what the verdict
+    compares with – last year's value, the baseline or the target, see :func:`reference_column`;
+    ``lists``: the columns of :data:`_REASON_INPUTS` as lists, as ``DataFrame[col].tolist()``
+    gives them)."""
     p_adjusted = benjamini_hochberg(p_test)
     significant = np.where(np.isnan(p_adjusted), None, p_adjusted < rules.fdr_alpha)
-    s_col, s_kind = _statistical_codes(
+    colour, kind = _statistical_codes(
         p_test, p_adjusted, value, reference, direction, proactive, status, rules
     )
-    t_col, t_kind = _target_codes(value, target, complete, direction, rules)
+    has_target = complete & ~np.isnan(target) & ~np.isnan(value)
+    missed = has_target & off_target(value, target, direction)
+    target_state = np.where(has_target, np.where(missed, "off_target", "on_target"), None)
     if cmp_ is Comparison.TARGET:
-        take_second = combine(t_col, s_col, rules.precedence)
-        colour = np.where(take_second, s_col, t_col)
-        use_target = ~take_second
+        # the statistical rule *is* the target rule here; a miss the test cannot call
+        # significant (or cannot test at all: a target of 0) is amber, a target met is green
+        untestable = (kind == "no_variance") & has_target
+        kind = np.where(untestable, "normal", kind)
+        colour = np.where(untestable, "green", colour)
+        colour = np.where((kind == "normal") & missed, "amber", colour)
+        use_target = has_target | np.isin(kind, ["no_target"])
     else:
-        take_second = combine(s_col, t_col, rules.precedence)
-        colour = np.where(take_second, t_col, s_col)
-        use_target = take_second
-    stat_cmp = "baseline" if cmp_ is Comparison.BASELINE else "prev_year"
+        use_target = (colour == "green") & missed  # a missed target: at most amber
+        colour = np.where(use_target, "amber", colour)
+    signal = signal_codes(kind, value, reference, direction)
+    with np.errstate(invalid="ignore"):
+        change = value - reference
+    stat_cmp = {Comparison.BASELINE: "baseline", Comparison.TARGET: "target"}.get(cmp_, "prev_year")
     writer = _ReasonWriter(p, stat_cmp, rules)
     lists = dict(lists, p_adjusted=p_adjusted.tolist())
     cols = [lists[c] for c in _REASON_INPUTS]
     reasons_sv: list[str] = []
     reasons_en: list[str] = []
-    t_kind_l, s_kind_l, use_target_l = t_kind.tolist(), s_kind.tolist(), use_target.tolist()
-    target_text, statistical_text = writer.target, writer.statistical
-    tested_pair = writer.tested_pair
+    verdicts_sv: list[str] = []
+    verdicts_en: list[str] = []
+    kind_l, use_target_l, state_l = kind.tolist(), use_target.tolist(), target_state.tolist()
+    signal_l, up_l, complete_l = signal.tolist(), (change > 0).tolist(), complete.tolist()
+    target_mode = cmp_ is Comparison.TARGET
+    statistical_text, tested_pair = writer.statistical, writer.tested_pair
     for row, (colr, args) in enumerate(zip(colour.tolist(), zip(*cols, strict=True), strict=True)):
         nsv, nen, unit, val, ref, tgt, pv, qv, tst, *rest = args
+        k = kind_l[row]
         if use_target_l[row]:
-            kind = t_kind_l[row]
-            reasons_sv.append(target_text(colr, kind, nsv, unit, val, tgt, "sv"))
-            reasons_en.append(target_text(colr, kind, nen, unit, val, tgt, "en"))
+            for lang, name, out in (("sv", nsv, reasons_sv), ("en", nen, reasons_en)):
+                out.append(writer.target(colr, k, state_l[row], name, unit, val, tgt, pv, qv, tst,
+                                         target_mode, lang))
+        elif k in _TESTED_KINDS:
+            text_sv, text_en = tested_pair(colr, k, nsv, nen, unit, val, ref, pv, qv, tst, rest[5])
+            reasons_sv.append(text_sv)
+            reasons_en.append(text_en)
         else:
-            kind = s_kind_l[row]
-            if kind in _TESTED_KINDS:
-                text_sv, text_en = tested_pair(
-                    colr, kind, nsv, nen, unit, val, ref, pv, qv, tst, rest[5]
-                )
-                reasons_sv.append(text_sv)
-                reasons_en.append(text_en)
-            else:
-                reasons_sv.append(
-                    statistical_text(colr, kind, nsv, unit, val, ref, pv, qv, tst, *rest, "sv")
-                )
-                reasons_en.append(
-                    statistical_text(colr, kind, nen, unit, val, ref, pv, qv, tst, *rest, "en")
-                )
+            reasons_sv.append(statistical_text(colr, k, nsv, unit, val, ref, pv, qv, tst, *rest, "sv"))
+            reasons_en.append(statistical_text(colr, k, nen, unit, val, ref, pv, qv, tst, *rest, "en"))
+        shown_state = None if target_mode else state_l[row]
+        verdicts_sv.append(verdict_words(signal_l[row], up_l[row], complete_l[row], shown_state, "sv"))
+        verdicts_en.append(verdict_words(signal_l[row], up_l[row], complete_l[row], shown_state, "en"))
     return {
         "p_adjusted": p_adjusted,
         "significant": significant,
         "rag": colour,
-        "rag_statistical": s_col,
-        "rag_target": t_col,
         "rule": np.where(use_target, "target", "statistical"),
+        "signal": signal,
+        "arrow": arrows(change),
+        "target_state": target_state,
+        "verdict_sv": verdicts_sv,
+        "verdict_en": verdicts_en,
         "reason_sv": reasons_sv,
         "reason_en": reasons_en,
     }
@@ -505,7 +513,10 @@ class _ReasonWriter:
             out.append(f"{COLOUR[lang][colour]}: {q_text} {r_text}, {p_text}, {signal}.")
         return out[0], out[1]
 
-    def target(self, colour, kind, name, unit, value, target, lang) -> str:
+    def target(self, colour, kind, state, name, unit, value, target, p, q, test, target_mode,
+               lang) -> str:
+        """The reason of a verdict on a target: in the target comparison with the target test,
+        otherwise the note that a missed target turned a green cell amber."""
         head = COLOUR[lang][colour]
         sv = lang == "sv"
         if kind == "incomplete":
@@ -514,7 +525,7 @@ class _ReasonWriter:
                 if sv
                 else f"{head}: incomplete period, the target cannot be assessed."
             )
-        if kind == "no_target":
+        if kind == "no_target" or state is None:
             label = self.period.label_for(lang)
             return (
                 f"{head}: inget mål satt för hela {label}."
@@ -527,20 +538,23 @@ class _ReasonWriter:
         else:
             dev = ("+" if value > target else "") + fmt_number(value - target, lang, 0)
         tgt = fmt_number(target, lang, 0 if float(target).is_integer() else 1)
-        tol = tolerance_text(self.rules.target_tolerance, lang)
-        verdict = {
-            "on_target": ("på eller bättre än målet", "on or better than target"),
-            "within_tolerance": (
-                f"sämre än målet men inom toleransen {tol}",
-                f"worse than target but within the {tol} tolerance",
-            ),
-            "off_target": (
-                f"sämre än målet och utanför toleransen {tol}",
-                f"worse than target and outside the {tol} tolerance",
-            ),
-        }[kind][0 if sv else 1]
-        return (
-            f"{head}: {qty} mot målet {tgt} ({dev}), {verdict}."
-            if sv
-            else f"{head}: {qty} vs the target {tgt} ({dev}), {verdict}."
-        )
+        start = (f"{head}: {qty} mot målet {tgt} ({dev})" if sv
+                 else f"{head}: {qty} vs the target {tgt} ({dev})")
+        tested = p == p and test is not None
+        p_text = f", {self.p(test, p, lang)}" if tested else ""
+        if state == "on_target":
+            words = "på eller bättre än målet" if sv else "on or better than target"
+            if target_mode and kind == "significant":
+                words += ", " + signal_phrase("significant", lang)
+            return f"{start}, {words}{p_text if target_mode else ''}."
+        worse = "sämre än målet" if sv else "worse than target"
+        if not target_mode:
+            return (f"{start}, {worse}; förändringen är inom normal variation." if sv
+                    else f"{start}, {worse}; the change is within normal variation.")
+        if kind in ("significant", "noteworthy", "nominal"):
+            return f"{start}, {worse}{p_text}, {signal_phrase(kind, lang, q=q, why='effort')}."
+        if not tested:
+            return (f"{start}, {worse} (ingen statistisk prövning möjlig mot detta mål)." if sv
+                    else f"{start}, {worse} (no statistical test possible against this target).")
+        return (f"{start}, {worse} men inom normal variation{p_text}." if sv
+                else f"{start}, {worse} but within normal variation{p_text}.")

@@ -5,8 +5,12 @@
 * :func:`compare_table` → a long DataFrame (areas × indicators) for ``cli.py compare`` and the
   compare view, with Benjamini–Hochberg across the **whole table**.
 
-In :func:`area_summary` the FDR family is the area's own indicators, so an area's ``p_adjusted``
-there can differ from its value in a regional :func:`compare_table` (a larger family).
+**One verdict per question.** :func:`verdict_table` computes, for one period and comparison, the
+verdict of every area of the list × every indicator (value, reference, change, % change, test, p,
+dispersion, FDR-adjusted p, RAG, signal, arrow, plain words and reason): that is the FDR family.
+:func:`compare_table` (any region) and :func:`area_summary` (one area) show rows of that table and
+recompute none of its fields, so the card, the table, the landing list, the lägesbild, the exports
+and the CLI agree.
 
 What every area's summary of one period shares — the validated catalogue, the coverage bounds and
 the areas × indicators matrix of the cross-section — is a :class:`PeriodSection`: build it once per
@@ -26,19 +30,20 @@ import pandas as pd
 from indicators.calendar import Period, coverage_bounds, format_month, parse_month, parse_period
 from indicators.catalogue import (
     TARGET_COLUMNS,
-    Comparison,
     parse_comparison,
     require_columns,
     validate_catalogue,
 )
 from indicators.crosssection import _zscores, peer_group
-from indicators.cusum import cusum_matrix, residual_matrix
+from indicators.cusum import CUSUM_H, CUSUM_K, cusum_matrix, nb_residual_matrix
+from indicators.dispersion import Dispersion
 from indicators.frames import Coded, scatter
-from indicators.rag import _REASON_INPUTS, RagRules, _assess_columns, _assess_frame
+from indicators.rag import _REASON_INPUTS, RagRules, _assess_frame
 from indicators.table import (
     _period_matrix,
     _table_columns,
     area_meta,
+    dispersion_array,
     window_months,
 )
 from indicators.targets import _malstyrning_arrays, _projection
@@ -63,6 +68,7 @@ COMPARE_COLUMNS = [
     "previous",
     "baseline",
     "target",
+    "reference",
     "change",
     "pct_change",
     "z",
@@ -74,8 +80,13 @@ COMPARE_COLUMNS = [
     "test",
     "p_adjusted",
     "significant",
+    "dispersion",
     "rag",
     "rule",
+    "signal",
+    "arrow",
+    "target_state",
+    "verdict",
     "reason",
     "reason_sv",
     "reason_en",
@@ -86,6 +97,81 @@ COMPARE_COLUMNS = [
     "rate_per_1000",
     "status",
 ]
+#: the columns of :func:`verdict_table` (both languages; ``compare_table`` picks one)
+VERDICT_COLUMNS = [
+    *(c for c in COMPARE_COLUMNS if c not in ("indicator_name", "reason", "verdict")),
+    "name_sv",
+    "name_en",
+    "verdict_sv",
+    "verdict_en",
+    "proactive",
+    "rare",
+    "source",
+]
+
+
+def verdict_table(
+    values: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    areas: pd.DataFrame,
+    period: str | Period,
+    comparison: str = "prev_year",
+    rules: RagRules | None = None,
+    targets: pd.DataFrame | None = None,
+    list_year: int | None = None,
+    dispersion: dict[str, Dispersion] | None = None,
+    area_ids: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The verdicts of one period and comparison for every area of the list (the FDR family).
+
+    Parameters
+    ----------
+    values, catalogue, areas, targets : pandas.DataFrame
+        The store's frames; ``values`` must hold every area's months of the period and of the
+        same months in the baseline years.
+    list_year : int, optional
+        The list whose areas form the family (default: the newest).
+    dispersion : dict, optional
+        ``{indicator_id: Dispersion}`` for the period's length (default: estimated from ``values``).
+    area_ids : sequence of str, optional
+        Areas to add to the family when they are not on the list (e.g. an area of an older list).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`VERDICT_COLUMNS`, one row per area × indicator (areas in list order). Both languages:
+        ``name_sv``/``name_en``, ``reason_sv``/``reason_en``, ``verdict_sv``/``verdict_en``.
+    """
+    rules = rules or RagRules()
+    p = parse_period(period)
+    cmp_ = parse_comparison(comparison)
+    years, min_years = rules.baseline_years, rules.min_baseline_years
+    if years < 1:
+        raise ValueError(f"years={years}: the comparison needs at least one previous year")
+    require_columns(values, ["area_id", "indicator_id", "month", "value"], "values")
+    cat = validate_catalogue(catalogue)
+    family = area_meta(areas, None, list_year)
+    if area_ids is not None:
+        extra = [str(a) for a in area_ids if str(a) not in set(family.index.astype(str))]
+        if extra:
+            family = pd.concat([family, area_meta(areas, extra)])
+    bounds = coverage_bounds(cat, values)
+    alpha = dispersion_array(cat, values, p, bounds, dispersion)
+    cols = _table_columns(values, cat, family, areas, p, cmp_, targets, years, min_years, bounds,
+                          alpha=alpha)
+    table = pd.DataFrame({c: v for c, v in cols.items() if c in _COMPARE_INPUTS})
+    new = _assess_frame(table, p, cmp_, rules)
+    out: dict[str, object] = {}
+    for col in VERDICT_COLUMNS:
+        if col == "p":
+            out[col] = table["p_test"]
+        elif col in new:
+            out[col] = new[col]
+        elif col in table.columns:
+            out[col] = table[col]
+        else:
+            out[col] = np.full(len(table), None, dtype=object)
+    return pd.DataFrame(out, index=table.index)
 
 
 def compare_table(
@@ -99,67 +185,56 @@ def compare_table(
     lang: str = "sv",
     targets: pd.DataFrame | None = None,
     list_year: int | None = None,
+    family: pd.DataFrame | None = None,
+    dispersion: dict[str, Dispersion] | None = None,
 ) -> pd.DataFrame:
-    """Areas × indicators for one period: values, changes, tests, FDR, RAG and reasons.
+    """Areas × indicators for one period: rows of :func:`verdict_table` in one language.
 
     Parameters
     ----------
-    values, catalogue, areas : pandas.DataFrame
-        The store's frames.
-    period : str or Period
-        E.g. ``"2025-T2"``.
-    comparison : {"prev_year", "baseline", "target"}
     area_ids : sequence of str, optional
         E.g. a region's areas (default: all areas of ``list_year``'s list, the latest by default).
-    rules : RagRules, optional
+        The FDR family is always the whole list (plus these areas), so an area's verdict is the
+        same in every region's table and on its card.
     lang : {"sv", "en"}
-        Language of ``indicator_name`` and ``reason`` (``reason_sv`` and ``reason_en`` are both
-        always there).
-    targets : pandas.DataFrame, optional
-        Monthly targets; needed for ``comparison="target"`` (otherwise every cell is grey).
+        Language of ``indicator_name``, ``verdict`` and ``reason`` (both languages of the reason
+        are always there).
+    family : pandas.DataFrame, optional
+        The :func:`verdict_table` to take the rows from (computed when not given).
 
     Returns
     -------
     pandas.DataFrame
         Columns :data:`COMPARE_COLUMNS`; ``p`` is the p-value of the cell's test (``test``),
-        ``p_adjusted`` its Benjamini–Hochberg value across every tested cell of the table, ``z``
-        the Poisson z for counts and the baseline z otherwise.
+        ``p_adjusted`` its Benjamini–Hochberg value across the family, ``z`` the Poisson z for
+        counts and the baseline z otherwise.
     """
-    rules = rules or RagRules()
-    p = parse_period(period)
-    # indicator_table() + assess(), building only the frame the result is made of
-    cmp_ = parse_comparison(comparison)
-    years, min_years = rules.baseline_years, rules.min_baseline_years
-    if years < 1:
-        raise ValueError(f"years={years}: the comparison needs at least one previous year")
-    require_columns(values, ["area_id", "indicator_id", "month", "value"], "values")
-    cat = validate_catalogue(catalogue)
-    meta = area_meta(areas, area_ids, list_year)
-    bounds = coverage_bounds(cat, values)
-    cols = _table_columns(values, cat, meta, areas, p, cmp_, targets, years, min_years, bounds)
-    table = pd.DataFrame({c: v for c, v in cols.items() if c in _COMPARE_INPUTS})
-    new = _assess_frame(table, p, cmp_, rules)
-    name_col, reason_col = ("name_sv", "reason_sv") if lang == "sv" else ("name_en", "reason_en")
+    if family is None:
+        family = verdict_table(values, catalogue, areas, period, comparison, rules, targets,
+                               list_year, dispersion, area_ids)
+    if area_ids is not None:
+        ids = [str(a) for a in area_ids]
+        order = {a: i for i, a in enumerate(ids)}
+        keep = family["area_id"].astype(str).map(order)
+        rows = family[keep.notna().to_numpy()]
+        rows = rows.iloc[np.argsort(keep.dropna().to_numpy(), kind="stable")]
+    else:
+        rows = family
+    suffix = "_sv" if lang == "sv" else "_en"
     out: dict[str, object] = {}
     for col in COMPARE_COLUMNS:
         if col == "indicator_name":
-            out[col] = table[name_col]
-        elif col == "reason":
-            out[col] = new[reason_col]
-        elif col == "p":
-            out[col] = table["p_test"]
-        elif col in new:
-            out[col] = new[col]
-        elif col in table.columns:
-            out[col] = table[col]
+            out[col] = rows["name" + suffix].reset_index(drop=True)
+        elif col in ("reason", "verdict"):
+            out[col] = rows[col + suffix].reset_index(drop=True)
         else:
-            out[col] = np.full(len(table), None, dtype=object)
-    return pd.DataFrame(out, index=table.index)
+            out[col] = rows[col].reset_index(drop=True)
+    return pd.DataFrame(out)
 
 
-# the indicator_table columns compare_table reads (its output, the RAG rules and the reasons)
+# the indicator_table columns verdict_table reads (its output, the RAG rules and the reasons)
 _COMPARE_INPUTS = frozenset(
-    [*COMPARE_COLUMNS, *_REASON_INPUTS, "name_sv", "name_en", "p_test", "status", "complete"]
+    [*VERDICT_COLUMNS, *_REASON_INPUTS, "p_test", "status", "complete"]
 )
 
 
@@ -240,19 +315,22 @@ _ROW_FIELDS = (
     "n_months",
     "source",
     "rate_per_1000",
+    "dispersion",
+    "signal",
+    "arrow",
+    "target_state",
+    "verdict_sv",
+    "verdict_en",
 )
-# every table column area_summary reads (the rows, the reason sentences, the RAG rules)
-_SUMMARY_INPUTS = tuple(
-    dict.fromkeys(
-        [
-            c
-            for c in _ROW_FIELDS
-            if c not in ("p_adjusted", "significant", "rag", "rule", "reason_sv", "reason_en")
-        ]
-        + [c for c in _REASON_INPUTS if c not in ("stat_reference", "p_adjusted")]
-        + ["status"]
-    )
+#: the fields of an indicator's entry that are the verdict's: taken from the family's row
+#: (:func:`verdict_table`), never recomputed for the area
+VERDICT_FIELDS = (
+    "value", "previous", "baseline", "target", "change", "pct_change", "z_poisson", "z_baseline",
+    "p_etest", "p_tail", "test", "p_test", "p_adjusted", "significant", "rag", "rule", "reason_sv",
+    "reason_en", "dispersion", "signal", "arrow", "target_state", "verdict_sv", "verdict_en",
 )
+# every table column area_summary reads of its own table (coverage, months, area fields)
+_SUMMARY_INPUTS = tuple(dict.fromkeys([c for c in _ROW_FIELDS if c not in VERDICT_FIELDS] + ["status"]))
 
 
 def area_summary(
@@ -267,6 +345,9 @@ def area_summary(
     rules: RagRules | None = None,
     profiles: pd.DataFrame | None = None,
     section: PeriodSection | None = None,
+    family: pd.DataFrame | None = None,
+    dispersion: dict[str, Dispersion] | None = None,
+    monthly_dispersion: dict[str, Dispersion] | None = None,
 ) -> dict:
     """Everything about one area for one period, as the stable JSON shape.
 
@@ -347,24 +428,10 @@ def area_summary(
         ),
     )
     lists = {k: _as_column(cols[k]) for k in _SUMMARY_INPUTS}
-    ref_col = "baseline" if cmp_ is Comparison.BASELINE else "previous"
-    reason_lists = {c: lists[c] for c in _REASON_INPUTS if c in lists}
-    reason_lists["stat_reference"] = lists[ref_col]
-    assessed = _assess_columns(
-        p_test=np.asarray(cols["p_test"], dtype=float),
-        value=np.asarray(cols["value"], dtype=float),
-        reference=np.asarray(cols[ref_col], dtype=float),
-        target=np.asarray(cols["target"], dtype=float),
-        direction=np.asarray(lists["direction"]).astype(str),
-        proactive=np.asarray(cols["proactive"]).astype(bool),
-        status=np.array(lists["status"], dtype=object),
-        complete=np.asarray(cols["complete"]).astype(bool),
-        lists=reason_lists,
-        p=p,
-        cmp_=cmp_,
-        rules=rules,
-    )
-    lists.update({k: _as_column(v) for k, v in assessed.items()})
+    if family is None:
+        family = verdict_table(values, catalogue, areas, p, cmp_.value, rules, targets, year,
+                               dispersion, area_ids=[area_id])
+    lists.update(family_rows(family, area_id, ind_axis))
 
     # cross-sectional comparison on rates per 1,000 (count/hours) or the value (share/rate)
     same_cat = section.same_category(areas, me.get("category"))
@@ -414,7 +481,7 @@ def area_summary(
             }
 
     # CUSUM of the area's monthly counts up to the period's end, watching the bad direction
-    signals = _cusum_signals(area_vals, cat, p, coded=own)
+    signals = _cusum_signals(area_vals, cat, p, coded=own, alpha=monthly_dispersion)
 
     indicators = []
     rows = zip(*(lists[c] for c in _ROW_FIELDS), strict=True)
@@ -457,6 +524,12 @@ def area_summary(
         n_months,
         source,
         rate_per_1000,
+        dispersion,
+        signal,
+        arrow,
+        target_state,
+        verdict_sv,
+        verdict_en,
     ) in rows:
         za, zc = z_all[ind], z_cat[ind]
         zp = z_peer[ind] if z_peer is not None else None
@@ -487,11 +560,19 @@ def area_summary(
                 "p_etest": _pval(p_etest),
                 "p_tail": _pval(p_tail),
                 "test": _plain(test),
+                "p": _pval(p_test),
                 "p_test": _pval(p_test),
+                "dispersion": _num(dispersion, 4),
                 "p_adjusted": _pval(p_adjusted),
                 "significant": _plain(significant),
                 "rag": rag,
                 "rule": rule,
+                "signal": signal,
+                "arrow": arrow,
+                "target_state": _plain(target_state),
+                "verdict": verdict_sv if lang == "sv" else verdict_en,
+                "verdict_sv": verdict_sv,
+                "verdict_en": verdict_en,
                 "reason": reason_sv if lang == "sv" else reason_en,
                 "reason_sv": reason_sv,
                 "reason_en": reason_en,
@@ -525,6 +606,8 @@ def area_summary(
         "comparison": cmp_.value,
         "lang": lang,
         "fdr_alpha": rules.fdr_alpha,
+        "fdr_family": {"areas": int(family["area_id"].nunique()),
+                       "tests": int(family["p"].notna().sum())},
         "indicators": indicators,
     }
 
@@ -537,6 +620,22 @@ def _as_column(values: object) -> list:
     out = values.tolist()
     if values.dtype == object and not all(type(v) is str for v in out):
         out = pd.Series(values, copy=False).tolist()  # let pandas decide, as the frame would
+    return out
+
+
+def family_rows(family: pd.DataFrame, area_id: str, indicators: pd.Index) -> dict[str, list]:
+    """The verdict fields (:data:`VERDICT_FIELDS`) of one area's rows of a :func:`verdict_table`,
+    in the order of ``indicators``; raises ``ValueError`` when the area is not in the family."""
+    rows = family[family["area_id"].astype(str).to_numpy() == str(area_id)]
+    if rows.empty:
+        raise ValueError(f"area {area_id!r} is not in the verdict table (the FDR family)")
+    pos = pd.Index(rows["indicator_id"].astype(str)).get_indexer(indicators)
+    if (pos < 0).any():
+        raise ValueError("the verdict table was built from another catalogue")
+    out: dict[str, list] = {}
+    for field in VERDICT_FIELDS:
+        column = "p" if field == "p_test" else field
+        out[field] = _as_column(rows[column].to_numpy()[pos])
     return out
 
 
@@ -667,11 +766,14 @@ def _cusum_signals(
     area_vals: pd.DataFrame,
     cat: pd.DataFrame,
     p: Period,
-    k: float = 0.5,
-    h: float = 4.0,
+    k: float = CUSUM_K,
+    h: float = CUSUM_H,
     coded: Coded | None = None,
+    alpha: dict[str, Dispersion] | None = None,
 ) -> dict[str, list[str]]:
-    """CUSUM signal months inside ``p`` per count indicator of one area (history up to ``p.last``).
+    """CUSUM signal months inside ``p`` per count indicator of one area (history up to ``p.last``),
+    on residuals standardised under the negative binomial model with the indicator's monthly
+    dispersion (``alpha``; Poisson where not given): see :func:`indicators.cusum.nb_residual_matrix`.
 
     ``coded``: ``area_vals``' (indicator, month) keys factorized (the same result, faster)."""
     is_count = (cat["unit"] == "count").to_numpy()
@@ -699,7 +801,8 @@ def _cusum_signals(
         dense = scatter(source, ["month", "indicator_id"], "value", [pd.Index(full_text), counts])
     present = ~np.isnan(dense).all(axis=0)
     dense, wide_cols = dense[:, present], counts[present]
-    _, _, resid = residual_matrix(dense, np.ones(len(wide_cols), bool))
+    a = np.array([alpha[str(i)].alpha if alpha and str(i) in alpha else 0.0 for i in wide_cols])
+    resid = nb_residual_matrix(dense, a)
     if all(type(i) is str for i in cat.index):  # counts are the catalogue's own ids
         direction = cat["direction"].to_numpy()[is_count][present]
     else:

@@ -5,18 +5,28 @@ previous ``years`` years), lays them out as a dense ``areas × indicators × yea
 and computes every statistic with numpy. :mod:`indicators.rag` turns the result into colours and
 reasons; :mod:`indicators.summary` into the JSON and table the app and CLI show.
 
-Which test decides (column ``test``, p-value in ``p_test``):
+Which test decides (column ``test``, p-value in ``p_test``; ``p`` is the same number):
 
-==============  ======================================  ===========================================
-comparison      count indicators                        hours / share / rate
-==============  ======================================  ===========================================
-``prev_year``   E-test C vs P, exposure 1 vs 1          t-test (C − P) scaled by the baseline years
-``baseline``    E-test C vs ΣB, exposure 1 vs k years;  prediction t-test against the k years
-                rare indicators: Poisson tail vs mean
-                (E-test when the baseline mean is 0)
-``target``      as ``prev_year`` (the target rule       as ``prev_year``
-                itself lives in :mod:`indicators.rag`)
-==============  ======================================  ===========================================
+==============  ============================================  =====================================
+comparison      count indicators                              hours / share / rate
+==============  ============================================  =====================================
+``prev_year``   E-test C vs P under the negative binomial     t-test (C − P) scaled by the baseline
+                model with the indicator's dispersion α       years
+                (``nb_etest``; ``etest``, the Poisson
+                E-test, where the history shows no extra
+                variance)
+``baseline``    the same test, C vs ΣB with exposure 1 vs k   prediction t-test against the k years
+                years: the baseline's own uncertainty is in
+                the test (rare indicators too)
+``target``      one-sided tail probability of a count as bad  one-sided t-test of C against the
+                as C or worse when the target is the mean     target, scaled by the baseline years
+                (``nb_tail``; ``poisson_tail`` with α = 0)
+==============  ============================================  =====================================
+
+The dispersion α of each count indicator is estimated from the history, pooled over areas, for
+the period's length (:mod:`indicators.dispersion`; column ``dispersion``). ``p_etest`` is always
+the plain Poisson E-test (descriptive: it ignores the extra variance) and ``p_tail`` the Poisson
+tail against the baseline mean (descriptive).
 
 Why a cell has no test (column ``status``): ``incomplete`` (the current period has pending,
 missing or uncovered months), ``no_previous`` (last year's period is not complete, e.g. the area
@@ -32,6 +42,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from scipy import stats as sps
 
 from indicators.calendar import (
     Period,
@@ -50,12 +61,15 @@ from indicators.catalogue import (
     require_columns,
     validate_catalogue,
 )
+from indicators.dispersion import Dispersion, estimate_dispersion
 from indicators.frames import scatter
 from indicators.stats import (
     baseline_stats,
     baseline_z,
     difference_t,
     etest,
+    nb_etest,
+    nb_tail,
     percent_change,
     poisson_tail,
     poisson_z,
@@ -239,6 +253,7 @@ def indicator_table(
     years: int = 3,
     min_years: int | None = None,
     bounds: pd.DataFrame | None = None,
+    dispersion: dict[str, Dispersion] | None = None,
 ) -> pd.DataFrame:
     """Values and statistics per (area, indicator) for one period.
 
@@ -259,6 +274,10 @@ def indicator_table(
     bounds : pandas.DataFrame, optional
         Precomputed :func:`indicators.calendar.coverage_bounds` (pass it when ``values`` has been
         pre-filtered, so open-ended coverage is still judged on the full data).
+    dispersion : dict, optional
+        ``{indicator_id: Dispersion}`` for the period's length (default: estimated from
+        ``values`` with :func:`indicators.dispersion.estimate_dispersion`; pass the estimate from
+        the whole history when ``values`` holds only the months the table reads).
 
     Returns
     -------
@@ -268,7 +287,8 @@ def indicator_table(
         ``previous``, ``previous_complete``, ``baseline`` (mean of complete baseline years),
         ``baseline_total``, ``baseline_years``, ``target``, ``reference`` (what ``change`` is
         against), ``change``, ``pct_change``, ``z_poisson``, ``z_baseline``, ``z``, ``p_etest``,
-        ``p_tail``, ``p_test``, ``test``, ``status``, ``rate_per_1000``, ``pending``, ``missing``,
+        ``p_tail``, ``p_test``, ``test``, ``dispersion`` (α of count indicators), ``status``,
+        ``rate_per_1000``, ``pending``, ``missing``,
         ``uncovered`` (tuples of months, filled only for incomplete cells), ``previous_gaps``
         (same, for last year's period), ``series_start`` (the indicator's first month),
         ``previous_list_year``, ``on_previous_list``.
@@ -282,8 +302,27 @@ def indicator_table(
     cat = validate_catalogue(catalogue)
     meta = area_meta(areas, area_ids, list_year)
     bounds = coverage_bounds(cat, values) if bounds is None else bounds
+    alpha = dispersion_array(cat, values, p, bounds, dispersion)
     return pd.DataFrame(
-        _table_columns(values, cat, meta, areas, p, cmp_, targets, years, min_years, bounds)
+        _table_columns(values, cat, meta, areas, p, cmp_, targets, years, min_years, bounds,
+                       alpha=alpha)
+    )
+
+
+def dispersion_array(
+    cat: pd.DataFrame,
+    values: pd.DataFrame,
+    p: Period,
+    bounds: pd.DataFrame,
+    dispersion: dict[str, Dispersion] | None,
+) -> np.ndarray:
+    """α per catalogue indicator (catalogue order; 0 for non-count units), from ``dispersion``
+    or estimated from ``values`` for the period's length."""
+    if dispersion is None:
+        dispersion = estimate_dispersion(values, cat, p.n_months, bounds)
+    return np.array(
+        [dispersion[i].alpha if i in dispersion else 0.0 for i in cat.index.astype(str)],
+        dtype=float,
     )
 
 
@@ -300,9 +339,11 @@ def _table_columns(
     bounds: pd.DataFrame,
     value_arr: np.ndarray | None = None,
     target_arr: np.ndarray | None = None,
+    alpha: np.ndarray | None = None,
 ) -> dict[str, object]:
     """The columns of :func:`indicator_table` (validated catalogue, area rows and bounds given;
-    ``value_arr``/``target_arr``: the values and targets already laid out, see :func:`_cube`)."""
+    ``value_arr``/``target_arr``: the values and targets already laid out, see :func:`_cube`;
+    ``alpha``: the dispersion per catalogue indicator, 0 = Poisson)."""
     area_index = pd.Index(meta.index.astype(str))
     ind_index = pd.Index(cat.index.astype(str))
     n_a, n_i, n_m = len(area_index), len(ind_index), p.n_months
@@ -329,47 +370,6 @@ def _table_columns(
     cur_v = np.where(cur_ok, cur, np.nan)
     prev_v = np.where(prev_ok, prev, np.nan)
 
-    # statistics
-    baseline_mode = cmp_ is Comparison.BASELINE
-    z_base = np.where(
-        cell_count,
-        baseline_z(cur_v, base_used, poisson=True),
-        baseline_z(cur_v, base_used, poisson=False),
-    )
-    need_e = cell_count & cur_ok & (base_ok if baseline_mode else prev_ok)
-    p_e = np.full(n_c, np.nan)
-    if need_e.any():
-        if baseline_mode:
-            p_e[need_e] = etest(cur[need_e], 1.0, base_total[need_e], base_n[need_e].astype(float))
-        else:
-            p_e[need_e] = etest(cur[need_e], 1.0, prev[need_e], 1.0)
-    tail_ok = cell_rare & cell_count & (base_mean > 0)
-    p_tail = np.full(n_c, np.nan)
-    if tail_ok.any():
-        p_tail[tail_ok] = poisson_tail(cur_v[tail_ok], base_mean[tail_ok])
-    base_for_t = np.where(base_n[:, None] >= 2, base_used, np.nan)
-    if baseline_mode:
-        _, p_t = prediction_t(cur_v, base_for_t)
-        reference, ref_ok = base_mean, base_ok
-        z_pois = poisson_z(cur_v, base_mean)
-        use_tail = ~np.isnan(p_tail)
-    else:
-        _, p_t = difference_t(cur_v, prev_v, np.where(base_n[:, None] >= 2, base_mat, np.nan))
-        reference, ref_ok = prev_v, prev_ok
-        z_pois = poisson_z(cur_v, prev_v)
-        use_tail = np.zeros(n_c, bool)
-    p_test = np.where(cell_count, np.where(use_tail, p_tail, p_e), p_t)
-    test = np.where(cell_count, np.where(use_tail, "poisson_tail", "etest"), "t").astype(object)
-    status = np.select(
-        [~cur_ok, ~ref_ok, np.isnan(p_test)],
-        ["incomplete", "no_baseline" if baseline_mode else "no_previous", "no_variance"],
-        default="",
-    ).astype(object)
-    tested = status == ""
-    p_test = np.where(tested, p_test, np.nan)
-    test[~tested] = None
-    status[tested] = None
-
     # targets over the period's months (all months needed)
     target = np.full(n_c, np.nan)
     if targets is not None and len(targets):
@@ -381,7 +381,69 @@ def _table_columns(
             tarr = target_arr
         t_val = np.where(additive[None, :], tarr.sum(axis=-1), tarr.mean(axis=-1))
         target = t_val.ravel()  # NaN when any month lacks a target
-    ref_for_change = target if cmp_ is Comparison.TARGET else reference
+
+    # statistics
+    baseline_mode = cmp_ is Comparison.BASELINE
+    target_mode = cmp_ is Comparison.TARGET
+    alpha_ind = np.zeros(n_i) if alpha is None else np.asarray(alpha, dtype=float)
+    cell_alpha = np.where(cell_count, np.tile(alpha_ind, n_a), np.nan)
+    z_base = np.where(
+        cell_count,
+        baseline_z(cur_v, base_used, poisson=True),
+        baseline_z(cur_v, base_used, poisson=False),
+    )
+    # the E-test against the statistical reference: plain Poisson (descriptive, ``p_etest``) and
+    # with the indicator's dispersion (the verdict's test outside target comparisons)
+    need_e = cell_count & cur_ok & (base_ok if baseline_mode else prev_ok)
+    p_e = np.full(n_c, np.nan)
+    p_nb = np.full(n_c, np.nan)
+    if need_e.any():
+        if baseline_mode:
+            ref_count, ref_exp = base_total[need_e], base_n[need_e].astype(float)
+        else:
+            ref_count, ref_exp = prev[need_e], np.ones(int(need_e.sum()))
+        p_e[need_e] = etest(cur[need_e], 1.0, ref_count, ref_exp)
+        p_nb[need_e] = nb_etest(cur[need_e], 1.0, ref_count, ref_exp, cell_alpha[need_e])
+    tail_ok = cell_rare & cell_count & (base_mean > 0)
+    p_tail = np.full(n_c, np.nan)
+    if tail_ok.any():
+        p_tail[tail_ok] = poisson_tail(cur_v[tail_ok], base_mean[tail_ok])
+    base_for_t = np.where(base_n[:, None] >= 2, base_used, np.nan)
+    if baseline_mode:
+        _, p_t = prediction_t(cur_v, base_for_t)
+        reference, ref_ok = base_mean, base_ok
+        z_pois = poisson_z(cur_v, base_mean)
+    else:
+        _, p_t = difference_t(cur_v, prev_v, np.where(base_n[:, None] >= 2, base_mat, np.nan))
+        reference, ref_ok = prev_v, prev_ok
+        z_pois = poisson_z(cur_v, prev_v)
+    poisson = cell_alpha == 0
+    if target_mode:
+        worse_up = np.tile(cat["direction"].astype(str).to_numpy() == "up_is_bad", n_a)
+        p_test = _target_p(cur_v, target, cell_count, cell_alpha, worse_up, base_for_t)
+        test = np.where(
+            cell_count, np.where(poisson, "poisson_tail", "nb_tail"), "t"
+        ).astype(object)
+        has_target = ~np.isnan(target)
+        status = np.select(
+            [~cur_ok, ~has_target, np.isnan(p_test)],
+            ["incomplete", "no_target", "no_variance"],
+            default="",
+        ).astype(object)
+        reference, ref_ok = target, has_target
+    else:
+        p_test = np.where(cell_count, p_nb, p_t)
+        test = np.where(cell_count, np.where(poisson, "etest", "nb_etest"), "t").astype(object)
+        status = np.select(
+            [~cur_ok, ~ref_ok, np.isnan(p_test)],
+            ["incomplete", "no_baseline" if baseline_mode else "no_previous", "no_variance"],
+            default="",
+        ).astype(object)
+    tested = status == ""
+    p_test = np.where(tested, p_test, np.nan)
+    test[~tested] = None
+    status[tested] = None
+    ref_for_change = target if target_mode else reference
 
     pop = (
         meta["population"].astype(float).to_numpy()
@@ -423,6 +485,7 @@ def _table_columns(
         p_tail=p_tail,
         p_test=p_test,
         test=test,
+        dispersion=cell_alpha,
         status=status,
         rate_per_1000=rate,
         population=cell_pop,
@@ -487,3 +550,35 @@ def _table_columns(
     else:
         cols["on_previous_list"] = np.full(n_c, None, dtype=object)
     return cols
+
+
+def _target_p(
+    value: np.ndarray,
+    target: np.ndarray,
+    is_count: np.ndarray,
+    alpha: np.ndarray,
+    worse_up: np.ndarray,
+    baseline: np.ndarray,
+) -> np.ndarray:
+    """One-sided p of a value at least as far on the bad side of its target as observed, when the
+    target is the true mean: NB tail for counts (α per cell), a t-test scaled by the baseline years'
+    spread otherwise. NaN where it cannot be computed (no target; a count target of 0, which is an
+    aim, not a mean; fewer than two varying baseline years)."""
+    p = np.full(value.shape, np.nan)
+    ok = ~np.isnan(value) & ~np.isnan(target)
+    cnt = ok & is_count & (target > 0)
+    if cnt.any():
+        up, down = cnt & worse_up, cnt & ~worse_up
+        if up.any():
+            p[up] = nb_tail(value[up], target[up], alpha[up], "larger")
+        if down.any():
+            p[down] = nb_tail(value[down], target[down], alpha[down], "smaller")
+    other = ok & ~is_count
+    if other.any():
+        _, var, n = baseline_stats(baseline[other])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t = (value[other] - target[other]) / np.sqrt(var)
+        t = np.where(worse_up[other], t, -t)
+        pt = sps.t.sf(t, np.maximum(n - 1, 1))
+        p[other] = np.where((n >= 2) & (var > 0) & np.isfinite(t), pt, np.nan)
+    return p

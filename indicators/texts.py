@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from i18n import NBSP, fmt_number, fmt_p, fmt_percent
+from i18n import NBSP, fmt_number, fmt_p
 from indicators.calendar import Period, PeriodKind, format_month, parse_month
 
 COLOUR = {
@@ -58,8 +58,10 @@ _BASELINE = {
     PeriodKind.YTD: ("samma period", "the same period"),
 }
 TEST_NAMES = {
-    "etest": ("E-test", "E-test"),
-    "poisson_tail": ("Poissonsannolikhet", "Poisson tail"),
+    "etest": ("E-test (Poisson)", "E-test (Poisson)"),
+    "nb_etest": ("E-test (negativ binomial)", "E-test (negative binomial)"),
+    "poisson_tail": ("svanssannolikhet (Poisson)", "tail probability (Poisson)"),
+    "nb_tail": ("svanssannolikhet (negativ binomial)", "tail probability (negative binomial)"),
     "t": ("t-test", "t-test"),
 }
 
@@ -233,8 +235,3 @@ def signal_phrase(kind: str, lang: str, q: float | None = None, why: str | None 
             else f"not significant after FDR (adjusted p = {fmt_p(q, lang)})"
         )
     return "inom normal variation" if sv else "within normal variation"
-
-
-def tolerance_text(tolerance: float, lang: str) -> str:
-    """``0.1`` → ``'10 %'`` / ``'10%'``."""
-    return fmt_percent(100 * tolerance, lang, 0, signed=False)

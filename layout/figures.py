@@ -67,7 +67,8 @@ def trend_figure(trend: dict, lang: str, title: str) -> go.Figure:
         fig.add_trace(go.Scatter(x=bx, y=band["hi"], mode="lines", line=dict(width=0), hoverinfo="skip", showlegend=False), 1, 1)
         fig.add_trace(go.Scatter(x=bx, y=band["lo"], mode="lines", line=dict(width=0), fill="tonexty",
                                  fillcolor="rgba(120,120,120,0.18)",
-                                 name="Säsongsnormalt intervall (3 år)" if lang == "sv" else "Seasonal normal range (3 years)",
+                                 name=("Normalt intervall (95 % prognosintervall, 3 år)" if lang == "sv"
+                                       else "Normal range (95 % prediction interval, 3 years)"),
                                  hoverinfo="skip"), 1, 1)
         fig.add_trace(go.Scatter(x=bx, y=band["mean"], mode="lines", line=dict(color="#777", dash="dot", width=1),
                                  name="Säsongsnormal" if lang == "sv" else "Seasonal baseline"), 1, 1)

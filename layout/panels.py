@@ -13,7 +13,9 @@ RAG_TEXT = {
     "sv": {"red": "Röd", "amber": "Gul", "green": "Grön", "grey": "Grå"},
     "en": {"red": "Red", "amber": "Amber", "green": "Green", "grey": "Grey"},
 }
-RAG_ICON = {"red": "▲", "amber": "◆", "green": "●", "grey": "○"}
+#: the colour's shape (colour is never the only cue); the direction of a change is its own arrow
+#: (▲ rise, ▼ fall), drawn beside the comparison: a red fall reads "■ Röd … ▼"
+RAG_ICON = {"red": "■", "amber": "◆", "green": "●", "grey": "○"}
 CMP_WORD = {
     "sv": {"prev_year": "samma period i fjol", "baseline": "säsongsnormal", "target": "mål"},
     "en": {"prev_year": "same period last year", "baseline": "seasonal baseline", "target": "target"},
@@ -24,6 +26,21 @@ def p_text(p: float | None, lang: str) -> str:
     """``p = 0,013`` or ``p < 0,001`` (never ``p = < 0,001``)."""
     text = fmt_p(p, lang)
     return f"p {text}" if text.startswith("<") else f"p\u00a0=\u00a0{text}"
+
+
+def q_text(q: float | None, lang: str) -> str:
+    """``justerat p = 0,013`` / ``adjusted p < 0,001``: the FDR-adjusted p-value, always labelled
+    (the raw p of the test is in the reason sentence)."""
+    return ("justerat " if lang == "sv" else "adjusted ") + p_text(q, lang)
+
+
+def _reference(row) -> float | None:  # noqa: ANN001
+    """The value a verdict compared with (``reference`` of the verdict table)."""
+    for field in ("reference", "previous", "baseline"):
+        v = getattr(row, field, None)
+        if v is not None and v == v:
+            return v
+    return None
 
 
 def rag_label(rag: str | None, lang: str) -> str:
@@ -44,7 +61,8 @@ def card_data(ind: dict, cmp_: str, lang: str, selected: bool, spark: list[float
     unit = ind.get("unit") or "count"
     ref = comparison_value(ind, cmp_)
     change = ind.get("change")
-    change_txt = "" if change is None else (
+    arrow = ind.get("arrow") or ""
+    change_txt = "" if change is None else (arrow + " " if arrow else "") + (
         fmt_number(change, lang, 0 if unit == "count" else 1) if change < 0 else "+" + fmt_number(change, lang, 0 if unit == "count" else 1))
     rag = ind.get("rag") or "grey"
     return {
@@ -97,8 +115,9 @@ def overview_list(rows, lang: str, title: str) -> html.Div:
         items.append(html.Li(html.Button(
             [html.Span(rag_label(rag, lang), className=f"badge {rag}"), " ",
              html.Strong(f"{r.area_name}: "), f"{r.indicator_name} ",
-             html.Span(f"{fmt_number(r.value, lang, 0)} {'mot' if lang == 'sv' else 'vs'} {fmt_number(r.previous if r.previous == r.previous else r.baseline, lang, 0)}"
-                       f" ({p_text(r.p_adjusted, lang)})", className="muted")],
+             html.Span(f"{fmt_number(r.value, lang, 0)} {'mot' if lang == 'sv' else 'vs'} "
+                       f"{fmt_number(_reference(r), lang, 0)} {r.arrow or ''}"
+                       f" ({q_text(r.p_adjusted, lang)})", className="muted")],
             id={"type": "overview-item", "area": str(r.area_id), "indicator": r.indicator_id},
             className="link-button", n_clicks=0, title=r.reason)))
     if not items:
@@ -119,7 +138,8 @@ def compare_table(table, indicator_ids: list[str], names: dict[str, str], lang: 
             continue
         v = "–" if r.value != r.value or r.value is None else fmt_number(r.value, lang, 0 if r.unit == "count" else 1)
         ch = "" if r.pct_change != r.pct_change or r.pct_change is None else f" ({fmt_percent(r.pct_change, lang)})"
-        row[r.indicator_id] = f"{RAG_ICON.get(r.rag, '○')} {v}{ch}"
+        arrow = f" {r.arrow}" if getattr(r, "arrow", "") else ""
+        row[r.indicator_id] = f"{RAG_ICON.get(r.rag, '○')} {v}{arrow}{ch}"
         row[f"{r.indicator_id}__rag"] = r.rag
         row[f"{r.indicator_id}__sort"] = -1 if r.value != r.value or r.value is None else float(r.value)
     data = list(wide.values())

@@ -1,16 +1,18 @@
 """The generated lägesbild: 4P facts (Framsteg, Problem, Prioriteringar, Åtgärdspunkter) and caveats.
 
 Every sentence is built from numbers in the report's inputs and says which (``Fact.refs``). The
-rules, applied to ``area_summary_json`` (its ``significant`` flag is Benjamini–Hochberg-adjusted
-across the area's indicators), the hotspot layers of the period and of the same period last year,
+rules, applied to ``area_summary_json`` (its verdict fields – ``signal``, ``verdict``, ``target_state``,
+``p_adjusted`` – are the list-wide verdict object's, Benjamini–Hochberg-adjusted across every
+area × indicator of the list), the hotspot layers of the period and of the same period last year,
 and the hypothesis checks:
 
 * **Framsteg**: significant changes in the good direction; indicators on or better than target;
   hotspot cells of last year that are no longer hot; and, marked *not certain*, changes in the good
   direction that are within normal variation.
-* **Problem**: significant changes in the bad direction; indicators worse than target; CUSUM
-  alarms; hotspot cells now (new and persistent); and, marked *not certain*, changes in the bad
-  direction within normal variation.
+* **Problem**: significant changes in the bad direction; indicators worse than target; hotspot
+  cells now (new and persistent); and, marked *not certain*, changes in the bad direction within
+  normal variation. (CUSUM alarms are not named: the lägesbild names only what the verdict engine
+  calls significant.)
 * **Prioriteringar**: a ranked list of what is red or amber and of persistent hotspots, each with
   its number; significant changes of effort measures and of offences that rise with police effort
   are listed as *worth noting* (neither good nor bad).
@@ -32,7 +34,8 @@ from dataclasses import dataclass
 
 from i18n import fmt_number, fmt_p, fmt_percent
 from indicators.calendar import parse_period
-from indicators.texts import months_text, noun, same_last_year
+from indicators.rag import verdict_words
+from indicators.texts import noun, same_last_year
 from reports.model import THRESHOLD, ReportData
 from reports.numberview import STAT_REF_FIELD, Numbers
 from reports.suppression import suppress
@@ -71,64 +74,35 @@ def stat_change(ind: dict, comparison: str) -> float | None:
     return float(v) - float(ref)
 
 
-def classify(ind: dict, comparison: str, alpha: float = FDR_ALPHA) -> str:
-    """``untested``, ``sig_worse``, ``sig_better``, ``sig_neutral``, ``nominal`` or ``normal``."""
-    d = stat_change(ind, comparison)
-    if _missing(ind.get("p_adjusted")) or d is None:
-        return "untested"
-    direction = ind.get("direction")
-    neutral = direction == "effort" or bool(ind.get("proactive"))
-    sign = 1 if direction == "up_is_bad" else (-1 if direction == "up_is_good" else 0)
-    worse = d * sign > 0
-    if ind.get("significant"):
-        if neutral:
-            return "sig_neutral"
-        return "sig_worse" if worse else "sig_better"
-    p = ind.get("p_test")
-    if not neutral and worse and not _missing(p) and p < alpha:
-        return "nominal"
-    return "normal"
+def classify(ind: dict, comparison: str | None = None) -> str:
+    """``untested``, ``sig_worse``, ``sig_better``, ``sig_neutral``, ``nominal`` or ``normal``:
+    the verdict object's ``signal`` (:func:`indicators.summary.verdict_table`), never recomputed."""
+    return ind.get("signal") or "untested"
 
 
 def target_status(ind: dict) -> str | None:
-    """``on_target`` / ``off_target`` (direction-aware) or ``None`` without a target or value."""
-    v, t = ind.get("value"), ind.get("target")
-    if _missing(v) or _missing(t) or not ind.get("complete"):
-        return None
-    worse_by = (v - t) if ind.get("direction") == "up_is_bad" else (t - v)
-    return "on_target" if worse_by <= 0 else "off_target"
+    """``on_target`` / ``off_target`` (the verdict object's ``target_state``) or ``None``."""
+    return ind.get("target_state")
 
 
-def verdict(ind: dict, comparison: str, lang: str = "sv") -> str:
-    """The plain-words verdict of an indicator's change (and its target, when it has one).
+def verdict(ind: dict, comparison: str | None = None, lang: str = "sv",
+            with_target: bool = True) -> str:
+    """The plain-words verdict of an indicator (the verdict object's ``verdict_sv``/``verdict_en``;
+    without its target clause when ``with_target`` is false).
 
-    >>> ind = {"value": 13.0, "previous": 2.0, "p_adjusted": 0.01, "significant": True,
-    ...        "direction": "up_is_bad", "complete": True}
+    >>> ind = {"value": 13.0, "previous": 2.0, "signal": "sig_worse", "arrow": "▲",
+    ...        "complete": True, "verdict_sv": "säker ökning", "verdict_en": "clear increase"}
     >>> verdict(ind, "prev_year")
-    'ökning, sannolikt inte slump'
-    >>> verdict({**ind, "significant": False, "p_adjusted": 0.4}, "prev_year", "en")
+    'säker ökning'
+    >>> verdict({**ind, "signal": "normal", "verdict_en": "within normal variation"}, lang="en")
     'within normal variation'
     """
-    sv = lang == "sv"
-    kind = classify(ind, comparison)
-    if kind == "untested":
-        if not ind.get("complete", True):
-            words = "ingen bedömning (ofullständig period)" if sv else "not assessed (incomplete period)"
-        else:
-            words = "ingen bedömning" if sv else "not assessed"
-    elif kind.startswith("sig_"):
-        up = (stat_change(ind, comparison) or 0) > 0
-        if sv:
-            words = f"{'ökning' if up else 'minskning'}, sannolikt inte slump"
-        else:
-            words = f"{'increase' if up else 'decrease'}, unlikely to be chance"
-    else:
-        words = "inom normal variation" if sv else "within normal variation"
-    ts = target_status(ind)
-    if ts is not None:
-        words += "; " + pick({"on_target": ("på eller bättre än målet", "on or better than target"),
-                              "off_target": ("sämre än målet", "worse than target")}[ts], lang)
-    return words
+    if with_target:
+        words = ind.get(f"verdict_{lang}") or ind.get("verdict")
+        if words:
+            return words
+    return verdict_words(classify(ind), ind.get("arrow") == "▲", bool(ind.get("complete", True)),
+                         target_status(ind) if with_target else None, lang)
 
 
 def _conf(cls: str, lang: str) -> str:
@@ -184,13 +158,13 @@ class _Writer:
         return f" ({'justerat' if self.sv else 'adjusted'} p {eq}{q})"
 
     def moved(self, ind: dict) -> str:
-        up = (stat_change(ind, self.cmp) or 0) > 0
+        up = ind.get("arrow") == "▲"
         return pick(("ökade", "increased") if up else ("minskade", "decreased"), self.lang)
 
     def change_sentence(self, ind: dict, extra: str = "") -> str:
         v = self.n.text(ind["id"], "value")
         return (f"{ind['name']} {self.moved(ind)}: {v} {self.ref_phrase(ind)}{self.pct(ind)} – "
-                f"{verdict({**ind, 'target': None}, self.cmp, self.lang)}{self.q_text(ind)}{extra}"
+                f"{verdict(ind, self.cmp, self.lang, with_target=False)}{self.q_text(ind)}{extra}"
                 f"{self.syn(ind)}.")
 
     def target_sentence(self, ind: dict, status: str) -> str:
@@ -256,15 +230,6 @@ class _Writer:
         for i in off_t:
             self.add("problem", self.target_sentence(i, "off_target"),
                      [(i["id"], "value"), (i["id"], "target"), (i["id"], "cum_deviation")], "off_target")
-        for i in inds:
-            months = i.get("cusum_signals") or []
-            if months and i.get("complete"):
-                text = (f"{i['name']}: ovanligt många under {months_text(months)} enligt löpande "
-                        f"övervakning (CUSUM){self.syn(i)}." if self.sv else
-                        f"{i['name']}: unusually many in {months_text(months)} according to running "
-                        f"monitoring (CUSUM){self.syn(i)}.")
-                self.add("problem", text, [(i["id"], "cusum_signals")], "cusum")
-
         good_dir, bad_dir = [], []
         for i in normal:
             d = stat_change(i, self.cmp)
@@ -519,15 +484,27 @@ class _Writer:
         if tested:
             alpha = fmt_percent(100 * float(self.d.summary.get("fdr_alpha") or FDR_ALPHA), lang, 0,
                                 signed=False)
+            family = self.d.summary.get("fdr_family") or {}
+            n_tests = family.get("tests") or tested
+            n_areas = family.get("areas")
+            where = ""
+            if n_areas:
+                where = (f" i {fmt_number(n_areas, lang)} områden" if self.sv
+                         else f" in {fmt_number(n_areas, lang)} areas")
             self.add("caveats", (
-                f"\"Sannolikt inte slump\" betyder signifikant efter korrektion för "
-                f"{fmt_number(tested, lang)} samtidiga test (Benjamini–Hochberg, falsk upptäcktsandel "
-                f"{alpha}); annars \"inom normal variation\". Procent på små tal vilseleder."
+                f"\"Säker ökning/minskning\" betyder signifikant efter korrektion för "
+                f"{fmt_number(n_tests, lang)} samtidiga test{where} (alla områden och indikatorer i "
+                f"listan för perioden, Benjamini–Hochberg, falsk upptäcktsandel {alpha}); testet "
+                "räknar med att antalen varierar mer mellan åren än ren slump (negativ "
+                "binomialfördelning, se METHODS.md). Annars \"inom normal variation\". Procent på små "
+                "tal vilseleder."
                 if self.sv else
-                f"\"Unlikely to be chance\" means significant after correcting for "
-                f"{fmt_number(tested, lang)} simultaneous tests (Benjamini–Hochberg, false discovery "
-                f"rate {alpha}); otherwise \"within normal variation\". Percentages of small counts "
-                "mislead."), [("data", "fdr")], "fdr")
+                f"\"Clear increase/decrease\" means significant after correcting for "
+                f"{fmt_number(n_tests, lang)} simultaneous tests{where} (every area and indicator of "
+                f"the list for the period, Benjamini–Hochberg, false discovery rate {alpha}); the test "
+                "allows for counts varying more from year to year than chance alone (negative "
+                "binomial, see METHODS.md). Otherwise \"within normal variation\". Percentages of "
+                "small counts mislead."), [("data", "fdr")], "fdr")
         if self.d.kommun:
             self.add("caveats", L("suppression_note", lang) + (
                 " Bedömningar av dolda tal visas inte. Inga enskilda händelser och inga interna "

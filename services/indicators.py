@@ -22,10 +22,17 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from geodata.errors import InputError
-from i18n import fmt_number
-from indicators.calendar import Period, parse_period, shift_month
+from i18n import fmt_number, fmt_p
+from indicators.calendar import Period, coverage_bounds, parse_period, shift_month
+from indicators.dispersion import Dispersion, estimate_dispersion
 from indicators.rag import RagRules
-from indicators.summary import PeriodSection, area_summary, compare_table, period_section
+from indicators.summary import (
+    PeriodSection,
+    area_summary,
+    compare_table,
+    period_section,
+    verdict_table,
+)
 from indicators.table import window_months
 from services.context import data_version
 from store.queries import (
@@ -106,7 +113,8 @@ def _values(url: str, version: int, first: str, last: str) -> pd.DataFrame:
 
 
 def _clear_values() -> None:
-    for memo in (_window_values, _month_values, _area_values, _section, _list_years):
+    for memo in (_window_values, _month_values, _area_values, _section, _list_years, _history,
+                 _dispersion, _family):
         memo.cache_clear()
 
 
@@ -158,6 +166,49 @@ def _compare_values(url: str, version: int, p: Period, cat: pd.DataFrame) -> pd.
     return _month_values(url, version, months, *_window(p), _open_ids(cat))
 
 
+@lru_cache(maxsize=2)
+def _history(url: str, version: int) -> pd.DataFrame:
+    """Every value row of every area and month (what the dispersion is estimated from)."""
+    from store.engine import engine_for
+
+    return values_frame(engine_for(url))
+
+
+@lru_cache(maxsize=16)
+def _dispersion(url: str, version: int, n_months: int) -> dict[str, Dispersion]:
+    """α per count indicator for windows of ``n_months`` months, from the whole history of every
+    area in the store (memoised per data version)."""
+    cat = _static(url, version, None)[0]
+    history = _history(url, version)
+    return estimate_dispersion(history, cat, n_months, coverage_bounds(cat, history))
+
+
+def dispersion_for(engine: Engine, n_months: int) -> dict[str, Dispersion]:
+    """The dispersion the verdicts of periods of ``n_months`` months use."""
+    return _dispersion(str(engine.url), data_version(engine), n_months)
+
+
+@lru_cache(maxsize=24)
+def _family(url: str, version: int, period: str, comparison: str,
+            list_year: int | None) -> pd.DataFrame:
+    """The verdicts of every area × indicator of the list (the FDR family), both languages."""
+    p = parse_period(period)
+    cat, areas, targets, _ = _static(url, version, list_year)
+    values = _compare_values(url, version, p, cat)
+    return verdict_table(values, cat, areas, p, comparison, targets=targets,
+                         list_year=int(areas["list_year"].iloc[0]) if len(areas) else None,
+                         dispersion=_dispersion(url, version, p.n_months))
+
+
+def verdicts(engine: Engine, period: str, comparison: str = "prev_year",
+             list_year: int | None = None) -> pd.DataFrame:
+    """:func:`indicators.summary.verdict_table` of the list for a period and comparison: the one
+    object every view (cards, compare table, landing list, lägesbild, exports, CLI) reads."""
+    period = _check_period(period)
+    url, version = str(engine.url), data_version(engine)
+    return _family(url, version, period, comparison, _list_year(url, version, list_year))
+
+
 def _check_period(period: str) -> str:
     try:
         return parse_period(period).label
@@ -192,8 +243,10 @@ def area_summary_json(engine: Engine, area_id: str, period: str, comparison: str
     # the summary reads only the area's own targets; an area without any gets the whole frame, as
     # before (the summary filters it)
     targets = _targets_by_area(url, version, list_year).get(str(area_id), targets)
+    family = _family(url, version, period, comparison, list_year)
     return area_summary(values, cat, areas, targets, str(area_id), period, comparison, lang,
-                        profiles=profiles if len(profiles) else None, section=section)
+                        profiles=profiles if len(profiles) else None, section=section,
+                        family=family, monthly_dispersion=_dispersion(url, version, 1))
 
 
 def region_area_ids(areas: pd.DataFrame, region: str) -> list[str]:
@@ -213,11 +266,10 @@ def compare_frame(engine: Engine, region: str, period: str, comparison: str = "p
     period = _check_period(period)
     url, version = str(engine.url), data_version(engine)
     list_year = _list_year(url, version, list_year)
-    cat, areas, targets, _ = _static(url, version, list_year)
-    values = _compare_values(url, version, parse_period(period), cat)
+    _, areas, _, _ = _static(url, version, list_year)
     ids = region_area_ids(areas, region)
-    return compare_table(values, cat, areas, period, comparison, ids, lang=lang, targets=targets,
-                         list_year=int(areas["list_year"].iloc[0]) if len(areas) else None)
+    family = _family(url, version, period, comparison, list_year)
+    return compare_table(None, None, areas, period, comparison, ids, lang=lang, family=family)
 
 
 def compare_json(engine: Engine, region: str, period: str, comparison: str = "prev_year",
@@ -226,7 +278,16 @@ def compare_json(engine: Engine, region: str, period: str, comparison: str = "pr
     table = compare_frame(engine, region, period, comparison, lang, list_year)
     rows = table.astype(object).where(table.notna(), None).to_dict("records")
     return {"region": region, "period": parse_period(period).label, "comparison": comparison,
-            "fdr": "Benjamini–Hochberg across the whole table", "rows": rows}
+            "fdr": FDR_FAMILY_TEXT[lang], "rows": rows}
+
+
+#: what the FDR family is, in the words every view uses
+FDR_FAMILY_TEXT = {
+    "sv": "Benjamini–Hochberg över alla områden × indikatorer i listan för perioden och jämförelsen "
+          "(samma familj på kort, i tabell, lägesbild och export)",
+    "en": "Benjamini–Hochberg across every area × indicator of the list for the period and "
+          "comparison (the same family on cards, in tables, the lägesbild and exports)",
+}
 
 
 def summary_table_text(data: dict) -> str:
@@ -234,12 +295,15 @@ def summary_table_text(data: dict) -> str:
     lang = data.get("lang", "sv")
     lines = [f"{data['area']['name']} ({data['area']['id']}) · {data.get('period_label', data['period'])}",
              ""]
-    head = f"{'indikator':32} {'värde':>8} {'jämf.':>8} {'p':>7} {'RAG':6}"
+    head = (f"{'indikator':32} {'värde':>8} {'jämf.':>8} {'':1} {'p':>7} {'just. p':>7} {'RAG':6} "
+            f"{'bedömning'}")
     lines.append(head)
+    ref_field = {"prev_year": "previous", "baseline": "baseline", "target": "target"}
     for ind in data["indicators"]:
-        prev = ind.get("previous") if data["comparison"] == "prev_year" else ind.get("baseline")
-        p = ind.get("p_adjusted")
+        prev = ind.get(ref_field.get(data["comparison"], "previous"))
         lines.append(f"{ind['name'][:32]:32} {fmt_number(ind.get('value'), lang, 1):>8} "
-                     f"{fmt_number(prev, lang, 1):>8} {fmt_number(p, lang, 3):>7} {ind.get('rag') or '':6}"
+                     f"{fmt_number(prev, lang, 1):>8} {ind.get('arrow') or ' ':1} "
+                     f"{fmt_p(ind.get('p'), lang):>7} {fmt_p(ind.get('p_adjusted'), lang):>7} "
+                     f"{ind.get('rag') or '':6} {ind.get('verdict') or ''}"
                      + (" (syntetisk)" if ind.get("synthetic") else ""))
     return "\n".join(lines)

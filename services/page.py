@@ -88,7 +88,9 @@ def trend(area_id: str, indicator_id: str, period: str) -> dict:
     meta = cat.loc[indicator_id]
     last = max(p.last, meta["last_month"] or p.last) if isinstance(meta["last_month"], str) else p.last
     s = _series(str(eng.url), data_version(eng), str(area_id), indicator_id, last)
-    band = seasonal_band(s[["month", "value"]].dropna(), meta["unit"])
+    alpha = ind.dispersion_for(eng, 1).get(indicator_id)
+    band = seasonal_band(s[["month", "value"]].dropna(), meta["unit"],
+                         alpha=alpha.alpha if alpha is not None else 0.0)
     shown_from = shift_month(last, -TREND_MONTHS + 1)
     s = s[s["month"] >= shown_from]
     band = band[band["month"] >= shown_from]

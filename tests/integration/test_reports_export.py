@@ -138,10 +138,13 @@ def test_pdf_says_what_the_summary_says(exports, summary):
             assert norm(fmt_p(ind["p_adjusted"], "sv")) in row
         assert RAG_SV[ind["rag"]] in row
         assert norm(expected_verdict(ind)) in row, (ind["id"], row)
+        assert norm(ind["verdict_sv"]) in row, (ind["id"], row)  # the verdict object's words
         if ind["significant"]:
-            assert "sannolikt inte slump" in row
+            assert "säker " in row
+        elif ind["signal"] == "nominal":
+            assert "inte säker" in row and "säker ökning" not in row
         elif ind["p_adjusted"] is not None:
-            assert "inom normal variation" in row and "sannolikt inte slump" not in row
+            assert "inom normal variation" in row and "säker " not in row
         start = end + len(reason)
 
 

@@ -28,7 +28,7 @@ from indicators.calendar import (
 )
 from indicators.catalogue import parse_comparison, validate_catalogue
 from indicators.crosssection import cross_sectional_table, peer_group, profile_distances
-from indicators.cusum import cusum_matrix, residual_matrix
+from indicators.cusum import CUSUM_H, CUSUM_K, cusum_matrix
 from indicators.frames import Coded, _positions, scatter
 from indicators.rag import RagRules, assess
 from indicators.summary import (
@@ -40,6 +40,7 @@ from indicators.summary import (
     area_summary,
     compare_table,
     period_section,
+    verdict_table,
 )
 from indicators.synthetic import synthetic_frames
 from indicators.table import area_meta, indicator_table, period_values
@@ -94,20 +95,24 @@ def reference_summary(
     bounds = coverage_bounds(cat, values)
     area_vals = values[values["area_id"] == area_id]
     own_targets = None if targets is None else targets[targets["area_id"] == area_id]
+    # the FDR family: every area of the list (plus this one), dispersion from all the values
+    family_ids = list(dict.fromkeys(
+        [*areas.loc[areas["list_year"] == year, "id"].astype(str), str(area_id)]))
     table = indicator_table(
-        area_vals,
+        values,
         catalogue,
         areas,
         p,
         cmp_,
-        [area_id],
-        own_targets,
+        family_ids,
+        targets,
         year,
         years=rules.baseline_years,
         min_years=rules.min_baseline_years,
         bounds=bounds,
     )
-    mine = assess(table, p, cmp_, rules)
+    fam = assess(table, p, cmp_, rules)
+    mine = fam[fam["area_id"] == str(area_id)]
     wide = period_values(values, catalogue, areas, p, list_year=year, bounds=bounds)
     same_cat = areas.loc[
         (areas["category"] == me.get("category")) & (areas["list_year"] == year), "id"
@@ -171,11 +176,19 @@ def reference_summary(
                 "p_etest": _pv(row.p_etest),
                 "p_tail": _pv(row.p_tail),
                 "test": _plain(row.test),
+                "p": _pv(row.p_test),
                 "p_test": _pv(row.p_test),
+                "dispersion": _num(row.dispersion, 4),
                 "p_adjusted": _pv(row.p_adjusted),
                 "significant": _plain(row.significant),
                 "rag": row.rag,
                 "rule": row.rule,
+                "signal": row.signal,
+                "arrow": row.arrow,
+                "target_state": _plain(row.target_state),
+                "verdict": row.verdict_sv if lang == "sv" else row.verdict_en,
+                "verdict_sv": row.verdict_sv,
+                "verdict_en": row.verdict_en,
                 "reason": row.reason_sv if lang == "sv" else row.reason_en,
                 "reason_sv": row.reason_sv,
                 "reason_en": row.reason_en,
@@ -209,6 +222,7 @@ def reference_summary(
         "comparison": cmp_.value,
         "lang": lang,
         "fdr_alpha": rules.fdr_alpha,
+        "fdr_family": {"areas": int(fam["area_id"].nunique()), "tests": int(fam["p_test"].notna().sum())},
         "indicators": indicators,
     }
 
@@ -237,7 +251,20 @@ def naive_cusum(z: np.ndarray, k: float, h: float, sides: np.ndarray) -> tuple:
     return path, crossed
 
 
-def reference_cusum(area_vals, cat, p, k=0.5, h=4.0) -> dict[str, list[str]]:
+def naive_nb_residuals(dense: np.ndarray, years: int = 3) -> np.ndarray:
+    """nb_residual_matrix with α = 0, month by month."""
+    out = np.full(dense.shape, np.nan)
+    for t in range(12 * years, dense.shape[0]):
+        for j in range(dense.shape[1]):
+            base = [dense[t - 12 * y, j] for y in range(1, years + 1)]
+            if any(np.isnan(b) for b in base):
+                continue
+            m = (sum(base) + 0.5) / years
+            out[t, j] = (dense[t, j] - sum(base) / years) / np.sqrt(m * (1 + 1 / years))
+    return out
+
+
+def reference_cusum(area_vals, cat, p, k=CUSUM_K, h=CUSUM_H) -> dict[str, list[str]]:
     counts = pd.Index(cat.index[cat["unit"] == "count"].astype(str))
     sub = area_vals[area_vals["month"] <= p.last]
     if sub.empty or counts.empty:
@@ -248,7 +275,7 @@ def reference_cusum(area_vals, cat, p, k=0.5, h=4.0) -> dict[str, list[str]]:
     )
     present = ~np.isnan(dense).all(axis=0)
     dense, cols = dense[:, present], counts[present]
-    _, _, resid = residual_matrix(dense, np.ones(len(cols), bool))
+    resid = naive_nb_residuals(dense)
     sides = np.where(cat.loc[cols, "direction"].to_numpy() == "up_is_good", "lower", "upper")
     _, crossed = naive_cusum(resid, k, h, sides)
     in_period = np.isin([format_month(i) for i in full], p.months)
@@ -262,20 +289,27 @@ def reference_compare(
     values, catalogue, areas, period, comparison, area_ids=None, lang="sv", targets=None, rules=None
 ) -> pd.DataFrame:
     rules = rules or RagRules()
+    newest = int(areas["list_year"].max()) if "list_year" in areas.columns and len(areas) else None
+    listed = (areas.loc[areas["list_year"] == newest, "id"].astype(str).tolist()
+              if newest is not None else areas["id"].astype(str).tolist())
+    family = list(dict.fromkeys([*listed, *(str(a) for a in (area_ids or []))]))
     table = indicator_table(
         values,
         catalogue,
         areas,
         period,
         comparison,
-        area_ids,
+        family,
         targets,
         years=rules.baseline_years,
         min_years=rules.min_baseline_years,
     )
     out = assess(table, period, comparison, rules)
+    if area_ids is not None:
+        out = out.set_index("area_id", drop=False).loc[[str(a) for a in area_ids]]
     out["indicator_name"] = out["name_sv" if lang == "sv" else "name_en"]
     out["reason"] = out["reason_sv" if lang == "sv" else "reason_en"]
+    out["verdict"] = out["verdict_sv" if lang == "sv" else "verdict_en"]
     out["p"] = out["p_test"]
     for col in COMPARE_COLUMNS:
         if col not in out.columns:
@@ -303,12 +337,16 @@ def test_a_shared_period_section_and_the_areas_own_rows_give_the_same_summary(fr
     ids = f["areas"].loc[f["areas"]["list_year"] == 2025, "id"].tolist()
     for period in ("2025-T2", "R12:2025-10", "2025-09"):
         section = period_section(values, f["catalogue"], f["areas"], period, 2025)
+        families = {cmp_: verdict_table(values, f["catalogue"], f["areas"], period, cmp_,
+                                        targets=f["targets"], list_year=2025)
+                    for cmp_ in ("prev_year", "target")}
         for aid in ids[::3]:
             own = values[values["area_id"] == aid]
             for cmp_, areas in (("prev_year", f["areas"]), ("target", f["areas"].copy())):
                 # the frame the section was built from (its shortcuts) and an equal copy (none)
                 args = (f["catalogue"], areas, f["targets"], aid, period, cmp_, "sv")
-                fast = area_summary(own, *args, profiles=f["profiles"], section=section)
+                fast = area_summary(own, *args, profiles=f["profiles"], section=section,
+                                    family=families[cmp_])
                 assert _dumps(fast) == _dumps(area_summary(values, *args, profiles=f["profiles"]))
 
 
@@ -329,7 +367,7 @@ def test_a_section_of_another_period_list_or_catalogue_is_refused(frames) -> Non
 
 def test_area_summary_without_targets_profiles_and_with_other_rules(frames) -> None:
     f = frames
-    rules = RagRules(min_baseline_years=1, precedence="primary", fdr_alpha=0.2)
+    rules = RagRules(min_baseline_years=1, amber_on_raw=False, fdr_alpha=0.2)
     for aid in f["areas"]["id"].unique()[:5]:
         for kw in ({"rules": rules}, {}):
             args = (f["values"], f["catalogue"], f["areas"], None, aid, "2025-T3", "baseline", "en")
@@ -587,9 +625,13 @@ def test_service_reads_give_the_results_of_the_whole_window(small_store, period)
     values, cat, areas, targets, profiles = svc.frames(small_store, period)
     assert cat["last_month"].isna().any()
     ids = areas["id"].tolist()
+    # the dispersion is estimated once from the whole history in the store (not the window)
+    disp = svc.dispersion_for(small_store, parse_period(period).n_months)
+    monthly = svc.dispersion_for(small_store, 1)
     for cmp_ in COMPARISONS:
         fast = svc.compare_frame(small_store, "alla", period, cmp_)
-        slow = compare_table(values, cat, areas, period, cmp_, ids, targets=targets, list_year=2025)
+        slow = compare_table(values, cat, areas, period, cmp_, ids, targets=targets, list_year=2025,
+                             dispersion=disp)
         pd.testing.assert_frame_equal(fast, slow, check_exact=True)
         for aid in ids[::5]:
             got = svc.area_summary_json(small_store, aid, period, cmp_)
@@ -603,6 +645,8 @@ def test_service_reads_give_the_results_of_the_whole_window(small_store, period)
                 cmp_,
                 "sv",
                 profiles=profiles if len(profiles) else None,
+                dispersion=disp,
+                monthly_dispersion=monthly,
             )
             assert _dumps(got) == _dumps(want), (cmp_, aid)
     p = parse_period(period)
