@@ -95,13 +95,14 @@ def load_real_series(engine: Engine, data_dir: Path | None, min_share: float = D
         real = basis[basis["status"] == "real"]
         per_year = real.groupby("list_year").size().to_dict()
         totals = basis.groupby("list_year").size().to_dict()
-        finish_import(conn, import_id, n, 0, [
-            f"real offence series for {built.values['area_id'].nunique()} area ids; DeSOs count when at least "
-            f"{min_share:.0%} of them lies inside an area",
+        messages = [
+            f"real offence series for {built.values['area_id'].nunique()} area ids; a DeSO counts when at least "
+            f"{min_share:.0%} of it lies inside an area",
             "areas with a real offence series per list: "
-            + ", ".join(f"{y}: {per_year.get(y, 0)} of {t}" for y, t in sorted(totals.items())),
-        ])
-    return ImportReport("demo", name, "imported", n, 0, [], import_id)
+            + ", ".join(f"{y}: {per_year.get(y, 0)} of {t}" for y, t in sorted(totals.items(), reverse=True)),
+        ]
+        finish_import(conn, import_id, n, 0, messages)
+    return ImportReport("demo", name, "imported", n, 0, messages, import_id)
 
 
 def polisen_series(engine: Engine, area_ids: list[str]) -> pd.DataFrame:

@@ -84,7 +84,7 @@ def test_area_series_equal_sums_straight_from_the_crime_tables(data_dir, name, a
     assert got.sum() > 0
     assert got[got > 0].astype(int).sort_index().equals(expected[expected > 0].sort_index().rename("value"))
     # zeros fill each indicator's window: one row per month from its first month to 2024-03
-    for ind, g in series.groupby("indicator_id"):
+    for _ind, g in series.groupby("indicator_id"):
         assert len(g) == len(pd.period_range(g["month"].min(), "2024-03", freq="M"))
     basis = rs.basis[(rs.basis["list_year"] == 2025) & (rs.basis["area_id"] == area_id)].iloc[0]
     assert basis["status"] == "real" and basis["deso_count"] == len(desos)
@@ -231,3 +231,13 @@ def test_national_shootings_and_explosions(data_dir, tmp_path):
                    "2018,325,90,true,a,b\n2019,3x0,133,true,a,b\n", "utf-8")
     with pytest.raises(InputError, match=r"row 3, column 'skjutningar'"):
         read_national_shootings(bad)
+
+
+def test_the_sources_and_the_catalogue_state_the_rule_in_force():
+    from geodata.deso_series import pct
+    from geodata.sources import SOURCES
+    from store.catalogue import DESO_SOURCE
+
+    rule = pct(DEFAULT_MIN_SHARE)
+    assert f"minst {rule}" in SOURCES["deso_area_key"].note_sv and f"at least {rule}" in SOURCES["deso_area_key"].note_en
+    assert f"minst {rule}" in DESO_SOURCE and "brottsdatum" in DESO_SOURCE
