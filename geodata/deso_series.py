@@ -9,10 +9,12 @@ DeSOs count for an area:
     no real series (never a series of zeros).
 
 The default comes from the data (``python -m bench.deso_share_threshold``, ``bench/RESULTS.md``):
-per resident, DeSOs that lie partly inside an area record 2.5–2.7 times the offences of the other
+per resident, DeSOs that lie (partly) inside an area record 2.6 times the offences of the other
 DeSOs of the same kommuner; with that contrast a DeSO's offences are more likely inside the area
-than outside once about 27 % of it lies inside (1 / (1 + 2.7)). 25 % is the round value below it;
-the bench prints every area's totals at 25 % and 50 % side by side.
+than outside once about 28 % of it lies inside (1 / (1 + 2.57); 95 % interval 25–31 %). That
+assumes residents spread evenly over a DeSO; where the area is its more densely built part the
+break-even is lower, so the rule takes the round value at the lower end. The bench prints every
+area's totals at 25 % and 50 % side by side.
 
 Where the share of a DeSO inside an area comes from (one share per DeSO and area):
 
