@@ -124,6 +124,7 @@ def _add_national(fig: go.Figure, national: pd.DataFrame, months: pd.Series, lan
         customdata=nat["year"], hovertemplate=f"{word} %{{customdata}}: %{{y}} ({prelim})<extra></extra>",
     ))
     fig.update_layout(**{"yaxis9": dict(overlaying="y", side="right", rangemode="tozero", showgrid=False,
+                                        tickmode="auto", nticks=5, tickformat=",d",
                                         title=dict(text=("riket per år" if sv else "Sweden per year"),
                                                    font=dict(size=11, color=NATIONAL_COLOR)),
                                         tickfont=dict(color=NATIONAL_COLOR), anchor="x")})
