@@ -110,6 +110,46 @@ def cmd_areas(args) -> int:
     return EXIT_OK
 
 
+def cmd_sources(args) -> int:
+    """Every data source with its first and last month and licence; which areas have real series."""
+    from services.real_series import real_series_basis, sources
+
+    eng = _engine()
+    items = sources(args.lang, eng, settings().data_dir)
+    basis = real_series_basis(None, eng)
+    year = args.list_year or (int(basis["list_year"].max()) if len(basis) else None)
+    if args.format == "json":
+        rows = basis[basis["list_year"] == year] if year is not None else basis
+        note = "note_sv" if args.lang == "sv" else "note_en"
+        areas = [{"area_id": r.area_id, "list_year": int(r.list_year), "status": r.status,
+                  "reason": r.reason, "deso_count": int(r.deso_count), "note": getattr(r, note)}
+                 for r in rows.itertuples()]
+        print(json.dumps({"sources": items, "list_year": year, "areas": areas}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for it in items:
+        months = f"{it['first_month'] or '?'} … {it['last_month'] or '?'}" if it["first_month"] or it["last_month"] else "–"
+        print(f"{it['title']}\n    {'månader' if args.lang == 'sv' else 'months'}: {months} · "
+              f"{'licens' if args.lang == 'sv' else 'licence'}: {it['licence']} · {it['publisher']}")
+        if it.get("url"):
+            print(f"    {it['url']}")
+    if basis.empty:
+        print("\nno real offence series in the store (run `python cli.py bootstrap` with the demo data)")
+        return EXIT_OK
+    counts = basis.groupby("list_year")["status"].agg(lambda s: f"{int((s == 'real').sum())} of {len(s)}")
+    print("\nareas with at least one real offence series (DeSO crime tables), per list: "
+          + ", ".join(f"{y}: {c}" for y, c in counts.sort_index(ascending=False).items()))
+    from store.queries import areas_frame
+
+    names = areas_frame(eng, year).set_index("id")["name"]
+    rows = basis[basis["list_year"] == year]
+    note = "note_sv" if args.lang == "sv" else "note_en"
+    shown = rows if args.all else rows[rows["status"] == "none"]
+    print(f"{'every area' if args.all else 'areas without one'} on the {year} list:")
+    for r in shown.itertuples():
+        print(f"  {r.area_id:>4} {names.get(r.area_id, '?')}: {getattr(r, note)}")
+    return EXIT_OK
+
+
 def cmd_summary(args) -> int:
     from services.indicators import area_summary_json
 
@@ -282,6 +322,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("areas", cmd_areas, "List the areas of a list year (ids, names, kommun, LPO, region).")
     p.add_argument("--list-year", type=int, default=None, help="default: the newest list")
     p.add_argument("--format", default="table", choices=["table", "json"])
+
+    p = add("sources", cmd_sources, "Every data source with its first and last month, licence and address; how many "
+            "areas of each list have a real offence series, and why the others have none.")
+    p.add_argument("--list-year", type=int, default=None, help="the list whose areas are listed (default: newest)")
+    p.add_argument("--all", action="store_true", help="list every area of the list, not only those without a real series")
+    p.add_argument("--format", default="table", choices=["table", "json"])
+    p.add_argument("--lang", default="sv", choices=["sv", "en"])
 
     p = add("summary", cmd_summary, "Every indicator for one area and period, with comparison statistics and RAG.")
     p.add_argument("--area", required=True, help="the police's area id (SPECIALOMRADES_ID), e.g. 74 for Rinkeby")

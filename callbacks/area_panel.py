@@ -22,7 +22,7 @@ from services import page
 
 log = logging.getLogger(__name__)
 AREA_KEYS = ("area", "indicator", "period", "cmp", "lang", "list", "region")
-TREND_KEYS = ("area", "indicator", "period", "lang")
+TREND_KEYS = ("area", "indicator", "period", "lang", "list")
 LAGESBILD_KEYS = ("area", "period", "cmp", "lang")
 
 
@@ -66,7 +66,7 @@ def area_panel(view: dict | None) -> tuple:
             title = t("overview", lang) + f" · {period}"
             return [html.P(t("pick_area", lang)), overview_list(rows, lang, title)], []
         summary = page.summary(view["area"], period, cmp_, lang, view.get("list"))
-        sparks = page.sparklines(view["area"], period)
+        sparks = page.sparklines(view["area"], period, view.get("list"))
         order = {"red": 0, "amber": 1, "green": 2, "grey": 3}
         ranked = sorted(summary["indicators"], key=lambda i: (order.get(i.get("rag"), 3), i["name"]))
         cards = [card_data(ind, cmp_, lang, ind["id"] == view.get("indicator"), sparks.get(ind["id"], []))
@@ -110,7 +110,7 @@ def trend(view: dict | None):
             return no_update
         return empty_figure(t("pick_trend", lang), lang)
     try:
-        data = page.trend(view["area"], view["indicator"], view["period"])
+        data = page.trend(view["area"], view["indicator"], view["period"], view.get("list"))
     except Exception:  # noqa: BLE001
         log.exception("trend failed for %s", view)
         return empty_figure(t("error", lang), lang)

@@ -122,6 +122,30 @@ SOURCES: dict[str, Source] = {
             "against police). Offence dates up to 2024-03-31.",
         ),
         Source(
+            "deso_area_key",
+            "deso_uso/deso2025_to_utsatt_omrade_2025_derived.csv",
+            "Nyckel DeSO 2025 → utsatt område (2025 års lista)",
+            "Key DeSO 2025 → vulnerable area (2025 list)",
+            "Härledd ur real-estate-war-lord/am-dashboard-se (andelar), SCB:s DeSO och Polisens polygoner",
+            "MIT (andelarna); SCB CC0; Polisens öppna data",
+            "https://github.com/real-estate-war-lord/am-dashboard-se (data/external/polisen_uso.csv)",
+            "374 av 376 DeSO:er, 63 av 65 områden; Oxhagen och Varberga bara tillsammans. En DeSO räknas "
+            "för ett område när minst 25 % av den ligger i området.",
+            "374 of 376 DeSOs, 63 of 65 areas; Oxhagen and Varberga only together. A DeSO counts for an "
+            "area when at least 25 % of it lies inside.",
+        ),
+        Source(
+            "polisen_national",
+            "polisen_national/shootings_explosions_national_2018_2025.csv",
+            "Skjutningar och sprängningar i riket per år (Polisen, preliminära uppgifter)",
+            "Shootings and explosions in Sweden per year (Swedish Police, preliminary)",
+            "Polismyndigheten (årsstatistik per polisregion), transkriberad av mcknschn/rosta",
+            "Polisens offentliga statistik",
+            "https://github.com/mcknschn/rosta (config/skjutningar_sprangningar.yaml); polisen.se-PDF per år och serie i filen",
+            "Bara riket och hela år; Polisen kallar siffrorna preliminära.",
+            "National yearly totals only; the police call them preliminary.",
+        ),
+        Source(
             "polisen_events",
             "events/polisen_api/polisen_events_2022_2026.parquet",
             "Polisens händelser (polisen.se API) 2022–2026",

@@ -88,12 +88,47 @@ def trend_figure(trend: dict, lang: str, title: str) -> go.Figure:
                              name="Kumulativ avvikelse" if lang == "sv" else "Cumulative deviation",
                              marker_color=["#1a7f37" if v >= 0 else "#b2182b" for v in cum["cum_deviation"]]), 2, 1)
         fig.update_yaxes(rangemode="normal", row=2, col=1, title_text="Δ", title_font=dict(size=11))
+    national = trend.get("national")
+    has_national = national is not None and len(national) > 0 and len(s) > 0
+    if has_national:
+        _add_national(fig, national, s["month"], lang)
     if meta.get("synthetic"):
         title += " · SYNTETISKA DATA" if lang == "sv" else " · SYNTHETIC DATA"
     fig = _base_layout(fig, lang, 380 if has_cum else 330)
+    if has_national:
+        fig.update_layout(margin=dict(r=52))
     fig.update_layout(title=dict(text=title, x=0, font=dict(size=13)), bargap=0.15)
     fig.update_xaxes(tickformat="%b\n%Y")
     return fig
+
+
+#: the national context line (Polisen's yearly totals) on its own right-hand axis
+NATIONAL_AXIS = "y9"
+NATIONAL_COLOR = "#6a3d9a"
+
+
+def _add_national(fig: go.Figure, national: pd.DataFrame, months: pd.Series, lang: str) -> None:
+    """Polisen's national yearly totals (real, preliminary) as a dashed line on a secondary axis,
+    one point per year at mid-year, for the years whose middle the chart shows."""
+    mid = national["year"].astype(str) + "-07"  # drawn at mid-year: only years whose middle the chart shows
+    nat = national[(mid >= months.min()) & (mid <= months.max())]
+    if nat.empty:
+        return
+    sv = lang == "sv"
+    name = ("Riket per år – verkliga uppgifter (preliminära, Polisen), höger axel" if sv
+            else "Sweden per year – real figures (preliminary, Swedish Police), right axis")
+    word = "riket" if sv else "Sweden"
+    prelim = "preliminärt" if sv else "preliminary"
+    fig.add_trace(go.Scatter(
+        x=pd.to_datetime(nat["year"].astype(str) + "-07-01"), y=nat["value"], name=name, yaxis=NATIONAL_AXIS,
+        mode="lines+markers", line=dict(color=NATIONAL_COLOR, width=2, dash="dash"), marker=dict(size=7, symbol="diamond"),
+        customdata=nat["year"], hovertemplate=f"{word} %{{customdata}}: %{{y}} ({prelim})<extra></extra>",
+    ))
+    fig.update_layout(**{"yaxis9": dict(overlaying="y", side="right", rangemode="tozero", showgrid=False,
+                                        tickmode="auto", nticks=5, tickformat=",d",
+                                        title=dict(text=("riket per år" if sv else "Sweden per year"),
+                                                   font=dict(size=11, color=NATIONAL_COLOR)),
+                                        tickfont=dict(color=NATIONAL_COLOR), anchor="x")})
 
 
 def sparkline_svg(values: list[float], color: str = "#0a5eb0", width: int = 120, height: int = 26) -> str:

@@ -26,17 +26,29 @@ def export_panel(lang: str):
     return build_export_panel(lang)
 
 
-def build_sources(lang: str) -> html.Details:
-    """The Källor panel: every data set the page draws on, with publisher and licence."""
+def _months(src: dict, lang: str) -> str | None:
+    """'2019-05 – 2024-03' for a time series (None for reference data)."""
+    first, last = src.get("first_month"), src.get("last_month")
+    if not (first or last):
+        return None
+    return f"{'månader' if lang == 'sv' else 'months'} {first or '?'} – {last or '?'}"
+
+
+def build_sources(lang: str, sources: list[dict] | None = None) -> html.Details:
+    """The Källor panel: every data set the page draws on, with publisher, licence and — for time
+    series — the first and last month in the store (``services.real_series.sources``)."""
+    if sources is None:  # no store at hand: the static list
+        sources = [{"title": s.title_sv if lang == "sv" else s.title_en, "publisher": s.publisher,
+                    "licence": s.licence, "url": s.official_url, "note": s.note_sv if lang == "sv" else s.note_en}
+                   for s in SOURCES.values()]
+        sources.append({"title": t("synthetic_note", lang), "publisher": "store/synthetic.py (seed 20251201)",
+                        "licence": "", "url": ""})
     items = []
-    for src in SOURCES.values():
-        title = src.title_sv if lang == "sv" else src.title_en
-        note = src.note_sv if lang == "sv" else src.note_en
-        items.append(html.Li([html.Strong(title), html.Br(),
-                              html.Span(f"{src.publisher} · {src.licence} · {src.official_url}", className="muted"),
-                              *([html.Br(), html.Span(note)] if note else [])]))
-    items.append(html.Li([html.Strong(t("synthetic_note", lang)), html.Br(),
-                          html.Span("store/synthetic.py (seed 20251201)", className="muted")]))
+    for src in sources:
+        meta = " · ".join(x for x in (_months(src, lang), src.get("publisher"), src.get("licence"), src.get("url")) if x)
+        items.append(html.Li([html.Strong(src["title"]), html.Br(), html.Span(meta, className="muted"),
+                              *([html.Br(), html.Span(src["note"])] if src.get("note") else [])],
+                             className="source-synthetic" if src.get("synthetic") else None))
     return html.Details([html.Summary(tx("sources", lang)), html.Ul(items, className="sources")],
                         id=Ids.SOURCES, className="card card-body")
 
@@ -111,7 +123,7 @@ def build_map_card(lang: str, areas_fc: dict, area_options: list[dict],
     ])
 
 
-def build_side(lang: str, indicator_options: list[dict]) -> html.Aside:
+def build_side(lang: str, indicator_options: list[dict], sources: list[dict] | None = None) -> html.Aside:
     return html.Aside(className="side", children=[
         html.Div(className="card card-body", id=Ids.AREA_PANEL, children=[
             dcc.Loading(html.Div(id=Ids.AREA_HEAD, children=[html.P(t("pick_area", lang))]), type="dot", delay_show=300),
@@ -139,7 +151,7 @@ def build_side(lang: str, indicator_options: list[dict]) -> html.Aside:
             dcc.Loading(html.Div(id=Ids.LAGESBILD, className="card-body summary"), type="dot", delay_show=300),
         ]),
         html.Div(id=Ids.EXPORT, className="export-slot", children=export_panel(lang)),
-        build_sources(lang),
+        build_sources(lang, sources),
     ])
 
 
@@ -161,7 +173,7 @@ def build_compare(lang: str, regions: list[str]) -> html.Section:
 def build_page(lang: str, list_years: list[int], list_year: int, areas_fc: dict,
                periods: list[dict], period: str | None, area_options: list[dict],
                indicator_options: list[dict], regions: list[str], user: str | None = None,
-               kommun_tier: bool = False) -> html.Div:
+               kommun_tier: bool = False, sources: list[dict] | None = None) -> html.Div:
     s = settings()
     banner = tx("demo_banner", lang) if s.auth == "none" else ""
     return html.Div([
@@ -176,7 +188,7 @@ def build_page(lang: str, list_years: list[int], list_year: int, areas_fc: dict,
         html.Div(id=Ids.ERROR_BANNER, className="banner error", role="alert"),
         html.Main(className="main", children=[
             html.Section(build_map_card(lang, areas_fc, area_options, kommun_tier), **{"aria-label": "Karta"}),
-            build_side(lang, indicator_options),
+            build_side(lang, indicator_options, sources),
         ]),
         build_compare(lang, regions),
     ], id=Ids.PAGE, lang=lang)

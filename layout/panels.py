@@ -75,7 +75,8 @@ def card_data(ind: dict, cmp_: str, lang: str, selected: bool, spark: list[float
         "rag": rag,
         "rag_label": rag_label(rag, lang),
         "verdict": verdict(ind, cmp_, lang),  # the words of the PDF/DOCX report, target included
-        "reason": ind.get("reason") or "",
+        "reason": "\n".join(x for x in (ind.get("reason"), ind.get("source") and
+                                          f"{'Källa' if lang == 'sv' else 'Source'}: {ind['source']}") if x),
         "selected": bool(selected),
         "spark": sparkline_svg(spark),
     }
@@ -89,7 +90,9 @@ def area_header(summary: dict, lang: str, list_year: int | None) -> html.Div:
                                    f"{'Region' if lang == 'en' else 'Polisregion'} {a['region']}" if a.get("region") else None,
                                    (f"{fmt_number(pop, lang)} {'invånare' if lang == 'sv' else 'inhabitants'}" if pop else
                                     ("befolkning okänd" if lang == "sv" else "population unknown"))) if x)
-    return html.Div([html.H2(a["name"], className="area-title"), html.Div(meta, className="area-meta")])
+    real = (a.get("real_series") or {}).get("note")  # which DeSOs the real offence series count, or why none
+    return html.Div([html.H2(a["name"], className="area-title"), html.Div(meta, className="area-meta"),
+                     html.Div(real, className="area-meta real-series muted", id="real-series-note") if real else None])
 
 
 def coverage_line(summary: dict, lang: str) -> html.Div:

@@ -13,6 +13,7 @@ from services.geo import (
 )
 from services.page import indicator_options, regions
 from services.periods import default_period, period_options
+from services.real_series import sources
 
 
 def area_search_options(list_year: int, kommuner: tuple[str, ...] | None = None) -> list[dict]:
@@ -60,4 +61,5 @@ def serve_layout(lang: str = "sv") -> html.Div:
         regions=regions(year),
         user=principal.name if principal is not None and principal.name not in ("demo",) else None,
         kommun_tier=kommun_tier,
+        sources=sources(lang),
     )

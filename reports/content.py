@@ -292,6 +292,8 @@ def build_content(data: ReportData, figures: bool = True) -> ReportContent:
               f"{fmt_number(data.map.buffer_m if data.map else 300, lang)} m, only events with an exact or "
               "street-level position, FDR-corrected; persistent = hot spot in the same period last year too."),
              lang)]
+    if (area.get("real_series") or {}).get("note"):  # which DeSOs the real offence series count, or why none
+        method_notes.append(area["real_series"]["note"])
 
     content = ReportContent(
         lang=lang, tier=data.tier, title=f"{L('doc_title', lang)}: {area['name']}", subtitle=subtitle,

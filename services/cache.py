@@ -41,8 +41,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Bump when what a memoised function returns changes for the same arguments (a release that
 # computes differently must not be served the previous release's values from a shared Redis):
-# v2 = hotspot p-values exact on sparse counts.
-KEY_PREFIX = "lagesbild:v2:"
+# v2 = hotspot p-values exact on sparse counts; v3 = real offence series hidden for areas that are
+# not their id's place, trend with the national context.
+KEY_PREFIX = "lagesbild:v3:"
 RETRY_AFTER_S = 5.0
 SOCKET_TIMEOUT_S = 0.5
 MAX_VALUE_BYTES = 64 * 1024 * 1024

@@ -35,6 +35,7 @@ from indicators.summary import (
 )
 from indicators.table import window_months
 from services.context import data_version
+from services.real_series import area_note, hide_other_places
 from store.queries import (
     area_values,
     areas_frame,
@@ -156,7 +157,7 @@ def _section(url: str, version: int, period: str, list_year: int | None,
     """The period's shared summary part for the list (see the module doc)."""
     p = parse_period(period)
     cat, areas, _, _ = _static(url, version, list_year)
-    shared = _month_values(url, version, p.months, *_window(p), open_ids)
+    shared = hide_other_places(_month_values(url, version, p.months, *_window(p), open_ids), url, version, list_year)
     return period_section(shared, cat, areas, p, list_year)
 
 
@@ -194,7 +195,7 @@ def _family(url: str, version: int, period: str, comparison: str,
     """The verdicts of every area × indicator of the list (the FDR family), both languages."""
     p = parse_period(period)
     cat, areas, targets, _ = _static(url, version, list_year)
-    values = _compare_values(url, version, p, cat)
+    values = hide_other_places(_compare_values(url, version, p, cat), url, version, list_year)
     return verdict_table(values, cat, areas, p, comparison, targets=targets,
                          list_year=int(areas["list_year"].iloc[0]) if len(areas) else None,
                          dispersion=_dispersion(url, version, p.n_months))
@@ -239,14 +240,19 @@ def area_summary_json(engine: Engine, area_id: str, period: str, comparison: str
     if str(area_id) not in set(areas["id"]):
         raise InputError(None, f"area '{area_id}' is not on the {list_year} list")
     section = _section(url, version, period, list_year, _open_ids(cat))
-    values = _area_values(url, version, str(area_id), *_window(parse_period(period)))
+    values = hide_other_places(_area_values(url, version, str(area_id), *_window(parse_period(period))),
+                               url, version, list_year)
     # the summary reads only the area's own targets; an area without any gets the whole frame, as
     # before (the summary filters it)
     targets = _targets_by_area(url, version, list_year).get(str(area_id), targets)
     family = _family(url, version, period, comparison, list_year)
-    return area_summary(values, cat, areas, targets, str(area_id), period, comparison, lang,
+    data = area_summary(values, cat, areas, targets, str(area_id), period, comparison, lang,
                         profiles=profiles if len(profiles) else None, section=section,
                         family=family, monthly_dispersion=_dispersion(url, version, 1))
+    note = area_note(str(area_id), list_year, lang, engine)  # which DeSOs the real offence series count, or why none
+    if note is not None:
+        data["area"]["real_series"] = note
+    return data
 
 
 def region_area_ids(areas: pd.DataFrame, region: str) -> list[str]:

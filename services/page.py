@@ -13,6 +13,7 @@ from layers.choropleth import choropleth_hideout, legend
 from services import indicators as ind
 from services.cache import memoize
 from services.context import data_version, engine
+from services.real_series import hide_other_places, national_context
 from store.engine import engine_for
 from store.queries import catalogue_frame, targets_frame, values_frame
 
@@ -68,18 +69,43 @@ def _indicator_options(url: str, version: int, lang: str) -> tuple[dict, ...]:
                  for _, r in cat.sort_values(name).iterrows())
 
 
+#: synthetic per-area indicators that get Polisen's real national yearly totals as a context line
+NATIONAL_CONTEXT = {"skjutningar": "shootings", "sprangningar": "explosions"}
+
+
 @memoize(maxsize=256)
-def _series(url: str, version: int, area_id: str, indicator_id: str, last: str) -> pd.DataFrame:
+def _series(url: str, version: int, area_id: str, indicator_id: str, last: str,
+            list_year: int | None = None) -> pd.DataFrame:
     eng = engine_for(url)
     first = shift_month(last, -(TREND_MONTHS + 36))
-    v = values_frame(eng, [indicator_id], [area_id], (first, last))[["month", "value"]]
+    v = values_frame(eng, [indicator_id], [area_id], (first, last))
+    v = hide_other_places(v, url, version, list_year)[["month", "value"]]
     t = targets_frame(eng, [area_id])
     t = t[(t["indicator_id"] == indicator_id) & (t["month"] >= first) & (t["month"] <= last)][["month", "target"]]
     return v.merge(t, on="month", how="outer").sort_values("month").reset_index(drop=True)
 
 
-def trend(area_id: str, indicator_id: str, period: str) -> dict:
-    """Monthly series for the trend chart: values, targets, seasonal band, cumulative deviation."""
+def _list_of(list_year: int | None) -> int:
+    from services.geo import default_list_year
+
+    return int(list_year) if list_year else default_list_year()
+
+
+def national_series(indicator_id: str) -> pd.DataFrame | None:
+    """Polisen's national yearly totals for the synthetic shootings/explosions indicators
+    (``year, value, source_url, preliminary``), None for other indicators or without the file."""
+    col = NATIONAL_CONTEXT.get(indicator_id)
+    rows = national_context() if col else []
+    if not rows:
+        return None
+    return pd.DataFrame({"year": [r["year"] for r in rows], "value": [r[col] for r in rows],
+                         "source_url": [r[f"source_url_{col}"] for r in rows],
+                         "preliminary": [r["preliminary"] for r in rows]})
+
+
+def trend(area_id: str, indicator_id: str, period: str, list_year: int | None = None) -> dict:
+    """Monthly series for the trend chart: values, targets, seasonal band, cumulative deviation,
+    and (``national``) Polisen's national yearly totals for shootings and explosions."""
     eng = engine()
     p = parse_period(period)
     cat = catalogue().set_index("id")
@@ -87,7 +113,7 @@ def trend(area_id: str, indicator_id: str, period: str) -> dict:
         raise KeyError(f"unknown indicator '{indicator_id}'")
     meta = cat.loc[indicator_id]
     last = max(p.last, meta["last_month"] or p.last) if isinstance(meta["last_month"], str) else p.last
-    s = _series(str(eng.url), data_version(eng), str(area_id), indicator_id, last)
+    s = _series(str(eng.url), data_version(eng), str(area_id), indicator_id, last, _list_of(list_year))
     alpha = ind.dispersion_for(eng, 1).get(indicator_id)
     band = seasonal_band(s[["month", "value"]].dropna(), meta["unit"],
                          alpha=alpha.alpha if alpha is not None else 0.0)
@@ -100,7 +126,8 @@ def trend(area_id: str, indicator_id: str, period: str) -> dict:
         yr = s[s["month"].str.startswith(year)].dropna(subset=["target"])
         dev = (yr["value"] - yr["target"])
         cum = pd.DataFrame({"month": yr["month"], "cum_deviation": dev.cumsum()}).dropna()
-    return {"series": s, "band": band, "cum": cum, "meta": meta.to_dict(), "period": p}
+    return {"series": s, "band": band, "cum": cum, "meta": meta.to_dict(), "period": p,
+            "national": national_series(indicator_id)}
 
 
 def choropleth(indicator_id: str, period: str, cmp_: str, metric: str, lang: str, list_year: int | None) -> tuple[dict, list[dict]]:
@@ -141,6 +168,7 @@ def small_multiples(region: str, indicator_id: str, period: str, list_year: int 
     ids = ind.region_area_ids(areas, region or "alla")[:max_areas]
     p = parse_period(period)
     v = values_frame(eng, [indicator_id], ids, (shift_month(p.last, -35), p.last))
+    v = hide_other_places(v, str(eng.url), data_version(eng), list_year or default_list_year())
     names = dict(zip(areas["id"].astype(str), areas["name"], strict=True))
     return {names.get(a, a): g.sort_values("month") for a, g in v.groupby("area_id")}
 
@@ -168,9 +196,9 @@ def area_bounds(area_id: str, list_year: int | None) -> list[list[float]] | None
 
 
 @memoize(maxsize=256)
-def _sparklines(url: str, version: int, area_id: str, last: str) -> dict[str, list[float]]:
+def _sparklines(url: str, version: int, area_id: str, last: str, list_year: int | None = None) -> dict[str, list[float]]:
     first = shift_month(last, -35)
-    v = values_frame(engine_for(url), None, [area_id], (first, last))
+    v = hide_other_places(values_frame(engine_for(url), None, [area_id], (first, last)), url, version, list_year)
     months = [shift_month(first, i) for i in range(36)]
     out = {}
     for ind_id, g in v.groupby("indicator_id"):
@@ -179,10 +207,10 @@ def _sparklines(url: str, version: int, area_id: str, last: str) -> dict[str, li
     return out
 
 
-def sparklines(area_id: str, period: str) -> dict[str, list[float]]:
-    """The last 36 months of every indicator of an area (None where missing)."""
+def sparklines(area_id: str, period: str, list_year: int | None = None) -> dict[str, list[float]]:
+    """The last 36 months of every indicator of an area (None where missing) on a list."""
     eng = engine()
-    return _sparklines(str(eng.url), data_version(eng), str(area_id), parse_period(period).last)
+    return _sparklines(str(eng.url), data_version(eng), str(area_id), parse_period(period).last, _list_of(list_year))
 
 
 def viewer_tier() -> str:

@@ -31,6 +31,7 @@ from reports.model import MEDIA_TYPES, MapData, NoteItem, ReportData, check_form
 from services.context import data_version
 from services.context import engine as configured_engine
 from services.indicators import area_summary_json, region_area_ids
+from services.real_series import hide_other_places
 from store.notes import current_notes
 from store.queries import (
     area_geometries,
@@ -184,7 +185,8 @@ def gather(area_id: str, period: str, tier: str = "police", comparison: str = "p
                 d.pop("method", None)
                 tests.append(d)
     first = shift_month(p.first, -36)
-    monthly = values_frame(eng, area_ids=[aid], months=(first, p.last))
+    monthly = hide_other_places(values_frame(eng, area_ids=[aid], months=(first, p.last)), str(eng.url),
+                                data_version(eng), summary["area"].get("list_year"))
     units = {i["id"]: i["unit"] for i in summary["indicators"]}
     targets = targets_frame(eng, [aid])
     targets = targets[(targets["month"] >= shift_month(p.last, -(CHART_MONTHS - 1))) &

@@ -3,8 +3,14 @@
 
 from __future__ import annotations
 
+from geodata.deso_series import DEFAULT_MIN_SHARE, OFFENCE_FILES
+
 SYNTHETIC_SOURCE = "Syntetisk demodata (Lägesbild, seedad) – inte verkliga polisdata"
-DESO_SOURCE = "Polisanmälda brott per DeSO (Polisen, utlämnat 2024), brottsdatum; DeSO:er som till minst hälften ligger i området"
+DESO_SOURCE = (
+    "Polisanmälda brott per DeSO (Polisen, utlämnat 2024), månad = brottsdatum. En DeSO räknas helt för "
+    f"ett område när minst {round(100 * DEFAULT_MIN_SHARE)} % av den ligger i området (nyckeln DeSO→område 2025; "
+    "DeSO-polygonerna för Stockholms län och Göteborgsregionen); område utan sådan DeSO saknar serie."
+)
 POLISEN_SOURCE = "polisen.se händelser (öppet API) där texten nämner området"
 
 # unit: count | hours | share ; direction: up_is_bad | up_is_good | effort
@@ -75,15 +81,8 @@ DEFAULT_INDICATORS: list[dict] = [
          description_en="Share of residents who feel safe outdoors at night (survey, %)."),
 ]
 
-#: crime_deso files → indicator id (offence codes as in the files)
-DESO_CRIME_FILES: dict[str, str] = {
-    "bilbrand_brott.csv.gz": "brand_i_motorfordon",
-    "brand_brott.csv.gz": "brand",
-    "upplopp_brott.csv.gz": "upplopp",
-    "blaljus_sabotage_brott.csv.gz": "blaljussabotage",
-    "vald_mot_polis_1_brott.csv.gz": "vald_mot_polis",
-    "vald_mot_polis_2_brott.csv.gz": "vald_mot_polis",
-}
+#: crime_deso files → indicator id (offence codes as in the files): defined in geodata.deso_series
+DESO_CRIME_FILES: dict[str, str] = OFFENCE_FILES
 
 #: indicator → words that identify its offence text (Brottskod.klartext) in the DeSO crime events
 DESO_TYPE_KEYWORDS: dict[str, str] = {

@@ -2,8 +2,9 @@
 
 Real:
 - police-recorded crimes per DeSO (car fires, arson, riots, sabotage of emergency services,
-  violence against police) aggregated to the areas whose DeSOs are known (Stockholms län,
-  Göteborgsregionen): a DeSO counts for an area when at least half of it lies inside;
+  violence against police) summed over the DeSOs that lie at least 25 % inside an area, for every
+  area the DeSO→area key of the 2025 list or the Stockholm/Göteborg DeSO polygons cover
+  (``geodata.deso_series``; why an area has no series is stored in ``area_real_series``);
 - polisen.se events: imported as kommun/län-centre points; the monthly count of events whose text
   names an area is a real (if rough) series;
 - Stockholm metro exits as places of interest.
@@ -22,9 +23,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, and_, delete, insert, select
 
 from geodata import precision as P
+from geodata.deso_series import DEFAULT_MIN_SHARE, OFFENCE_INDICATORS, build_real_series
+from geodata.deso_series import coverage_start as coverage_start
 from geodata.points import to_wgs84
 from geodata.sources import require
 from store.bulk import bulk_insert
@@ -39,8 +42,8 @@ from store.imports import (
     write_targets,
     write_values,
 )
-from store.queries import areas_frame, latest_area_geometries, profiles_frame
-from store.schema import deso_units, events, indicator_values, pois, targets
+from store.queries import area_geometries, areas_frame, latest_area_geometries
+from store.schema import area_real_series, events, imports, indicator_values, pois, targets
 from store.synthetic import (
     POINT_INDICATORS,
     generate_points,
@@ -60,36 +63,46 @@ def last_complete_month(today: dt.date | None = None) -> str:
     return first.strftime("%Y-%m")
 
 
-def coverage_start(monthly_totals: pd.Series, share: float = 0.5) -> str:
-    """First month whose national count reaches ``share`` of the median month (earlier months are
-    incomplete registrations in the released extract)."""
-    threshold = share * float(monthly_totals.median())
-    return str(monthly_totals[monthly_totals >= threshold].index.min())
+#: the demo import of the real offence series; a new rule (or threshold) is a new import that
+#: replaces the values of the earlier one
+REAL_SERIES_IMPORT = "deso_series:v2:min_share={:g}"
 
 
-def real_deso_series(data_dir: Path | None, units: pd.DataFrame, covered_ids: set[str]) -> pd.DataFrame:
-    """Monthly counts per area from the DeSO crime files, zeros filled inside the coverage window."""
-    major = units[units["share_in_area"] >= 0.5].set_index("deso")["area_id"]
-    base = require(data_dir, "crime_deso")
-    per_indicator: dict[str, list[pd.DataFrame]] = {}
-    for fname, ind in DESO_CRIME_FILES.items():
-        raw = pd.read_csv(base / fname, usecols=["Brottsdatum", "DeSO.område", "Antal"])
-        raw["month"] = pd.to_datetime(raw["Brottsdatum"], errors="coerce").dt.strftime("%Y-%m")
-        per_indicator.setdefault(ind, []).append(raw.dropna(subset=["month"]))
-    frames = []
-    for ind, parts in per_indicator.items():
-        raw = pd.concat(parts)
-        totals = raw.groupby("month")["Antal"].sum()
-        first, last = coverage_start(totals), str(totals.index.max())
-        raw = raw[(raw["month"] >= first) & (raw["month"] <= last)]
-        raw = raw.assign(area_id=raw["DeSO.område"].map(major)).dropna(subset=["area_id"])
-        counts = raw.groupby(["area_id", "month"])["Antal"].sum()
-        ids = sorted(covered_ids)
-        grid = pd.MultiIndex.from_product([ids, month_range(first, last)], names=["area_id", "month"])
-        full = counts.reindex(grid, fill_value=0).reset_index().rename(columns={"Antal": "value"})
-        full["indicator_id"] = ind
-        frames.append(full)
-    return pd.concat(frames, ignore_index=True)[["area_id", "indicator_id", "month", "value"]]
+def load_real_series(engine: Engine, data_dir: Path | None, min_share: float = DEFAULT_MIN_SHARE,
+                     seed: int = 20251201) -> ImportReport | None:
+    """The real offence series from the DeSO crime tables (one transaction; None when this rule's
+    series are in the store already). Replaces the values of an earlier rule's import."""
+    name = REAL_SERIES_IMPORT.format(min_share)
+    digest = hashlib.sha256(f"demo:{name}:{seed}".encode()).hexdigest()
+    with engine.connect() as conn:
+        if already_imported(conn, "demo", digest) is not None:
+            return None
+    geo = area_geometries(engine, None, "EPSG:3006").rename(columns={"id": "area_id"})
+    built = build_real_series(data_dir, min_share, areas=geo)
+    basis = built.basis.astype(object).where(built.basis.notna(), None)
+    with engine.begin() as conn:
+        import_id = _demo_import(conn, name, seed)
+        if import_id is None:
+            return None
+        earlier = select(imports.c.id).where(imports.c.kind == "demo", imports.c.file_name.like("demo:deso_series%"),
+                                             imports.c.id != import_id)
+        conn.execute(delete(indicator_values).where(and_(indicator_values.c.indicator_id.in_(OFFENCE_INDICATORS),
+                                                         indicator_values.c.import_id.in_(earlier))))
+        conn.execute(delete(area_real_series))
+        n = write_values(conn, built.values, synthetic=False, import_id=import_id)
+        conn.execute(insert(area_real_series), [dict(r, import_id=import_id) for r in basis.to_dict("records")])
+        _update_coverage(conn)
+        real = basis[basis["status"] == "real"]
+        per_year = real.groupby("list_year").size().to_dict()
+        totals = basis.groupby("list_year").size().to_dict()
+        messages = [
+            f"real offence series for {built.values['area_id'].nunique()} area ids; a DeSO counts when at least "
+            f"{min_share:.0%} of it lies inside an area",
+            "areas with a real offence series per list: "
+            + ", ".join(f"{y}: {per_year.get(y, 0)} of {t}" for y, t in sorted(totals.items(), reverse=True)),
+        ]
+        finish_import(conn, import_id, n, 0, messages)
+    return ImportReport("demo", name, "imported", n, 0, messages, import_id)
 
 
 def polisen_series(engine: Engine, area_ids: list[str]) -> pd.DataFrame:
@@ -126,19 +139,11 @@ def load_demo(engine: Engine, data_dir: Path | None, seed: int = 20251201,
     end = last_complete_month(today)
     areas_all = areas_frame(engine)
     current = areas_all[areas_all["list_year"] >= 2023].sort_values("list_year").drop_duplicates("id", keep="last")
-    latest_profiles = profiles_frame(engine).sort_values("list_year").drop_duplicates("area_id", keep="last")
-    covered = set(latest_profiles["area_id"]) & set(current["id"])
 
     # 1. real series from the DeSO crime tables
-    with engine.connect() as conn:
-        units = pd.DataFrame(conn.execute(select(deso_units)).fetchall(), columns=[c.name for c in deso_units.columns])
-    real = real_deso_series(data_dir, units, covered)
-    with engine.begin() as conn:
-        import_id = _demo_import(conn, "deso_series", seed)
-        if import_id is not None:
-            n = write_values(conn, real, synthetic=False, import_id=import_id)
-            finish_import(conn, import_id, n, 0, [f"real series for {len(covered)} areas whose DeSOs are known"])
-            reports.append(ImportReport("demo", "deso_series", "imported", n, 0, [], import_id))
+    rep = load_real_series(engine, data_dir, seed=seed)
+    if rep is not None:
+        reports.append(rep)
 
     # 2. DeSO crime rows as DeSO-level events, polisen.se events (kommun/län centres)
     for fname in DESO_CRIME_FILES:
@@ -205,5 +210,5 @@ def _synthetic_pois(conn, polys: pd.DataFrame, pts: pd.DataFrame, seed: int, imp
 def clear_demo(engine: Engine) -> None:
     """Remove demo values, targets, events and places (reference areas stay)."""
     with engine.begin() as conn:
-        for t in (indicator_values, targets, events, pois):
+        for t in (area_real_series, indicator_values, targets, events, pois):
             conn.execute(delete(t))

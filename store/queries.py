@@ -23,6 +23,7 @@ from sqlalchemy import Engine, and_, func, select
 from store.schema import (
     area_lineage,
     area_profiles,
+    area_real_series,
     areas,
     events,
     imports,
@@ -110,6 +111,17 @@ def profiles_frame(engine: Engine, list_year: int | None = None) -> pd.DataFrame
     with engine.connect() as conn:
         rows = conn.execute(stmt).fetchall()
     return pd.DataFrame(rows, columns=[c.name for c in area_profiles.columns])
+
+
+def real_series_frame(engine: Engine, list_year: int | None = None) -> pd.DataFrame:
+    """Why each area has a real offence series or not (``area_real_series``; empty when the demo's
+    real series were not loaded)."""
+    stmt = select(area_real_series)
+    if list_year is not None:
+        stmt = stmt.where(area_real_series.c.list_year == list_year)
+    with engine.connect() as conn:
+        rows = conn.execute(stmt.order_by(area_real_series.c.list_year, area_real_series.c.area_id)).fetchall()
+    return pd.DataFrame(rows, columns=[c.name for c in area_real_series.columns])
 
 
 def catalogue_frame(engine: Engine) -> pd.DataFrame:

@@ -110,6 +110,26 @@ area_profiles = Table(
     Column("source", String(64)),
 )
 
+#: why each area of each list has a real offence series (from the DeSO crime tables) or not;
+#: ``series_id`` is the id whose stored values the area shows (geodata.deso_series.series_basis)
+area_real_series = Table(
+    "area_real_series",
+    metadata,
+    Column("area_id", String(32), primary_key=True),
+    Column("list_year", Integer, primary_key=True),
+    Column("status", String(16), nullable=False),  # real | none
+    Column("reason", String(32)),  # below_share | joint_only | other_place | no_source
+    Column("series_id", String(32)),
+    Column("source", String(32)),  # key | polygons | key+polygons
+    Column("deso_count", Integer, nullable=False, default=0),
+    Column("min_share", Float, nullable=False),
+    Column("max_share", Float),
+    Column("iou", Float),
+    Column("note_sv", Text),
+    Column("note_en", Text),
+    Column("import_id", Integer, ForeignKey("imports.id")),
+)
+
 deso_units = Table(
     "deso_units",
     metadata,

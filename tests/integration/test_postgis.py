@@ -117,6 +117,12 @@ def test_demo_bootstrap_on_postgres(pg_engine, data_dir):
             "where e.source = 'synthetic_demo'").scalar_one()
     assert longest > 128  # the police's offence texts
     assert in_areas > 1000  # synthetic points lie inside the real polygons (checked by PostGIS)
+    with pg_engine.connect() as conn:  # real offence series for ≥ 60 areas of the 2025 list, each with values
+        real_2025 = conn.exec_driver_sql(
+            "select count(*) from area_real_series r where r.list_year = 2025 and r.status = 'real' and exists "
+            "(select 1 from indicator_values v where v.area_id = r.series_id and v.indicator_id = 'brand' "
+            "and not v.synthetic)").scalar_one()
+    assert real_2025 >= 60
     before = table_counts(pg_engine)
     bootstrap(pg_engine, data_dir, demo=True)  # a second bootstrap changes nothing
     assert table_counts(pg_engine) == before
