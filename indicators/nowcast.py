@@ -25,14 +25,17 @@ Method (the epidemiological "nowcasting" of a reporting triangle; references bel
    ``(k/μ + F(T)) / (k/μ + F(h))``. As ``k → 0`` this is the chain ladder ``x (1/F(h) - 1)``; the
    prior keeps a month with 0 registered from being certain to stay at 0.
 3. **Extra-Poisson late registration.** Late registrations come in batches (one riot: dozens of
-   offences registered together months later). The variance index is widened by ``δ`` and the
-   mean multiplied by ``exp(β)``, where ``(β, δ)`` is a ``statsmodels`` NB1 regression
-   (``Var = μ(1 + δ)``, offset ``log`` of the expected remainder) of what was registered later
-   on what the model expected, over retrospective nowcasts of the national series made at the
-   24 previous month ends (data up to the cut only; as ``baselinenowcast`` calibrates its
+   offences registered together months later). The variance index is widened by ``δ``, the NB1
+   dispersion (``Var = μ(1 + δ)``, maximum likelihood with the model's expectation as ``μ``) of
+   what was registered later against what the model expected, over retrospective nowcasts of the
+   national series at the 24 previous month ends, each made with the delay distribution known
+   then (out of sample, data up to the cut only: as ``baselinenowcast`` calibrates its
    uncertainty on past nowcast errors). NB1 because a sum of independent NB1 counts with the same
    ``δ`` is again NB1 with that ``δ``: the dispersion fitted nationally holds for an area's and a
-   kommun's series as well.
+   kommun's series as well. A sum of months (a tertial) has its own ``δ``, fitted the same way
+   on four-month sums (late batches and a changing registration pace touch neighbouring months
+   together). The mean is kept: a calibration factor fitted too (``statsmodels``' NB1 with a
+   constant) chased a few batches and overshot for months (riots 2021, back-test).
 4. **Prediction**: negative binomial with that mean and variance; the estimate is its median (an
    integer: the median minimises the absolute error, and for batch-prone types it does not chase
    a batch that usually does not come), the interval its 5 % and 95 % quantiles, added to what is
@@ -40,8 +43,8 @@ Method (the epidemiological "nowcasting" of a reporting triangle; references bel
    binomial).
 
 References: McGough et al. 2020 (NobBS); Höhle & an der Heiden 2014 (Biometrics 70:993);
-Günther et al. 2021 and epinowcast; Wolffram et al. 2025, baselinenowcast (Wellcome Open Res
-10:614); Renshaw & Verrall 1998 (the chain ladder as a Poisson model).
+Günther et al. 2021 and epinowcast; baselinenowcast (epinowcast, Wellcome Open Research 10:614,
+2025); Renshaw & Verrall 1998 (the chain ladder as a Poisson model).
 
 >>> counts = np.array([[8, 2], [9, 1], [10, 0]], dtype=float)  # 3 offence months × delays 0..1
 >>> delay = estimate_delay(counts, "2024-01", "2024-03", max_delay=1)
@@ -70,7 +73,7 @@ MIN_EVENTS = 200
 PRIOR_MONTHS = 12
 """Months of the series' own history that give the prior mean of a month's final count."""
 RETRO_CUTS = 24
-"""Earlier month ends at which the national series is re-nowcast to calibrate ``(β, δ)``."""
+"""Earlier month ends at which the national series is re-nowcast to fit ``δ``."""
 HORIZONS = (0, 1, 2)
 """Delays (months since the offence month's end) nowcast and calibrated: the last three months."""
 LEVEL = 0.90
