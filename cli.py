@@ -152,8 +152,11 @@ def cmd_sources(args) -> int:
 
 def cmd_summary(args) -> int:
     from services.indicators import area_summary_json
+    from services.nowcast import annotate_summary
 
-    data = area_summary_json(_engine(), args.area, args.period, args.comparison, args.lang, args.list_year)
+    engine = _engine()
+    data = annotate_summary(area_summary_json(engine, args.area, args.period, args.comparison, args.lang,
+                                              args.list_year), engine, args.lang)
     if args.format == "json":
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:

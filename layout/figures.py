@@ -75,11 +75,15 @@ def trend_figure(trend: dict, lang: str, title: str) -> go.Figure:
     unit = meta.get("unit")
     bar = unit == "count"
     name = "Utfall" if lang == "sv" else "Actual"
+    nowcast = [r for r in trend.get("nowcast") or [] if r["month"] in set(s["month"])]
+    final = ~s["month"].isin([r["month"] for r in nowcast])
     if bar:
-        fig.add_trace(go.Bar(x=x, y=s["value"], name=name, marker_color="#0a5eb0", opacity=0.85), 1, 1)
+        fig.add_trace(go.Bar(x=x[final], y=s["value"][final], name=name, marker_color="#0a5eb0", opacity=0.85), 1, 1)
     else:
-        fig.add_trace(go.Scatter(x=x, y=s["value"], name=name, mode="lines+markers", line=dict(color="#0a5eb0", width=2),
-                                 marker=dict(size=4)), 1, 1)
+        fig.add_trace(go.Scatter(x=x[final], y=s["value"][final], name=name, mode="lines+markers",
+                                 line=dict(color="#0a5eb0", width=2), marker=dict(size=4)), 1, 1)
+    if nowcast:
+        _add_nowcast(fig, nowcast, bar, lang)
     if s["target"].notna().any():
         fig.add_trace(go.Scatter(x=x, y=s["target"], name="Mål" if lang == "sv" else "Target", mode="lines",
                                  line=dict(color="#b35806", width=2, dash="dash", shape="hv")), 1, 1)
@@ -129,6 +133,40 @@ def _add_national(fig: go.Figure, national: pd.DataFrame, months: pd.Series, lan
                                         title=dict(text=("riket per år" if sv else "Sweden per year"),
                                                    font=dict(size=11, color=NATIONAL_COLOR)),
                                         tickfont=dict(color=NATIONAL_COLOR), anchor="x")})
+
+
+NOWCAST_LABEL = {"sv": "uppskattning (ej slutligt registrerat)", "en": "estimate (not fully registered)"}
+
+
+def _add_nowcast(fig: go.Figure, rows: list[dict], bar: bool, lang: str) -> None:
+    """Months still being registered: what is registered so far hatched (or dashed), the estimate
+    with its 90 % interval in grey (never red or green: it is not a verdict), the span labelled."""
+    nx = _month_ts(pd.Series([r["month"] for r in rows]))
+    reg = [r["registered"] for r in rows]
+    est = [r["estimate"] for r in rows]
+    sv = lang == "sv"
+    so_far = "Registrerat hittills (ej slutligt)" if sv else "Registered so far (not final)"
+    if bar:
+        fig.add_trace(go.Bar(x=nx, y=reg, name=so_far, marker=dict(
+            color="rgba(10,94,176,0.25)", line=dict(color="#0a5eb0", width=1),
+            pattern=dict(shape="/", fgcolor="#0a5eb0", size=6, solidity=0.35))), 1, 1)
+    else:
+        fig.add_trace(go.Scatter(x=nx, y=reg, name=so_far, mode="lines+markers",
+                                 line=dict(color="#0a5eb0", width=2, dash="dash"), marker=dict(size=4)), 1, 1)
+    hover = [(f"registrerat {r['registered']} · uppskattning {r['estimate']} ({r['lo90']}–{r['hi90']})" if sv else
+              f"registered {r['registered']} · estimate {r['estimate']} ({r['lo90']}–{r['hi90']})") for r in rows]
+    fig.add_trace(go.Scatter(
+        x=nx, y=est, mode="markers", name=NOWCAST_LABEL[lang].capitalize() + (", 90 %-intervall" if sv else ", 90 % interval"),
+        marker=dict(symbol="diamond-open", size=9, color="#444", line=dict(width=2)),
+        error_y=dict(type="data", symmetric=False, array=[r["hi90"] - r["estimate"] for r in rows],
+                     arrayminus=[r["estimate"] - r["lo90"] for r in rows], color="#444", thickness=1.5, width=5),
+        text=hover, hovertemplate="%{text}<extra></extra>"), 1, 1)
+    first = pd.Timestamp(rows[0]["month"] + "-01")
+    last = pd.Timestamp(rows[-1]["month"] + "-01") + pd.offsets.MonthEnd(1)
+    fig.add_vrect(x0=first, x1=last, line=dict(color="#444", width=1, dash="dash"), fillcolor="rgba(0,0,0,0)",
+                  layer="below", annotation_text=NOWCAST_LABEL[lang].replace(" (", "<br>("),
+                  annotation_position="top left", annotation_align="left",
+                  annotation_font=dict(size=10, color="#444"), row=1, col=1)
 
 
 def sparkline_svg(values: list[float], color: str = "#0a5eb0", width: int = 120, height: int = 26) -> str:

@@ -65,18 +65,23 @@ def card_data(ind: dict, cmp_: str, lang: str, selected: bool, spark: list[float
     change_txt = "" if change is None else (arrow + " " if arrow else "") + (
         fmt_number(change, lang, 0 if unit == "count" else 1) if change < 0 else "+" + fmt_number(change, lang, 0 if unit == "count" else 1))
     rag = ind.get("rag") or "grey"
+    value = fmt_value(ind.get("value"), unit, lang)
+    estimate = (ind.get("nowcast") or {}).get("period")
+    if estimate:  # months still being registered: the estimate, marked as one (never a verdict)
+        value = f"≈\u00a0{estimate['estimate']} ({estimate['lo90']}–{estimate['hi90']})"
     return {
         "id": ind["id"],
         "name": ind["name"],
         "synthetic": ("SYNTETISK" if lang == "sv" else "SYNTHETIC") if ind.get("synthetic") else None,
-        "value": fmt_value(ind.get("value"), unit, lang),
+        "value": value,
         "cmp": f"{'mot' if lang == 'sv' else 'vs'} {fmt_value(ref, unit, lang)} {CMP_WORD[lang][cmp_]}"
                + (f" ({change_txt})" if change_txt else ""),
         "rag": rag,
         "rag_label": rag_label(rag, lang),
         "verdict": verdict(ind, cmp_, lang),  # the words of the PDF/DOCX report, target included
-        "reason": "\n".join(x for x in (ind.get("reason"), ind.get("source") and
-                                          f"{'Källa' if lang == 'sv' else 'Source'}: {ind['source']}") if x),
+        "reason": (ind.get("coverage_note") if estimate else "\n".join(
+            x for x in (ind.get("reason"), ind.get("source") and
+                        f"{'Källa' if lang == 'sv' else 'Source'}: {ind['source']}") if x)) or "",
         "selected": bool(selected),
         "spark": sparkline_svg(spark),
     }

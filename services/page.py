@@ -24,7 +24,10 @@ MAP_METRICS = ("value", "rate_per_1000", "change", "z")
 
 @memoize(maxsize=512)
 def _summary(url: str, version: int, area_id: str, period: str, cmp_: str, lang: str, list_year: int | None) -> dict:
-    return ind.area_summary_json(engine_for(url), area_id, period, cmp_, lang, list_year)
+    from services.nowcast import annotate_summary
+
+    eng = engine_for(url)
+    return annotate_summary(ind.area_summary_json(eng, area_id, period, cmp_, lang, list_year), eng, lang)
 
 
 def summary(area_id: str, period: str, cmp_: str = "prev_year", lang: str = "sv", list_year: int | None = None) -> dict:
@@ -105,7 +108,8 @@ def national_series(indicator_id: str) -> pd.DataFrame | None:
 
 def trend(area_id: str, indicator_id: str, period: str, list_year: int | None = None) -> dict:
     """Monthly series for the trend chart: values, targets, seasonal band, cumulative deviation,
-    and (``national``) Polisen's national yearly totals for shootings and explosions."""
+    (``national``) Polisen's national yearly totals for shootings and explosions, and the estimate
+    of the months still being registered (``nowcast``, see ``services.nowcast``)."""
     eng = engine()
     p = parse_period(period)
     cat = catalogue().set_index("id")
@@ -126,8 +130,11 @@ def trend(area_id: str, indicator_id: str, period: str, list_year: int | None = 
         yr = s[s["month"].str.startswith(year)].dropna(subset=["target"])
         dev = (yr["value"] - yr["target"])
         cum = pd.DataFrame({"month": yr["month"], "cum_deviation": dev.cumsum()}).dropna()
+    from services.nowcast import series_nowcast
+
+    nowcast = series_nowcast(eng, str(area_id), indicator_id)  # months still being registered
     return {"series": s, "band": band, "cum": cum, "meta": meta.to_dict(), "period": p,
-            "national": national_series(indicator_id)}
+            "national": national_series(indicator_id), "nowcast": nowcast}
 
 
 def choropleth(indicator_id: str, period: str, cmp_: str, metric: str, lang: str, list_year: int | None) -> tuple[dict, list[dict]]:
