@@ -12,7 +12,9 @@ True
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 
 import pandas as pd
@@ -122,6 +124,47 @@ AREA_COLUMNS = (
     "list_year",
 )
 TARGET_COLUMNS = ("area_id", "indicator_id", "month", "target")
+
+
+@dataclass(frozen=True)
+class SeriesBreak:
+    """A break in an indicator's series: from ``month`` on, the numbers are not comparable with
+    those before (a source changed how it counts or places events). No verdict compares across it."""
+
+    month: str
+    note_sv: str
+    note_en: str
+
+
+def series_breaks(catalogue: pd.DataFrame) -> dict[str, list[SeriesBreak]]:
+    """Breaks per indicator from the catalogue's optional ``breaks`` column: a JSON list of
+    ``{"month", "sv", "en"}`` (or such a list itself), empty where none.
+
+    >>> cat = pd.DataFrame({"id": ["a", "b"], "breaks": ['[{"month": "2026-01", "sv": "x", "en": "y"}]', None]})
+    >>> series_breaks(cat)
+    {'a': [SeriesBreak(month='2026-01', note_sv='x', note_en='y')]}
+    """
+    if "breaks" not in catalogue.columns:
+        return {}
+    out: dict[str, list[SeriesBreak]] = {}
+    ids = catalogue["id"] if "id" in catalogue.columns else pd.Series(catalogue.index)
+    for ind, raw in zip(ids.astype(str), catalogue["breaks"], strict=True):
+        if raw is None or (isinstance(raw, float) and raw != raw) or raw == "":
+            continue
+        items = json.loads(raw) if isinstance(raw, str) else raw
+        found = [SeriesBreak(str(b["month"]), str(b.get("sv", "")), str(b.get("en", ""))) for b in items]
+        if found:
+            out[ind] = sorted(found, key=lambda b: b.month)
+    return out
+
+
+def series_end(catalogue: pd.DataFrame) -> dict[str, str]:
+    """The month each ended series ends (optional ``series_end`` column): no later data will come."""
+    if "series_end" not in catalogue.columns:
+        return {}
+    ids = catalogue["id"] if "id" in catalogue.columns else pd.Series(catalogue.index)
+    return {str(i): str(e) for i, e in zip(ids, catalogue["series_end"], strict=True)
+            if isinstance(e, str) and e}
 
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:

@@ -235,6 +235,8 @@ _REASON_INPUTS = (
     "on_previous_list",
     "previous_list_year",
     "series_start",
+    "series_end",
+    "series_break",
 )
 
 
@@ -388,15 +390,15 @@ class _ReasonWriter:
         self._gaps: dict[tuple, str] = {}
         self._signal: dict[tuple, str] = {}
 
-    def gaps(self, pending, missing, uncovered, lang: str, start) -> str:
-        key = (pending, missing, uncovered, lang, start)
+    def gaps(self, pending, missing, uncovered, lang: str, start, end=None) -> str:
+        key = (pending, missing, uncovered, lang, start, end)
         try:
             return self._gaps[key]
         except KeyError:
-            text = self._gaps[key] = gap_parts(pending, missing, uncovered, lang, start)
+            text = self._gaps[key] = gap_parts(pending, missing, uncovered, lang, start, end)
             return text
         except TypeError:  # unhashable month lists
-            return gap_parts(pending, missing, uncovered, lang, start)
+            return gap_parts(pending, missing, uncovered, lang, start, end)
 
     def quantity(self, value: float, name: str, unit: str, lang: str) -> str:
         key = (value, name, unit, lang)
@@ -437,20 +439,34 @@ class _ReasonWriter:
         on_list,
         list_year,
         start,
+        end,
+        brk,
         lang,
     ) -> str:
         head = COLOUR[lang][colour]
         sv = lang == "sv"
         if kind == "incomplete":
-            parts = self.gaps(pending, missing, uncovered, lang, start)
+            parts = self.gaps(pending, missing, uncovered, lang, start, end)
+            if parts.startswith(("serien slutar", "the series ends")):
+                return (f"{head}: {parts} – ingen bedömning." if sv
+                        else f"{head}: {parts} – not assessed.")
             return (
                 f"{head}: ofullständig period ({parts}), ingen bedömning."
                 if sv
                 else f"{head}: incomplete period ({parts}), not assessed."
             )
         qty = self.quantity(value, name, unit, lang)
+        if kind == "break":
+            month, note_sv, note_en = (str(brk).split("|", 2) + ["", ""])[:3]
+            note = note_sv if sv else note_en
+            note = f" ({note})" if note else ""
+            return (
+                f"{head}: {qty}, men serieavbrott {month}{note}; ingen jämförelse över avbrottet."
+                if sv
+                else f"{head}: {qty}, but a series break in {month}{note}; no comparison across it."
+            )
         if kind == "no_previous":
-            parts = self.gaps(*prev_gaps, lang, start) if prev_gaps else ""
+            parts = self.gaps(*prev_gaps, lang, start, end) if prev_gaps else ""
             if on_list is False:
                 note = (
                     f"området fanns inte på {list_year} års lista"

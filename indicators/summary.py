@@ -285,6 +285,7 @@ _ROW_FIELDS = (
     "missing",
     "uncovered",
     "series_start",
+    "series_end",
     "previous_complete",
     "previous_gaps",
     "name_sv",
@@ -494,6 +495,7 @@ def area_summary(
         missing,
         uncovered,
         series_start,
+        series_end,
         previous_complete,
         previous_gaps,
         name_sv,
@@ -538,9 +540,9 @@ def area_summary(
             note_code = "no_population"
         coverage = None
         if not complete:
-            coverage = gap_parts(pending, missing, uncovered, lang, series_start)
+            coverage = gap_parts(pending, missing, uncovered, lang, series_start, series_end)
         elif not previous_complete and previous_gaps:
-            coverage = gap_parts(*previous_gaps, lang, series_start)
+            coverage = gap_parts(*previous_gaps, lang, series_start, series_end)
         indicators.append(
             {
                 "id": ind,

@@ -59,6 +59,8 @@ from indicators.catalogue import (
     list_in_force,
     parse_comparison,
     require_columns,
+    series_breaks,
+    series_end,
     validate_catalogue,
 )
 from indicators.dispersion import Dispersion, estimate_dispersion
@@ -418,6 +420,16 @@ def _table_columns(
         reference, ref_ok = prev_v, prev_ok
         z_pois = poisson_z(cur_v, prev_v)
     poisson = cell_alpha == 0
+    # a break in the series inside the months the comparison spans: no verdict across it
+    breaks = series_breaks(cat)
+    reach = 0 if target_mode else 12 * (years if baseline_mode else 1)
+    span_first, span_last = parse_month(p.first) - reach, parse_month(p.last)
+    break_of = {
+        ind: next((b for b in breaks.get(ind, []) if span_first < parse_month(b.month) <= span_last),
+                  None)
+        for ind in ind_index
+    }
+    crosses = np.tile(np.array([break_of[i] is not None for i in ind_index], dtype=bool), n_a)
     if target_mode:
         worse_up = np.tile(cat["direction"].astype(str).to_numpy() == "up_is_bad", n_a)
         p_test = _target_p(cur_v, target, cell_count, cell_alpha, worse_up, base_for_t)
@@ -426,8 +438,8 @@ def _table_columns(
         ).astype(object)
         has_target = ~np.isnan(target)
         status = np.select(
-            [~cur_ok, ~has_target, np.isnan(p_test)],
-            ["incomplete", "no_target", "no_variance"],
+            [~cur_ok, crosses, ~has_target, np.isnan(p_test)],
+            ["incomplete", "break", "no_target", "no_variance"],
             default="",
         ).astype(object)
         reference, ref_ok = target, has_target
@@ -435,8 +447,9 @@ def _table_columns(
         p_test = np.where(cell_count, p_nb, p_t)
         test = np.where(cell_count, np.where(poisson, "etest", "nb_etest"), "t").astype(object)
         status = np.select(
-            [~cur_ok, ~ref_ok, np.isnan(p_test)],
-            ["incomplete", "no_baseline" if baseline_mode else "no_previous", "no_variance"],
+            [~cur_ok, crosses, ~ref_ok, np.isnan(p_test)],
+            ["incomplete", "break", "no_baseline" if baseline_mode else "no_previous",
+             "no_variance"],
             default="",
         ).astype(object)
     tested = status == ""
@@ -538,6 +551,11 @@ def _table_columns(
         format_month(int(f)) if f > -(10**8) else None for f in bounds.reindex(ind_index)["first"]
     ]
     cols["series_start"] = np.tile(np.array(starts, dtype=object), n_a)
+    ends = series_end(cat)
+    cols["series_end"] = np.tile(np.array([ends.get(i) for i in ind_index], dtype=object), n_a)
+    cols["series_break"] = np.tile(np.array(
+        [None if break_of[i] is None else f"{break_of[i].month}|{break_of[i].note_sv}|{break_of[i].note_en}"
+         for i in ind_index], dtype=object), n_a)
 
     prev_year = int(p.shift_years(-1).last[:4])
     plist = list_in_force(areas, prev_year)

@@ -40,6 +40,7 @@ REASONS = {
     "no_variance": ("inget test möjligt", "no test possible"),
     "no_target": ("inget mål satt", "no target set"),
     "no_history": ("för kort historik", "history too short"),
+    "break": ("serieavbrott", "series break"),
 }
 
 # Nouns of the phrase "the same <period> last year" per period kind.
@@ -174,9 +175,31 @@ def gap_parts(
     uncovered: Sequence[str],
     lang: str,
     start: str | None = None,
+    end: str | None = None,
 ) -> str:
-    """Why months are not usable: not yet reported / no data / before the series starts (``start``)."""
+    """Why months are not usable: not yet reported / no data / before the series starts (``start``)
+    / after a series that has ended (``end``: no later data will come, so never "not yet
+    reported").
+
+    >>> gap_parts(("2026-05", "2026-06"), (), (), "sv", end="2024-03")
+    'serien slutar 2024-03, inga senare uppgifter'
+    >>> gap_parts(("2024-02", "2024-03"), (), (), "en", end="2024-03")
+    '2024-02–2024-03 not fully registered when the series ended'
+    """
     parts = []
+    if not isinstance(end, str) or not end:
+        end = None
+    if pending and end:
+        after = [m for m in pending if parse_month(m) > parse_month(end)]
+        before = [m for m in pending if parse_month(m) <= parse_month(end)]
+        if before:
+            parts.append(f"{months_text(before)} ej slutligt registrerade när serien slutade"
+                         if lang == "sv" else
+                         f"{months_text(before)} not fully registered when the series ended")
+        if after:
+            parts.append(f"serien slutar {end}, inga senare uppgifter" if lang == "sv"
+                         else f"the series ends in {end}, no later data")
+        pending = ()
     if pending:
         if lang == "sv":
             parts.append(

@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from geodata.errors import InputError
 from i18n import fmt_number, fmt_p
 from indicators.calendar import Period, coverage_bounds, parse_period, shift_month
+from indicators.catalogue import series_breaks
 from indicators.dispersion import Dispersion, estimate_dispersion
 from indicators.rag import RagRules
 from indicators.summary import (
@@ -183,7 +184,8 @@ def _dispersion(url: str, version: int, n_months: int) -> dict[str, Dispersion]:
     area in the store (memoised per data version)."""
     cat = _static(url, version, None)[0]
     history = _history(url, version)
-    return estimate_dispersion(history, cat, n_months, coverage_bounds(cat, history))
+    breaks = {i: [b.month for b in found] for i, found in series_breaks(cat).items()}
+    return estimate_dispersion(history, cat, n_months, coverage_bounds(cat, history), breaks)
 
 
 def dispersion_for(engine: Engine, n_months: int) -> dict[str, Dispersion]:

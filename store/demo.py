@@ -125,6 +125,74 @@ def polisen_series(engine: Engine, area_ids: list[str]) -> pd.DataFrame:
     return full[["area_id", "indicator_id", "month", "value"]]
 
 
+def mark_ended(engine: Engine, indicator_ids: list[str]) -> None:
+    """Record that these series have ended at their last month with data (a one-off extract: no
+    later month will be reported, so the page says "serien slutar …", never "ännu inte rapporterade")."""
+    from sqlalchemy import func, update
+
+    from store.schema import indicators
+
+    with engine.begin() as conn:
+        for ind in indicator_ids:
+            last = conn.execute(select(func.max(indicator_values.c.month))
+                                .where(indicator_values.c.indicator_id == ind)).scalar()
+            if last:
+                conn.execute(update(indicators).where(indicators.c.id == ind).values(series_end=last))
+
+
+def location_break(monthly_lan_share: pd.Series, threshold: float = 0.5) -> str | None:
+    """The first month from which a feed gives a län instead of a kommun for most events: the
+    first month whose share reaches ``threshold`` after twelve months that all stayed below it.
+
+    >>> s = pd.Series([0.26] * 14 + [0.56, 1.0], index=[f"m{i:02d}" for i in range(16)])
+    >>> location_break(s)
+    'm14'
+    """
+    shares = monthly_lan_share.sort_index()
+    for k in range(12, len(shares)):
+        if shares.iloc[k] >= threshold and (shares.iloc[k - 12:k] < threshold).all():
+            return str(shares.index[k])
+    return None
+
+
+def record_location_break(engine: Engine) -> dict | None:
+    """Measure, per month, how many polisen.se events carry only a län position, and record the
+    month the feed changed (2026: from a kommun to a län for almost every event) as a break in the
+    series of events naming an area: no verdict compares across it (issue 11)."""
+    import json
+
+    from sqlalchemy import update
+
+    from store.schema import indicators
+
+    with engine.connect() as conn:
+        rows = conn.execute(select(events.c.month, events.c.precision).where(events.c.source == "polisen.se")).fetchall()
+    ev = pd.DataFrame(rows, columns=["month", "precision"])
+    if ev.empty:
+        return None
+    share = (ev["precision"] == P.LAN).groupby(ev["month"]).mean()
+    month = location_break(share)
+    if month is None:
+        return None
+    year_before = share[(share.index < month) & (share.index >= f"{int(month[:4]) - 1}{month[4:]}")]
+    after = share[share.index > month]
+    pct = lambda x: round(100 * float(x))  # noqa: E731
+    brk = {
+        "month": month,
+        "sv": (f"polisen.se anger från {month} oftast bara län i stället för kommun ({pct(share[month])} % "
+               f"av händelserna {month}, {pct(after.mean()) if len(after) else pct(share[month])} % därefter, "
+               f"mot {pct(year_before.mean())} % året innan): händelser kan inte längre knytas till området"),
+        "en": (f"from {month} polisen.se mostly gives only a county instead of a municipality "
+               f"({pct(share[month])} % of events in {month}, "
+               f"{pct(after.mean()) if len(after) else pct(share[month])} % after, vs "
+               f"{pct(year_before.mean())} % the year before): events can no longer be tied to the area"),
+    }
+    with engine.begin() as conn:
+        conn.execute(update(indicators).where(indicators.c.id == "polisen_handelser")
+                     .values(breaks=json.dumps([brk], ensure_ascii=False)))
+    return brk
+
+
 def _demo_import(conn, name: str, seed: int) -> int | None:
     digest = hashlib.sha256(f"demo:{name}:{seed}".encode()).hexdigest()
     if already_imported(conn, "demo", digest) is not None:
@@ -140,10 +208,11 @@ def load_demo(engine: Engine, data_dir: Path | None, seed: int = 20251201,
     areas_all = areas_frame(engine)
     current = areas_all[areas_all["list_year"] >= 2023].sort_values("list_year").drop_duplicates("id", keep="last")
 
-    # 1. real series from the DeSO crime tables
+    # 1. real series from the DeSO crime tables (a one-off extract: the series have ended)
     rep = load_real_series(engine, data_dir, seed=seed)
     if rep is not None:
         reports.append(rep)
+    mark_ended(engine, sorted(set(DESO_CRIME_FILES.values())))
 
     # 2. DeSO crime rows as DeSO-level events, polisen.se events (kommun/län centres)
     for fname in DESO_CRIME_FILES:
@@ -156,6 +225,7 @@ def load_demo(engine: Engine, data_dir: Path | None, seed: int = 20251201,
             n = write_values(conn, pol, synthetic=False, import_id=import_id)
             finish_import(conn, import_id, n, 0, [])
             reports.append(ImportReport("demo", "polisen_series", "imported", n, 0, [], import_id))
+    record_location_break(engine)
 
     # 3. synthetic series, targets and points
     months = month_range(SERIES_START, end)

@@ -158,6 +158,10 @@ indicators = Table(
     Column("last_month", String(7)),
     Column("description_sv", Text),
     Column("description_en", Text),
+    # an ended series: no data after this month will come (never "not yet reported")
+    Column("series_end", String(7)),
+    # JSON list of {"month", "sv", "en"}: from each month on, not comparable with before
+    Column("breaks", Text),
 )
 
 indicator_values = Table(

@@ -555,7 +555,9 @@ def small_store(sqlite_engine, frames):
             ],
         )
         conn.execute(
-            insert(indicators), cat[[c.name for c in indicators.columns]].to_dict("records")
+            insert(indicators),
+            cat.reindex(columns=[c.name for c in indicators.columns]).astype(object)
+            .where(lambda f: f.notna(), None).to_dict("records"),
         )
         conn.execute(
             insert(areas),

@@ -448,3 +448,51 @@ def test_with_extra_variance_the_negative_binomial_test_decides() -> None:
     # without a dispersion given, it is estimated from the values (here: no extra variance shown)
     est = compare_table(v, c, a, T2, "prev_year").iloc[0]
     assert est["test"] in ("etest", "nb_etest") and est["dispersion"] >= 0
+
+
+# --------------------------------------------------------------------------- honest periods (issue 11)
+def test_an_ended_series_says_so_instead_of_not_yet_reported() -> None:
+    cat = [catalogue_row("b", last_month="2024-03", name_sv="Bilbränder", name_en="Car fires")]
+    c = pd.DataFrame(cat).assign(series_end="2024-03")
+    rows = tertial_rows("A", "b", {2022: 5, 2023: 6})
+    v = pd.DataFrame(rows, columns=["area_id", "indicator_id", "month", "value"])
+    a = pd.DataFrame([area_row("A")])
+    row = compare_table(v, c, a, "2026-T2", "prev_year", dispersion=POISSON).iloc[0]
+    assert row["rag"] == "grey"
+    assert row["reason_sv"] == "Grå: serien slutar 2024-03, inga senare uppgifter – ingen bedömning."
+    assert "ännu inte" not in row["reason_sv"] and "series ends in 2024-03" in row["reason_en"]
+
+
+def test_no_verdict_compares_across_a_series_break() -> None:
+    import json
+
+    brk = json.dumps([{"month": "2026-01", "sv": "polisen.se anger län", "en": "county only"}])
+    cat = pd.DataFrame([catalogue_row("e", direction="effort", last_month="2026-08",
+                                      name_sv="Händelser", name_en="Events")]).assign(breaks=brk)
+    rows = monthly_rows("A", "e", spread(29, parse_period("2025-T1").months))
+    rows += monthly_rows("A", "e", spread(4, parse_period("2026-T1").months))
+    rows += monthly_rows("A", "e", spread(3, parse_period("2026-T2").months))
+    rows += monthly_rows("A", "e", spread(5, parse_period("2025-T2").months))
+    v = pd.DataFrame(rows, columns=["area_id", "indicator_id", "month", "value"])
+    a = pd.DataFrame([area_row("A")])
+    # Sigtuna/Valsta 2026-T1: "4 vs 29, significant" before; across the break now: grey
+    t1 = compare_table(v, cat, a, "2026-T1", "prev_year", dispersion=POISSON).iloc[0]
+    assert t1["rag"] == "grey" and t1["status"] == "break" and np.isnan(t1["p"])
+    assert "serieavbrott 2026-01 (polisen.se anger län)" in t1["reason_sv"]
+    assert "no comparison across it" in t1["reason_en"]
+    # the same months on both sides of a break are not paired for the dispersion either
+    from indicators.catalogue import series_breaks
+    from indicators.dispersion import estimate_dispersion
+
+    assert [b.month for b in series_breaks(cat)["e"]] == ["2026-01"]
+    assert estimate_dispersion(v, cat.assign(unit="count"), 4, breaks={"e": ["2026-01"]})["e"].pairs \
+        <= estimate_dispersion(v, cat.assign(unit="count"), 4)["e"].pairs
+
+
+def test_the_polisen_location_break_is_found_in_the_data() -> None:
+    from store.demo import location_break
+
+    months = [f"2025-{m:02d}" for m in range(1, 13)] + [f"2026-{m:02d}" for m in range(1, 9)]
+    share = pd.Series([0.26] * 12 + [0.56] + [1.0] * 7, index=months)
+    assert location_break(share) == "2026-01"
+    assert location_break(pd.Series([0.26] * 20, index=months)) is None
