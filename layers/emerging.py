@@ -53,9 +53,12 @@ from layers.gistar import (
 )
 from layers.hexgrid import (
     DEFAULT_RESOLUTION,
+    MIN_CELL_SHARE,
+    MIN_GRID_CELLS,
     HexGrid,
     cell_boundaries,
     grid_description,
+    grid_resolution,
     hex_grid,
     points_to_cells,
 )
@@ -233,14 +236,15 @@ def emerging_hotspots(
     *,
     months: int = 36,
     end: Any = None,
-    resolution: int = DEFAULT_RESOLUTION,
+    resolution: int | str = DEFAULT_RESOLUTION,
     types: Collection[str] | None = None,
     alpha: float = 0.10,
     trend_alpha: float = 0.05,
     time_window: int = 0,
     threshold: float = 0.9,
     include_cold: bool = True,
-    cover: str = "overlap",
+    cover: str = "share",
+    min_share: float = MIN_CELL_SHARE,
     eligible: Collection[str] = HOTSPOT_ELIGIBLE,
 ) -> EmergingResult:
     """Emerging hot spot analysis of events in ``region`` over the last ``months`` months.
@@ -256,8 +260,8 @@ def emerging_hotspots(
     end : date-like, optional
         Exclusive end (first day of a month). Default: the month after the latest event; pass
         the first day after the last *complete* month to keep a half month out.
-    resolution : int
-        H3 resolution.
+    resolution : int or 'auto'
+        H3 resolution; 'auto' as for ``hotspots`` (``layers.hexgrid.grid_resolution``).
     types : collection of str, optional
         Event types.
     alpha : float
@@ -271,8 +275,9 @@ def emerging_hotspots(
         The "90 %" share.
     include_cold : bool
         Classify cold spot patterns too.
-    cover, eligible
-        As for ``hotspots``.
+    cover, min_share, eligible
+        As for ``hotspots`` (the same grid: cells at least 90 % inside the region by default;
+        points in cells left out count as ``outside_analysed_cells``).
 
     Returns
     -------
@@ -289,9 +294,12 @@ def emerging_hotspots(
         end = (latest.to_period("M") + 1).to_timestamp()
     start, end_ts, labels = month_slices(end, months)
     sel = select_points(points, region=region, period=(start, end_ts), types=types, eligible=eligible)
+    auto = resolution == "auto"
+    resolution = grid_resolution(region, cover, min_share) if auto else int(resolution)
     point_cells = points_to_cells(sel.x, sel.y, resolution)
-    grid = hex_grid(region, resolution, extra_cells=np.unique(point_cells), cover=cover)
+    grid = hex_grid(region, resolution, extra_cells=np.unique(point_cells), cover=cover, min_share=min_share)
     pos = grid.index_of(point_cells)
+    excluded = {**sel.excluded, "outside_analysed_cells": int((pos < 0).sum())}
     t = sel.frame["occurred_at"].to_numpy(dtype="datetime64[M]").astype(np.int64)
     t_idx = t - np.datetime64(start.to_datetime64(), "M").astype(np.int64)
     ok = pos >= 0
@@ -327,6 +335,7 @@ def emerging_hotspots(
     method = {
         "method": "emerging hot spot analysis",
         **grid_description(grid),
+        "resolution_rule": f"auto: 9, finer while fewer than {MIN_GRID_CELLS} cells" if auto else "given",
         "time_slices": months,
         "slice": "calendar month",
         "time_window": time_window,
@@ -354,7 +363,7 @@ def emerging_hotspots(
         "study_region_km2": round(float(region.area) / 1e6, 3),
     }
     zframe = pd.DataFrame(z.T, index=pd.Index(grid.names, name="cell"), columns=labels)
-    return EmergingResult(cells=cells, z=zframe, method=method, excluded=sel.excluded, grid=grid)
+    return EmergingResult(cells=cells, z=zframe, method=method, excluded=excluded, grid=grid)
 
 
 def emerging_legend(lang: str = "sv", include_cold: bool = True) -> list[dict[str, str]]:

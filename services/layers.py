@@ -78,7 +78,7 @@ def _hotspot_layer(url: str, version: int, area_id: str, period: str, types: tup
                    buffer_m: float) -> dict:
     region = study_region(area_id, buffer_m)
     pts = events_in_region(region, period, list(types) if types else None, columns=POINT_COLUMNS)
-    result = hotspots(pts, region, period=period_span(period), types=types)
+    result = hotspots(pts, region, period=period_span(period), types=types, resolution="auto")
     fc = result.to_geojson()
     fc["method"]["area_id"] = area_id
     fc["method"]["buffer_m"] = buffer_m
@@ -195,7 +195,8 @@ def _emerging_layer(url: str, version: int, area_id: str, last_month: str, month
     region = study_region(area_id, buffer_m)
     first = shift_month(last_month, -(months - 1))
     pts = _events_between(region, first, last_month, list(types) if types else None)
-    res = emerging_hotspots(pts, region, months=months, end=pd.Timestamp(shift_month(last_month, 1) + "-01"), types=types)
+    res = emerging_hotspots(pts, region, months=months, end=pd.Timestamp(shift_month(last_month, 1) + "-01"),
+                            types=types, resolution="auto")
     return res.to_geojson()
 
 
