@@ -97,13 +97,16 @@ CATEGORY_LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+#: One distinguishable colour per category (CIE76 ΔE ≥ 18 between any two; the earlier ColorBrewer
+#: ramps gave pairs 8 apart): warm hues for hot, cool for cold, dark for "intensifying",
+#: purple for "oscillating", brown and grey for "historical"; the legend lists only those present.
 CATEGORY_COLORS: dict[str, str] = {
-    "new_hot": "#fdd0a2", "consecutive_hot": "#fdae6b", "intensifying_hot": "#a50f15",
-    "persistent_hot": "#de2d26", "diminishing_hot": "#fb6a4a", "sporadic_hot": "#fcbba1",
-    "oscillating_hot": "#c994c7", "historical_hot": "#d9b38c",
-    "new_cold": "#deebf7", "consecutive_cold": "#c6dbef", "intensifying_cold": "#08519c",
-    "persistent_cold": "#3182bd", "diminishing_cold": "#6baed6", "sporadic_cold": "#9ecae1",
-    "oscillating_cold": "#9e9ac8", "historical_cold": "#bdbdbd", "no_pattern": "#f7f7f7",
+    "new_hot": "#ffd92f", "consecutive_hot": "#fdae61", "intensifying_hot": "#67000d",
+    "persistent_hot": "#d7301f", "diminishing_hot": "#f781bf", "sporadic_hot": "#ff7f00",
+    "oscillating_hot": "#984ea3", "historical_hot": "#a6761d",
+    "new_cold": "#a6dba0", "consecutive_cold": "#80cdc1", "intensifying_cold": "#08306b",
+    "persistent_cold": "#2171b5", "diminishing_cold": "#9ecae1", "sporadic_cold": "#1b9e77",
+    "oscillating_cold": "#5e3c99", "historical_cold": "#8c8c8c", "no_pattern": "#f7f7f7",
 }
 
 

@@ -50,6 +50,7 @@ from layers.hexgrid import (
 from layers.palettes import HOTSPOT_CLASSES, HOTSPOT_COLORS
 
 CELL_COLUMNS = ["cell", "count", "z", "p", "p_adjusted", "class"]
+HOT: tuple[str, ...] = ("hot99", "hot95", "hot90")
 
 HOTSPOT_LABELS = {
     "sv": {
@@ -212,3 +213,35 @@ def hotspot_legend(lang: str = "sv") -> list[dict[str, str]]:
     """Legend rows ``{class, color, label}`` for the hot/cold classes, hot first."""
     labels = HOTSPOT_LABELS[lang]
     return [{"class": c, "color": HOTSPOT_COLORS[c], "label": labels[c]} for c in HOTSPOT_CLASSES]
+
+
+def mark_previous(fc: dict[str, Any], previous: dict[str, Any] | None,
+                  previous_period: str | None = None) -> dict[str, Any]:
+    """A copy of the hotspot FeatureCollection ``fc`` whose features also carry ``was_hot``: the
+    cell was a hot spot (any confidence) in ``previous`` (e.g. the same period last year).
+
+    The map marks these cells and the lägesbild counts them from the same flags, so text and map
+    say the same: a cell hot now and then is *persistent*, hot then but not now is *former*. Only
+    cells of ``fc``'s own grid can be marked (a previous hot spot outside it is not on the map);
+    top-level ``previous`` says what was compared. Without ``previous`` every ``was_hot`` is
+    false and ``previous`` is None.
+
+    >>> now = {"type": "FeatureCollection", "features": [
+    ...     {"properties": {"cell": "a", "class": "hot95"}}, {"properties": {"cell": "b", "class": "ns"}}]}
+    >>> then = {"features": [{"properties": {"cell": "a", "class": "hot90"}},
+    ...                      {"properties": {"cell": "b", "class": "hot99"}}]}
+    >>> [f["properties"]["was_hot"] for f in mark_previous(now, then, "2024-T2")["features"]]
+    [True, True]
+    """
+    hot_then = set()
+    if previous is not None:
+        hot_then = {f["properties"]["cell"] for f in previous.get("features", [])
+                    if f["properties"].get("class") in HOT}
+    features = [{**f, "properties": {**f["properties"], "was_hot": f["properties"]["cell"] in hot_then}}
+                for f in fc.get("features", [])]
+    in_grid = {f["properties"]["cell"] for f in features}
+    summary = None
+    if previous is not None:
+        summary = {"period": previous_period, "hot_cells": len(hot_then),
+                   "hot_cells_outside_grid": len(hot_then - in_grid)}
+    return {**fc, "features": features, "previous": summary}

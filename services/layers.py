@@ -95,6 +95,19 @@ def hotspot_layer(area_id: str, period: str, types: list[str] | None = None,
                           key_types, float(buffer_m))
 
 
+def hotspot_view(area_id: str, period: str, types: list[str] | None = None,
+                 buffer_m: float = DEFAULT_BUFFER_M) -> dict:
+    """The Gi* layer the map draws and the lägesbild's hotspot sentences count: the period's
+    layer with each cell's ``was_hot`` in the same period last year (``layers.hotspots.mark_previous``;
+    the grid depends on the region only, so both periods have the same cells)."""
+    from layers.hotspots import mark_previous
+
+    p = parse_period(period)
+    previous = p.same_period_last_year().label
+    now = hotspot_layer(area_id, p.label, types, buffer_m)
+    return mark_previous(now, hotspot_layer(area_id, previous, types, buffer_m), previous)
+
+
 def event_types_for(indicator_id: str | None) -> list[str] | None:
     """Event types that make up an indicator: synthetic demo events use the indicator id; the
     police's DeSO crime events use the offence text (see ``store.catalogue.DESO_TYPE_KEYWORDS``)."""

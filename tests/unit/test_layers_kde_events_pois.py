@@ -107,7 +107,9 @@ def test_events_geojson_properties_and_filters():
     assert [p["approx"] for p in props] == [False, True, True]
     assert props[0]["time"] == "2025-03-01T22:15:00"  # local time, ISO
     assert props[0]["color"] == EVENT_TYPE_COLORS["Skottlossning"]
-    assert props[2]["color"] == event_color(None)
+    # a type without a fixed colour gets its own stable one (not the grey of "no type")
+    assert props[2]["color"] == event_color("Okänd typ") != event_color(None)
+    assert event_color("Okänd typ") == event_color("Okänd typ") and event_color(None) == "#8c8c8c"
     assert fc["excluded"]["missing_coordinates"] == 1
     assert [f["id"] for f in fc["features"]] == [1, 2, 4]
     only = events_geojson(pts, types=["Brand"], period="2025-06")
