@@ -206,7 +206,7 @@ def cmd_hotspots(args) -> int:
                             "type": frame["type"], "precision": frame["precision"]})
         start, end = svc.period_span(label)
         if args.method == "emerging":
-            result = emerging_hotspots(pts, region, end=end, types=types)
+            result = emerging_hotspots(pts, region, end=end, types=types, resolution=args.resolution)
         elif args.method == "kde":
             result = kde_surface(pts, region, period=(start, end), types=types)
         else:
@@ -217,7 +217,7 @@ def cmd_hotspots(args) -> int:
         start, end = svc.period_span(label)
         pts = svc.events_in_region(region, label, types)
         fc = hotspots(pts, region, period=(start, end), types=types, resolution=args.resolution).to_geojson()
-    elif args.method == "gistar" and (args.permutations is not None or args.resolution != 9):
+    elif args.method == "gistar" and (args.permutations is not None or args.resolution != "auto"):
         start, end = svc.period_span(label)
         pts = svc.events_in_region(region, label, types)
         fc = hotspots(pts, region, period=(start, end), types=types, permutations=args.permutations, seed=args.seed,
@@ -284,6 +284,18 @@ def _period(text: str) -> str:
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
     return text
+
+
+def _resolution(text: str) -> int | str:
+    if text.strip().lower() == "auto":
+        return "auto"
+    try:
+        res = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}': expected an H3 resolution 0–15 or 'auto'") from None
+    if not 0 <= res <= 15:
+        raise argparse.ArgumentTypeError(f"'{text}': expected an H3 resolution 0–15 or 'auto'")
+    return res
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -362,7 +374,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--events", type=Path, help="run on a file of points instead of the store (any import-events format)")
     p.add_argument("--method", default="gistar", choices=["gistar", "kde", "emerging"])
     p.add_argument("--buffer", type=float, default=300.0, help="metres around the area (default 300)")
-    p.add_argument("--resolution", type=int, default=9, help="H3 resolution (9 ≈ 175 m edge)")
+    p.add_argument("--resolution", type=_resolution, default="auto",
+                   help="H3 resolution (9 ≈ 175 m edge) or 'auto' (default: 9, finer while fewer than 30 "
+                        "cells lie at least 90 %% inside the study region)")
     p.add_argument("--permutations", type=int, default=None,
                    help="conditional permutations, 0 = analytical (default: analytical where the cells hold ≥ 10 events on average, else 999)")
     p.add_argument("--seed", type=int, default=0)

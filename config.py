@@ -37,6 +37,7 @@ class Settings:
     trusted_proxies: tuple[str, ...]
     session_minutes: int
     auth_header: str = "X-Remote-User"  # LAGESBILD_AUTH=header: the user name set by the proxy
+    tile_attribution: str | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -46,6 +47,17 @@ class Settings:
 def _default_data_dir() -> Path | None:
     candidate = PROJECT_ROOT.parent / "shared" / "data"
     return candidate if candidate.is_dir() else None
+
+
+def _tile_url(url: str | None) -> str | None:
+    """An XYZ tile URL template (``http(s)://host/…/{z}/{x}/{y}.png``, ``{s}`` allowed) or None."""
+    if url is None:
+        return None
+    url = url.strip()
+    if not url.startswith(("http://", "https://")) or not all(k in url for k in ("{z}", "{x}", "{y}")):
+        raise ConfigError(f"LAGESBILD_TILE_URL={url!r}: expected an XYZ template such as "
+                          "https://karta.example.se/tiles/{z}/{x}/{y}.png")
+    return url
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -70,6 +82,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if auth not in AUTH_MODES:
         raise ConfigError(f"LAGESBILD_AUTH={auth!r}: expected one of {', '.join(AUTH_MODES)}")
     proxies = tuple(p.strip() for p in env.get("LAGESBILD_TRUSTED_PROXIES", "127.0.0.1").split(",") if p.strip())
+    tile_url = _tile_url(env.get("LAGESBILD_TILE_URL") or None)
     minutes_raw = env.get("LAGESBILD_SESSION_MINUTES", "480")
     try:
         session_minutes = int(minutes_raw)
@@ -82,7 +95,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         port=port,
         redis_url=env.get("LAGESBILD_REDIS_URL") or None,
         auth=auth,
-        tile_url=env.get("LAGESBILD_TILE_URL") or None,
+        tile_url=tile_url,
+        tile_attribution=(env.get("LAGESBILD_TILE_ATTRIBUTION") or "").strip() or None,
         instance_dir=instance_dir,
         secret_key=env.get("LAGESBILD_SECRET_KEY") or None,
         trusted_proxies=proxies,

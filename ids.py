@@ -41,7 +41,12 @@ class Ids(StrEnum):
     COMPARE_TABLE = "compare-table"
     EXPORT = "export"
     LANG = "lang"
-    LEGEND = "legend"
+    LEGEND = "legend"  # the areas' legend (categories or the indicator's classes)
+    HOTSPOT_LEGEND = "hotspot-legend"
+    EVENT_LEGEND = "event-legend"
+    POI_LEGEND = "poi-legend"
+    MAP_LABELS = "map-labels"  # kommun and police region names on the offline map
+    TILES = "tiles"  # the basemap from LAGESBILD_TILE_URL (only when set)
     SOURCES = "sources"
     AREA_PANEL = "area-panel"
     AREA_HEAD = "area-head"

@@ -30,19 +30,63 @@ window.lagesbild = Object.assign({}, window.lagesbild, {
 
   areaDot: function (feature, latlng, context) {
     const p = feature.properties;
-    return L.circleMarker(latlng, {
+    const m = L.circleMarker(latlng, {
       radius: p.category === "sarskilt_utsatt" ? 7 : 5, color: "#2b2b2b", weight: 1,
       fillColor: p.color, fillOpacity: 0.95, className: "uo-dot dot-" + feature.id,
     });
+    m._home = latlng;  /* where the area is; the drawn dot may be pushed aside (spreadDots) */
+    m.on("add", function () { window.lagesbild._spreadSoon(m._map); });
+    return m;
   },
 
-  /* Leaflet has no zoom class: mark the container so CSS can swap dots for polygons. */
+  /* National zoom: neighbouring areas (Rinkeby, Tensta, Hjulsta …) would draw their dots on top of
+   * each other. Push overlapping dots apart in screen space, as little as needed, every time the
+   * zoom changes; each dot keeps its own tooltip and click. */
+  spreadDots: function (map) {
+    if (!map) { return; }
+    const dots = [];
+    map.eachLayer(function (l) { if (l._home && l.setLatLng) { dots.push(l); } });
+    const pts = dots.map(function (d) { return map.latLngToLayerPoint(d._home); });
+    const r = dots.map(function (d) { return d.options.radius + d.options.weight + 1; });
+    for (let it = 0; it < 60; it++) {
+      let moved = false;
+      for (let i = 0; i < pts.length; i++) {
+        for (let j = i + 1; j < pts.length; j++) {
+          let dx = pts[j].x - pts[i].x, dy = pts[j].y - pts[i].y;
+          let d = Math.sqrt(dx * dx + dy * dy);
+          const need = r[i] + r[j];
+          if (d >= need) { continue; }
+          if (d < 1e-6) { dx = 1; dy = 0; d = 1; }
+          const push = (need - d) / 2 + 0.05;
+          pts[i] = L.point(pts[i].x - dx / d * push, pts[i].y - dy / d * push);
+          pts[j] = L.point(pts[j].x + dx / d * push, pts[j].y + dy / d * push);
+          moved = true;
+        }
+      }
+      if (!moved) { break; }
+    }
+    dots.forEach(function (d, i) { d.setLatLng(map.layerPointToLatLng(pts[i])); });
+  },
+
+  _spreadSoon: function (map) {
+    if (!map || map._lagesbildSpread) { return; }
+    map._lagesbildSpread = setTimeout(function () {
+      map._lagesbildSpread = null;
+      window.lagesbild.spreadDots(map);
+    }, 0);
+  },
+
+  /* Leaflet has no zoom class: mark the container so CSS can swap dots for polygons and show the
+   * names that fit the zoom (police regions far out, kommuner closer in). */
   zoomBand: function (e) {
     const map = e.target;
     const el = map.getContainer();
-    const low = map.getZoom() < 10;
-    el.classList.toggle("zoom-low", low);
-    el.classList.toggle("zoom-high", !low);
+    const z = map.getZoom();
+    el.classList.toggle("zoom-low", z < 10);
+    el.classList.toggle("zoom-high", z >= 10);
+    el.classList.toggle("zoom-national", z < 7);
+    el.classList.toggle("zoom-kommun", z >= 8);
+    window.lagesbild.spreadDots(map);
   },
 
   outlineStyle: function (feature, context) {
@@ -52,28 +96,87 @@ window.lagesbild = Object.assign({}, window.lagesbild, {
              className: "base-outline" };
   },
 
+  /* Names on the offline map: text only (names come from files), never interactive. */
+  mapLabel: function (feature, latlng, context) {
+    const p = feature.properties;
+    const span = document.createElement("span");
+    span.textContent = p.name;
+    return L.marker(latlng, {
+      icon: L.divIcon({ html: span, className: "map-label label-" + p.level, iconSize: null }),
+      interactive: false, keyboard: false, pane: "labels",
+    });
+  },
+
   hotspotStyle: function (feature, context) {
     const h = window.lagesbild._hideout(context);
     const p = feature.properties;
     if (p.level !== undefined) {  /* kernel density cells */
-      const kde = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"];
+      const kde = h.kde || ["#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"];
       return { className: "density-" + p.level, stroke: false, fillColor: kde[Math.max(0, Math.min(4, p.level - 1))],
                fillOpacity: 0.65 };
     }
     if (p.category !== undefined) {  /* emerging hot spot categories */
       const c = (h.emerging || {})[p.category] || "#f7f7f7";
       return { className: "emerging-" + p.category, color: "#777", weight: 0.5, fillColor: c,
-               fillOpacity: p.category === "no_pattern" ? 0.1 : 0.7 };
+               fillOpacity: p.category === "no_pattern" ? 0.1 : 0.75 };
     }
     const cls = p["class"];
     const colors = h.colors || {};
+    const hot = cls === "hot99" || cls === "hot95" || cls === "hot90";
+    /* hot now and in the same period last year: black outline; hot then, not now: dashed */
+    const mark = p.was_hot ? (hot ? " hs-persistent" : " hs-former") : "";
     return {
-      className: "hotspot-" + cls,
-      color: cls === "ns" ? "#bdbdbd" : "#636363",
-      weight: cls === "ns" ? 0.3 : 0.8,
+      className: "hotspot-" + cls + mark,
+      color: p.was_hot ? (hot ? "#000000" : "#b2182b") : (cls === "ns" ? "#bdbdbd" : "#636363"),
+      weight: p.was_hot ? 2.5 : (cls === "ns" ? 0.3 : 0.8),
+      dashArray: p.was_hot && !hot ? "4 3" : null,
       fillColor: colors[cls] || "#f7f7f7",
       fillOpacity: cls === "ns" ? 0.15 : 0.7,
     };
+  },
+
+  _num: function (v, locale, digits) {
+    if (v === null || v === undefined || isNaN(v)) { return "–"; }
+    return Number(v).toLocaleString(locale || "sv-SE", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  },
+
+  /* A tooltip of text lines (textContent only: nothing in a feature is ever read as HTML). */
+  _tip: function (layer, lines, cls) {
+    const el = document.createElement("div");
+    el.className = "map-tip " + (cls || "");
+    lines.forEach(function (line, i) {
+      if (!line) { return; }
+      const row = document.createElement(i === 0 ? "strong" : "div");
+      row.textContent = line;
+      el.appendChild(row);
+    });
+    layer.bindTooltip(el, { sticky: true, direction: "top", opacity: 0.95 });
+  },
+
+  hotspotTooltip: function (feature, layer, context) {
+    const lb = window.lagesbild;
+    const h = lb._hideout(context);
+    const w = h.words || {};
+    const p = feature.properties;
+    const loc = h.locale;
+    if (p.level !== undefined) {
+      lb._tip(layer, [w.level + " " + p.level + " " + w.of + " 5",
+                      lb._num(p.density, loc, 0) + " " + w.events + "/km²"], "tip-density");
+      return;
+    }
+    if (p.category !== undefined) {
+      lb._tip(layer, [(h.emerging_labels || {})[p.category] || p.category,
+                      p.n_hot + " " + w.months_hot + ", " + p.n_cold + " " + w.months_cold], "tip-emerging");
+      return;
+    }
+    const cls = p["class"];
+    const hot = cls === "hot99" || cls === "hot95" || cls === "hot90";
+    lb._tip(layer, [
+      (h.labels || {})[cls] || cls,
+      lb._num(p.count, loc, 0) + " " + (p.count === 1 ? w.event : w.events) + " · z = " + lb._num(p.z, loc, 2),
+      w.test + ": " + h.test,
+      p.was_hot ? (hot ? w.persistent : w.former) : null,
+    ], "tip-hotspot");
   },
 
   eventPoint: function (feature, latlng, context) {
@@ -87,14 +190,44 @@ window.lagesbild = Object.assign({}, window.lagesbild, {
       fillColor: p.color || "#333",
       fillOpacity: approx ? 0.1 : 0.8,
       className: "event-" + (approx ? "approx" : "exact"),
+      pane: context && context.map && context.map.getPane("events") ? "events" : "overlayPane",
     });
   },
 
+  eventTooltip: function (feature, layer, context) {
+    const lb = window.lagesbild;
+    const h = lb._hideout(context);
+    const w = h.words || {};
+    const p = feature.properties;
+    if (p.cluster) {
+      lb._tip(layer, [lb._num(p.point_count, h.locale, 0) + " " + w.cluster], "tip-cluster");
+      return;
+    }
+    const type = p.type ? ((h.types || {})[p.type] || p.type) : w.unknown_type;
+    const when = p.time ? String(p.time).replace("T", " ").slice(0, 16) : "";
+    const prec = (h.precision || {})[p.precision] || p.precision || "";
+    lb._tip(layer, [type, when, w.position + ": " + prec], "tip-event");
+  },
+
   poiPoint: function (feature, latlng, context) {
-    return L.circleMarker(latlng, {
-      radius: 5, color: "#1b1b1b", weight: 1.5, fillColor: "#ffffff", fillOpacity: 1,
-      className: "poi-" + (feature.properties.kind || "place"),
+    const h = window.lagesbild._hideout(context);
+    const kind = feature.properties.kind || "place";
+    const spec = (h.kinds || {})[kind] || { shape: "circle", color: "#555555", letter: "" };
+    const icon = document.createElement("span");
+    icon.className = "poi-icon poi-shape-" + spec.shape;
+    icon.style.setProperty("--poi", spec.color);
+    icon.textContent = spec.letter || "";
+    return L.marker(latlng, {
+      icon: L.divIcon({ html: icon, className: "poi poi-" + kind, iconSize: [16, 16], iconAnchor: [8, 8] }),
+      keyboard: false, riseOnHover: true,
     });
+  },
+
+  poiTooltip: function (feature, layer, context) {
+    const h = window.lagesbild._hideout(context);
+    const p = feature.properties;
+    const spec = (h.kinds || {})[p.kind] || {};
+    window.lagesbild._tip(layer, [spec.label || p.kind, p.name], "tip-poi");
   },
 
   cluster: function (feature, latlng, index, context) {

@@ -23,7 +23,7 @@ from services import page
 log = logging.getLogger(__name__)
 AREA_KEYS = ("area", "indicator", "period", "cmp", "lang", "list", "region")
 TREND_KEYS = ("area", "indicator", "period", "lang", "list")
-LAGESBILD_KEYS = ("area", "period", "cmp", "lang")
+LAGESBILD_KEYS = ("area", "period", "cmp", "lang", "indicator")  # indicator: the hotspot sentences
 
 
 def _error(lang: str) -> html.Div:
@@ -87,7 +87,8 @@ def show_lagesbild(view: dict | None):
         return html.P(t("pick_area", lang), className="muted")
     try:
         tier = page.viewer_tier()
-        facts, notes = page.lagesbild(view["area"], view["period"], view.get("cmp", "prev_year"), lang, tier)
+        facts, notes = page.lagesbild(view["area"], view["period"], view.get("cmp", "prev_year"), lang, tier,
+                                      view.get("indicator"))
         return lagesbild_block(facts, notes, lang, tier)
     except Exception:  # noqa: BLE001
         log.exception("lägesbild failed for %s", view)

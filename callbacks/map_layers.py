@@ -8,19 +8,26 @@ from dash import Input, Output, callback, html, no_update
 
 from callbacks.view import touches
 from ids import Ids
-from layers.hotspots import hotspot_legend
+from layers.legends import (
+    event_legend_rows,
+    event_type_names,
+    events_hideout,
+    hotspot_hideout,
+    layer_legend_rows,
+    poi_legend_rows,
+    pois_hideout,
+)
 from layers.method_card import method_card
-from layout.map_panel import HOTSPOT_COLORS, area_dots, category_legend_children
+from layout.map_panel import area_dots, category_legend_children, legend_children
 from layout.strings import t
 from services import layers as svc_layers
 from services import page
-from services.geo import areas_layer
+from services.geo import areas_layer, default_list_year
 
 log = logging.getLogger(__name__)
 RESTYLE_KEYS = ("area", "indicator", "period", "cmp", "layers", "hs", "lang", "list")
 HOTSPOT_KEYS = ("area", "indicator", "period", "layers", "hs", "lang")
-KDE_COLORS = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")
-EVENT_KEYS = ("area", "indicator", "period", "layers")
+EVENT_KEYS = ("area", "indicator", "period", "layers", "lang")
 
 
 @callback(
@@ -55,14 +62,16 @@ def restyle_and_zoom(view: dict | None, metric: str):
 
 
 def restyle_areas(view: dict | None, metric: str, trigger=Ids.VIEW):
-    """Selection highlight and choropleth by the chosen indicator — through hideout only."""
+    """Selection highlight and choropleth by the chosen indicator — through hideout only. The
+    legend lists the categories of the areas drawn; with hotspots on, the hotspot legend
+    (``show_hotspots``) takes its place."""
     if not view or (trigger == Ids.VIEW and not touches(view, RESTYLE_KEYS)):
         return no_update, no_update
     lang = view.get("lang", "sv")
     note = t("panel_note", lang) if (view.get("list") or 2025) < 2021 else None
     hideout: dict = {"selected": view.get("area"), "mode": "category",
                      "outline": "hotspots" in (view.get("layers") or [])}
-    legend = category_legend_children(lang, note)
+    legend = category_legend_children(lang, note, areas_layer(int(view.get("list") or default_list_year())))
     if view.get("indicator") and view.get("period") and page.viewer_tier() == "police":
         try:
             hide, rows = page.choropleth(view["indicator"], view["period"], view.get("cmp", "prev_year"), metric, lang,
@@ -73,14 +82,11 @@ def restyle_areas(view: dict | None, metric: str, trigger=Ids.VIEW):
         if rows:
             hideout.update(hide)
             name = page.catalogue().set_index("id").loc[view["indicator"], "name_sv" if lang == "sv" else "name_en"]
-            legend = [html.H3(f"{name} · {t('metric_' + metric, lang)}")]
-            legend += [html.Div([html.Span(className="swatch", style={"background": r["color"]}), html.Span(r["label"])],
-                                className="row") for r in rows]
-            if note:
-                legend.append(html.Div(note, className="note"))
+            legend = legend_children(f"{name} · {t('metric_' + metric, lang)}",
+                                     [{"key": f"class{i}", "color": r["color"], "label": r["label"]}
+                                      for i, r in enumerate(rows)], note)
     if "hotspots" in (view.get("layers") or []) and view.get("area"):
-        method = view.get("hs") or "gistar"
-        legend = [html.H3(t(f"hs_{method}", lang))] + method_legend(method, lang)
+        legend = []
     return hideout, legend
 
 
@@ -92,85 +98,93 @@ def zoom_to_area(view: dict | None):
     return {"bounds": bounds, "options": {"animate": False}} if bounds else no_update  # no fly: the panels come first
 
 
-def _method_rows(fc: dict, method: str, lang: str) -> html.Details:
-    rows = method_card(fc.get("method", {}), fc.get("excluded", {}), lang)
-    legend = method_legend(method, lang)
+def _method_rows(fc: dict, rows: list[dict], lang: str) -> html.Details:
+    card = method_card(fc.get("method", {}), fc.get("excluded", {}), lang)
     return html.Details([
         html.Summary(t("method_title", lang)),
-        html.Div(legend, className="hotspot-legend"),
-        html.Table(html.Tbody([html.Tr([html.Th(label), html.Td(str(value))]) for label, value in rows]),
+        html.Div(legend_children(None, rows), className="hotspot-legend"),
+        html.Table(html.Tbody([html.Tr([html.Th(label), html.Td(str(value))]) for label, value in card]),
                    className="method-table"),
     ], open=True)
 
 
-HOTSPOT_FUNCS = {"gistar": svc_layers.hotspot_layer, "kde": svc_layers.kde_layer,
+HOTSPOT_FUNCS = {"gistar": svc_layers.hotspot_view, "kde": svc_layers.kde_layer,
                  "emerging": svc_layers.emerging_layer, "deso": svc_layers.deso_layer}
 
 
-def method_legend(method: str, lang: str) -> list:
-    """Legend rows of the hotspot method in use."""
-    from layers.emerging import emerging_legend
-
-    if method == "emerging":
-        rows = [(r["color"], r["label"]) for r in emerging_legend(lang)]
-    elif method == "kde":
-        rows = [(c, f"{'nivå' if lang == 'sv' else 'level'} {i + 1}") for i, c in enumerate(KDE_COLORS)]
-    else:
-        rows = [(HOTSPOT_COLORS.get(r["class"], "#eee"), r["label"]) for r in hotspot_legend(lang)]
-    return [html.Div([html.Span(className="swatch", style={"background": c}), html.Span(label)], className="row")
-            for c, label in rows]
+def _lang_only(view: dict) -> bool:
+    return set(view.get("changed") or ()) == {"lang"}
 
 
 @callback(
     Output(Ids.HOTSPOTS, "data"),
+    Output(Ids.HOTSPOTS, "hideout"),
     Output(Ids.HOTSPOT_CARD, "children"),
+    Output(Ids.HOTSPOT_LEGEND, "children"),
     Input(Ids.LAYER_VIEW, "data"),
     prevent_initial_call=True,
 )
 def show_hotspots(view: dict | None):
-    """Click 3: the hotspot layer (Gi*, density, emerging or DeSO Gi*) with its method card."""
+    """Click 3: the hotspot layer (Gi*, density, emerging or DeSO Gi*) with its method card and a
+    legend of the classes it holds. Gi* is ``services.layers.hotspot_view``: the layer the
+    lägesbild's hotspot sentences count. A language switch changes the hideout (tooltip words)
+    and the texts, not the data."""
     if not touches(view, HOTSPOT_KEYS):
-        return no_update, no_update
+        return no_update, no_update, no_update, no_update
     if "hotspots" not in (view.get("layers") or []):
-        return None, None
+        return None, no_update, None, []
     lang = view.get("lang", "sv")
     if not view.get("area") or not view.get("period"):
-        return None, html.P(t("hotspot_needs_area", lang), className="muted")
+        return None, no_update, html.P(t("hotspot_needs_area", lang), className="muted"), []
     method = view.get("hs") or "gistar"
     try:
         types = svc_layers.event_types_for(view.get("indicator"))
         fc = HOTSPOT_FUNCS[method](view["area"], view["period"], types)
     except LookupError as exc:  # e.g. no DeSO polygons for the kommun
-        return None, html.P(str(exc), className="muted")
+        return None, no_update, html.P(str(exc), className="muted"), []
     except Exception:  # noqa: BLE001
         log.exception("hotspots failed")
-        return None, html.P(t("error", lang), className="error")
-    return fc, _method_rows(fc, method, lang)
+        return None, no_update, html.P(t("error", lang), className="error"), []
+    rows = layer_legend_rows(method, fc, lang)
+    legend = legend_children(t(f"hs_{method}", lang), rows)
+    return (no_update if _lang_only(view) else fc), hotspot_hideout(fc, lang), _method_rows(fc, rows, lang), legend
 
 
-@callback(Output(Ids.EVENTS, "data"), Input(Ids.LAYER_VIEW, "data"), prevent_initial_call=True)
+def _type_names(lang: str) -> dict[str, str]:
+    """Indicator names by id (synthetic point events carry the indicator id as their type)."""
+    cat = page.catalogue()
+    return dict(zip(cat["id"], cat["name_sv" if lang == "sv" else "name_en"], strict=True))
+
+
+@callback(Output(Ids.EVENTS, "data"), Output(Ids.EVENTS, "hideout"), Output(Ids.EVENT_LEGEND, "children"),
+          Input(Ids.LAYER_VIEW, "data"), prevent_initial_call=True)
 def show_events(view: dict | None):
-    """Clustered events around the area (kommun-centre points drawn dashed, never as exact)."""
+    """Clustered events around the area (kommun-centre points drawn dashed, never as exact), with
+    a legend of the symbols and event types present."""
     if not touches(view, EVENT_KEYS):
-        return no_update
+        return no_update, no_update, no_update
     if "events" not in (view.get("layers") or []) or not view.get("area") or not view.get("period"):
-        return None
+        return None, no_update, []
+    lang = view.get("lang", "sv")
     try:
         fc, _ = svc_layers.events_layer(view["area"], view["period"], svc_layers.event_types_for(view.get("indicator")))
+        names = event_type_names({f["properties"].get("type") for f in fc["features"]}, _type_names(lang), lang)
     except Exception:  # noqa: BLE001
         log.exception("events failed")
-        return None
-    return fc
+        return None, no_update, []
+    legend = legend_children(t("events", lang), event_legend_rows(fc, lang, names))
+    return (no_update if _lang_only(view) else fc), events_hideout(lang, names), legend
 
 
-@callback(Output(Ids.POIS, "data"), Output(Ids.POI_CHECK, "children"), Input(Ids.LAYER_VIEW, "data"),
-          prevent_initial_call=True)
+@callback(Output(Ids.POIS, "data"), Output(Ids.POIS, "hideout"), Output(Ids.POI_CHECK, "children"),
+          Output(Ids.POI_LEGEND, "children"), Input(Ids.LAYER_VIEW, "data"), prevent_initial_call=True)
 def show_pois(view: dict | None):
-    """Places of interest, and the hypothesis check per kind of place for the area and period."""
+    """Places of interest (each kind its own symbol and legend row), and the hypothesis check per
+    kind of place for the area and period."""
     if not touches(view, ("layers", "area", "period", "indicator", "lang")):
-        return no_update, no_update
+        return no_update, no_update, no_update, no_update
     if "pois" not in (view.get("layers") or []):
-        return None, None
+        return None, no_update, None, []
     lang = view.get("lang", "sv")
     checks = []
     if view.get("area") and view.get("period"):
@@ -184,4 +198,6 @@ def show_pois(view: dict | None):
             if test.n_places:
                 checks.append(html.Li(test.sentence[lang]))
     body = [html.H3(t("poi_check", lang)), html.Ul(checks)] if checks else None
-    return svc_layers.pois_layer(), body
+    fc = svc_layers.pois_layer()
+    legend = legend_children(t("pois", lang), poi_legend_rows(fc, lang))
+    return fc, pois_hideout(fc, lang), body, legend

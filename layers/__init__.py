@@ -11,5 +11,6 @@ Never imports dash, the store or SQL. Modules:
 - ``events``: clustered point layer, precision summary
 - ``pois``: events near places of a kind vs elsewhere (exact binomial test) with a sentence
 - ``method_card``: "Hur beräknades detta?" rows from a layer's ``method`` and ``excluded``
+- ``legends``: legend rows (only what a layer holds) and the tooltip words of each layer's hideout
 - ``palettes``: ColorBrewer / Okabe–Ito colours as hex
 """

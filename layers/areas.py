@@ -219,3 +219,28 @@ def _natural_key(s: pd.Series) -> pd.Series:
     """Sort numeric ids numerically, others as text after them."""
     num = pd.to_numeric(s, errors="coerce")
     return num.fillna(np.inf) if num.notna().any() else s
+
+
+def label_points(gdf: gpd.GeoDataFrame, name_col: str, level: str, decimals: int = 4) -> list[dict[str, Any]]:
+    """One GeoJSON point feature per polygon, at the pole of inaccessibility of its largest part
+    (where a label sits best), with properties ``name`` and ``level`` (for the map's labels).
+
+    >>> from shapely.geometry import box
+    >>> g = gpd.GeoDataFrame({"n": ["A"]}, geometry=[box(18.0, 59.0, 18.2, 59.1)], crs="EPSG:4326")
+    >>> label_points(g, "n", "kommun")[0]["properties"]
+    {'name': 'A', 'level': 'kommun'}
+    """
+    from shapely.ops import polylabel
+
+    g = gpd.GeoDataFrame(gdf[[name_col]], geometry=gdf.geometry, crs=gdf.crs).to_crs(SWEREF99TM)
+    points, names = [], []
+    for name, geom in zip(g[name_col], g.geometry.values, strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        parts = list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]
+        largest = max(parts, key=lambda q: q.area)
+        points.append(polylabel(largest, tolerance=max(50.0, math.sqrt(largest.area) / 50)))
+        names.append(str(name))
+    wgs = gpd.GeoSeries(points, crs=SWEREF99TM).to_crs(WGS84)
+    return [{"type": "Feature", "geometry": round_geometry(pt, decimals),
+             "properties": {"name": n, "level": level}} for n, pt in zip(names, wgs.values, strict=True)]

@@ -53,9 +53,12 @@ from layers.gistar import (
 )
 from layers.hexgrid import (
     DEFAULT_RESOLUTION,
+    MIN_CELL_SHARE,
+    MIN_GRID_CELLS,
     HexGrid,
     cell_boundaries,
     grid_description,
+    grid_resolution,
     hex_grid,
     points_to_cells,
 )
@@ -94,13 +97,16 @@ CATEGORY_LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+#: One distinguishable colour per category (CIE76 ΔE ≥ 18 between any two; the earlier ColorBrewer
+#: ramps gave pairs 8 apart): warm hues for hot, cool for cold, dark for "intensifying",
+#: purple for "oscillating", brown and grey for "historical"; the legend lists only those present.
 CATEGORY_COLORS: dict[str, str] = {
-    "new_hot": "#fdd0a2", "consecutive_hot": "#fdae6b", "intensifying_hot": "#a50f15",
-    "persistent_hot": "#de2d26", "diminishing_hot": "#fb6a4a", "sporadic_hot": "#fcbba1",
-    "oscillating_hot": "#c994c7", "historical_hot": "#d9b38c",
-    "new_cold": "#deebf7", "consecutive_cold": "#c6dbef", "intensifying_cold": "#08519c",
-    "persistent_cold": "#3182bd", "diminishing_cold": "#6baed6", "sporadic_cold": "#9ecae1",
-    "oscillating_cold": "#9e9ac8", "historical_cold": "#bdbdbd", "no_pattern": "#f7f7f7",
+    "new_hot": "#ffd92f", "consecutive_hot": "#fdae61", "intensifying_hot": "#67000d",
+    "persistent_hot": "#d7301f", "diminishing_hot": "#f781bf", "sporadic_hot": "#ff7f00",
+    "oscillating_hot": "#984ea3", "historical_hot": "#a6761d",
+    "new_cold": "#a6dba0", "consecutive_cold": "#80cdc1", "intensifying_cold": "#08306b",
+    "persistent_cold": "#2171b5", "diminishing_cold": "#9ecae1", "sporadic_cold": "#1b9e77",
+    "oscillating_cold": "#5e3c99", "historical_cold": "#8c8c8c", "no_pattern": "#f7f7f7",
 }
 
 
@@ -233,14 +239,15 @@ def emerging_hotspots(
     *,
     months: int = 36,
     end: Any = None,
-    resolution: int = DEFAULT_RESOLUTION,
+    resolution: int | str = DEFAULT_RESOLUTION,
     types: Collection[str] | None = None,
     alpha: float = 0.10,
     trend_alpha: float = 0.05,
     time_window: int = 0,
     threshold: float = 0.9,
     include_cold: bool = True,
-    cover: str = "overlap",
+    cover: str = "share",
+    min_share: float = MIN_CELL_SHARE,
     eligible: Collection[str] = HOTSPOT_ELIGIBLE,
 ) -> EmergingResult:
     """Emerging hot spot analysis of events in ``region`` over the last ``months`` months.
@@ -256,8 +263,8 @@ def emerging_hotspots(
     end : date-like, optional
         Exclusive end (first day of a month). Default: the month after the latest event; pass
         the first day after the last *complete* month to keep a half month out.
-    resolution : int
-        H3 resolution.
+    resolution : int or 'auto'
+        H3 resolution; 'auto' as for ``hotspots`` (``layers.hexgrid.grid_resolution``).
     types : collection of str, optional
         Event types.
     alpha : float
@@ -271,8 +278,9 @@ def emerging_hotspots(
         The "90 %" share.
     include_cold : bool
         Classify cold spot patterns too.
-    cover, eligible
-        As for ``hotspots``.
+    cover, min_share, eligible
+        As for ``hotspots`` (the same grid: cells at least 90 % inside the region by default;
+        points in cells left out count as ``outside_analysed_cells``).
 
     Returns
     -------
@@ -289,9 +297,12 @@ def emerging_hotspots(
         end = (latest.to_period("M") + 1).to_timestamp()
     start, end_ts, labels = month_slices(end, months)
     sel = select_points(points, region=region, period=(start, end_ts), types=types, eligible=eligible)
+    auto = resolution == "auto"
+    resolution = grid_resolution(region, cover, min_share) if auto else int(resolution)
     point_cells = points_to_cells(sel.x, sel.y, resolution)
-    grid = hex_grid(region, resolution, extra_cells=np.unique(point_cells), cover=cover)
+    grid = hex_grid(region, resolution, extra_cells=np.unique(point_cells), cover=cover, min_share=min_share)
     pos = grid.index_of(point_cells)
+    excluded = {**sel.excluded, "outside_analysed_cells": int((pos < 0).sum())}
     t = sel.frame["occurred_at"].to_numpy(dtype="datetime64[M]").astype(np.int64)
     t_idx = t - np.datetime64(start.to_datetime64(), "M").astype(np.int64)
     ok = pos >= 0
@@ -327,6 +338,7 @@ def emerging_hotspots(
     method = {
         "method": "emerging hot spot analysis",
         **grid_description(grid),
+        "resolution_rule": f"auto: 9, finer while fewer than {MIN_GRID_CELLS} cells" if auto else "given",
         "time_slices": months,
         "slice": "calendar month",
         "time_window": time_window,
@@ -354,7 +366,7 @@ def emerging_hotspots(
         "study_region_km2": round(float(region.area) / 1e6, 3),
     }
     zframe = pd.DataFrame(z.T, index=pd.Index(grid.names, name="cell"), columns=labels)
-    return EmergingResult(cells=cells, z=zframe, method=method, excluded=sel.excluded, grid=grid)
+    return EmergingResult(cells=cells, z=zframe, method=method, excluded=excluded, grid=grid)
 
 
 def emerging_legend(lang: str = "sv", include_cold: bool = True) -> list[dict[str, str]]:

@@ -24,6 +24,7 @@ import pandas as pd
 from geodata.precision import HOTSPOT_ELIGIBLE, LABELS, PRECISION_CLASSES
 from layers._geojson import feature_collection, to_wgs84_xy
 from layers._points import PeriodLike, check_points, normalise_period, parse_times, precision_codes
+from layers.palettes import qualitative_color
 
 DEFAULT_EVENT_COLOR = "#8c8c8c"
 
@@ -60,8 +61,11 @@ EVENT_TYPE_COLORS: dict[str, str] = {
 
 
 def event_color(event_type: str | None) -> str:
-    """Colour of an event type (grey for types without a fixed colour)."""
-    return EVENT_TYPE_COLORS.get(event_type or "", DEFAULT_EVENT_COLOR)
+    """Colour of an event type: the fixed one, else a stable qualitative colour of its name (so
+    two types on the map are told apart), grey without a type."""
+    if not event_type:
+        return DEFAULT_EVENT_COLOR
+    return EVENT_TYPE_COLORS.get(event_type) or qualitative_color(event_type)
 
 
 def filter_events(

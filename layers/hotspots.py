@@ -3,7 +3,9 @@
 Contract of the GeoJSON (also returned by ``cli.py hotspots``): a FeatureCollection whose features
 are EPSG:4326 hexagons with properties exactly ``cell`` (H3 index), ``count``, ``z``, ``p``,
 ``p_adjusted``, ``class`` (``hot99``, ``hot95``, ``hot90``, ``ns``, ``cold90``, ``cold95``,
-``cold99``); top-level members ``method`` (parameters) and ``excluded`` (points left out, by reason).
+``cold99``); top-level members ``method`` (parameters) and ``excluded`` (points left out, by reason:
+the reasons of ``layers._points`` and ``outside_analysed_cells``, points of the study region that
+lie in an edge cell left out of the grid because it is mostly outside the region).
 Undefined z/p (no points at all) are ``null``.
 
 >>> import pandas as pd
@@ -36,16 +38,19 @@ from layers.gistar import (
 )
 from layers.hexgrid import (
     DEFAULT_RESOLUTION,
+    MIN_CELL_SHARE,
+    MIN_GRID_CELLS,
     HexGrid,
     cell_boundaries,
-    choose_resolution,
     grid_description,
+    grid_resolution,
     hex_grid,
     points_to_cells,
 )
 from layers.palettes import HOTSPOT_CLASSES, HOTSPOT_COLORS
 
 CELL_COLUMNS = ["cell", "count", "z", "p", "p_adjusted", "class"]
+HOT: tuple[str, ...] = ("hot99", "hot95", "hot90")
 
 HOTSPOT_LABELS = {
     "sv": {
@@ -122,7 +127,8 @@ def hotspots(
     types: Collection[str] | None = None,
     permutations: int | None = None,
     seed: int = 0,
-    cover: str = "overlap",
+    cover: str = "share",
+    min_share: float = MIN_CELL_SHARE,
     eligible: Collection[str] = HOTSPOT_ELIGIBLE,
 ) -> HotspotResult:
     """Getis-Ord Gi* hot and cold spots of point events on an H3 grid over ``region``.
@@ -134,7 +140,8 @@ def hotspots(
     region : shapely.Geometry
         Study region (EPSG:3006): an area, optionally buffered, or a kommun.
     resolution : int or 'auto'
-        H3 resolution (9 ≈ 175 m edge in Sweden); 'auto' uses ``choose_resolution``.
+        H3 resolution (9 ≈ 175 m edge in Sweden); 'auto' (what the app uses): 9, finer while
+        fewer than ``MIN_GRID_CELLS`` cells would be analysed (``layers.hexgrid.grid_resolution``).
     period : tuple or str, optional
         ``(start, end)`` with end exclusive, or 'YYYY', 'YYYY-MM', 'YYYY-Tn'.
     types : collection of str, optional
@@ -147,9 +154,15 @@ def hotspots(
         hot and cold spots in maps of pure chance.
     seed : int
         Seed of the permutations.
-    cover : {'overlap', 'center'}
-        Which H3 cells make up the grid: every cell overlapping the region, or cells whose centre
-        lies in it.
+    cover : {'share', 'center', 'full', 'overlap'}
+        Which H3 cells make up the grid (``layers.hexgrid.region_cells``). Default: the cells at
+        least ``min_share`` inside the region. Gi* compares every cell with every other as if
+        each could collect events from a whole cell's area; a cell lying mostly outside the
+        region cannot, and with the old ``'overlap'`` grid maps of pure chance got 95 % hot
+        spots in 10–45 % of cases (``bench/hotspot_calibration.py``). Points in the region but
+        in a cell left out are counted under ``excluded['outside_analysed_cells']``.
+    min_share : float
+        With ``cover='share'``: the least share of a cell's area inside the region.
     eligible : collection of str
         Precision classes that take part (default ``HOTSPOT_ELIGIBLE``).
 
@@ -160,13 +173,15 @@ def hotspots(
     if region is None or region.is_empty:
         raise ValueError("hotspots: the study region is empty")
     area_km2 = float(region.area) / 1e6
-    res = choose_resolution(area_km2) if resolution == "auto" else int(resolution)
+    auto = resolution == "auto"
+    res = grid_resolution(region, cover, min_share) if auto else int(resolution)
 
     sel = select_points(points, region=region, period=period, types=types, eligible=eligible)
     point_cells = points_to_cells(sel.x, sel.y, res)
-    grid = hex_grid(region, res, extra_cells=np.unique(point_cells), cover=cover)
+    grid = hex_grid(region, res, extra_cells=np.unique(point_cells), cover=cover, min_share=min_share)
     pos = grid.index_of(point_cells)
     counts = np.bincount(pos[pos >= 0], minlength=grid.n).astype(np.int64)
+    excluded = {**sel.excluded, "outside_analysed_cells": int((pos < 0).sum())}
 
     inference, permutations, why = choose_inference(counts, permutations)
     stats = gi_star_classes(counts.astype(float), grid.weights, permutations, seed,
@@ -179,11 +194,11 @@ def hotspots(
     method = {
         "method": "Getis-Ord Gi*",
         **grid_description(grid),
+        "resolution_rule": f"auto: 9, finer while fewer than {MIN_GRID_CELLS} cells" if auto else "given",
         **inference_method(counts, inference, permutations, why, seed),
         "fdr": "Benjamini-Hochberg",
         "fdr_alpha": [a for _, a in CONFIDENCE_LEVELS],
         "confidence_levels": [1 - a for _, a in CONFIDENCE_LEVELS],
-        "cover": cover,
         "empty_cells": "count as zeros",
         "precision_classes_used": sorted(eligible),
         "event_types": sorted(types) if types is not None else None,
@@ -191,10 +206,42 @@ def hotspots(
         "points_used": int(counts.sum()),
         "study_region_km2": round(area_km2, 3),
     }
-    return HotspotResult(cells=cells, method=method, excluded=sel.excluded, grid=grid)
+    return HotspotResult(cells=cells, method=method, excluded=excluded, grid=grid)
 
 
 def hotspot_legend(lang: str = "sv") -> list[dict[str, str]]:
     """Legend rows ``{class, color, label}`` for the hot/cold classes, hot first."""
     labels = HOTSPOT_LABELS[lang]
     return [{"class": c, "color": HOTSPOT_COLORS[c], "label": labels[c]} for c in HOTSPOT_CLASSES]
+
+
+def mark_previous(fc: dict[str, Any], previous: dict[str, Any] | None,
+                  previous_period: str | None = None) -> dict[str, Any]:
+    """A copy of the hotspot FeatureCollection ``fc`` whose features also carry ``was_hot``: the
+    cell was a hot spot (any confidence) in ``previous`` (e.g. the same period last year).
+
+    The map marks these cells and the lägesbild counts them from the same flags, so text and map
+    say the same: a cell hot now and then is *persistent*, hot then but not now is *former*. Only
+    cells of ``fc``'s own grid can be marked (a previous hot spot outside it is not on the map);
+    top-level ``previous`` says what was compared. Without ``previous`` every ``was_hot`` is
+    false and ``previous`` is None.
+
+    >>> now = {"type": "FeatureCollection", "features": [
+    ...     {"properties": {"cell": "a", "class": "hot95"}}, {"properties": {"cell": "b", "class": "ns"}}]}
+    >>> then = {"features": [{"properties": {"cell": "a", "class": "hot90"}},
+    ...                      {"properties": {"cell": "b", "class": "hot99"}}]}
+    >>> [f["properties"]["was_hot"] for f in mark_previous(now, then, "2024-T2")["features"]]
+    [True, True]
+    """
+    hot_then = set()
+    if previous is not None:
+        hot_then = {f["properties"]["cell"] for f in previous.get("features", [])
+                    if f["properties"].get("class") in HOT}
+    features = [{**f, "properties": {**f["properties"], "was_hot": f["properties"]["cell"] in hot_then}}
+                for f in fc.get("features", [])]
+    in_grid = {f["properties"]["cell"] for f in features}
+    summary = None
+    if previous is not None:
+        summary = {"period": previous_period, "hot_cells": len(hot_then),
+                   "hot_cells_outside_grid": len(hot_then - in_grid)}
+    return {**fc, "features": features, "previous": summary}

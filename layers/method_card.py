@@ -35,6 +35,7 @@ _METHOD_NAMES = {
 _LABELS = {
     "method": ("Metod", "Method"),
     "grid": ("Rutnät", "Grid"),
+    "cells": ("Celler", "Cells"),
     "polygons": ("Indelning", "Units"),
     "neighbourhood": ("Grannskap", "Neighbourhood"),
     "inference": ("Signifikans", "Significance"),
@@ -56,6 +57,8 @@ _REASONS = {
     "missing_coordinates": ("saknar koordinater", "no coordinates"),
     "unknown_precision": ("okänd lägesnoggrannhet", "unknown location precision"),
     "outside_study_region": ("utanför studieområdet", "outside the study region"),
+    "outside_analysed_cells": ("i kantceller som mest ligger utanför studieområdet",
+                               "in edge cells lying mostly outside the study region"),
 }
 
 
@@ -72,6 +75,37 @@ def reason_label(reason: str, lang: str = "sv") -> str:
         return f"oprecis position ({name})" if lang == "sv" else f"imprecise location ({name})"
     sv, en = _REASONS.get(reason, (reason, reason))
     return sv if lang == "sv" else en
+
+
+def _cells_text(method: Mapping[str, Any], lang: str) -> str | None:
+    """Which hexagons were analysed, and why the edge cells were left out."""
+    sv = lang == "sv"
+    cover, cells = method.get("cover"), method.get("cells")
+    if cover is None or cells is None:
+        return None
+    n = lambda v, d=0: fmt_number(v, lang, d)  # noqa: E731
+    left = int(method.get("cells_left_out") or 0)
+    if cover == "share":
+        pct = n(round(100 * float(method.get("min_cell_share") or 0)))
+        text = (f"{n(cells)} celler som ligger till minst {pct}{NBSP}% inom studieområdet" if sv
+                else f"{n(cells)} cells lying at least {pct}% inside the study region")
+    elif cover == "center":
+        text = (f"{n(cells)} celler med mittpunkten i studieområdet" if sv
+                else f"{n(cells)} cells with their centre in the study region")
+    elif cover == "full":
+        text = (f"{n(cells)} celler helt inom studieområdet" if sv
+                else f"{n(cells)} cells wholly inside the study region")
+    else:
+        return (f"{n(cells)} celler: alla som berör studieområdet, även kantceller som mest ligger "
+                "utanför (äldre metod, ger falska hot spots)" if sv else
+                f"{n(cells)} cells: every cell touching the study region, even edge cells lying "
+                "mostly outside (older method, gives false hot spots)")
+    if left:
+        text += (f"; {n(left)} kantceller som mest ligger utanför ingår inte – med få händelser "
+                 "skulle de få grannarna att se ut som hot spots" if sv else
+                 f"; {n(left)} edge cells lying mostly outside are left out – with few events they "
+                 "would make their neighbours look like hot spots")
+    return text
 
 
 def _period(p: Mapping[str, str], lang: str) -> str:
@@ -113,7 +147,13 @@ def method_card(
         if edge is not None:
             text += (f" (kantlängd ≈ {n(edge)} m" if sv else f" (edge ≈ {n(edge)} m")
             text += f", {'yta' if sv else 'area'} ≈ {n(area, 3)} km²)" if area is not None else ")"
+        if str(method.get("resolution_rule") or "").startswith("auto") and method["h3_resolution"] > 9:
+            text += (" – finare än 9, så att minst 30 celler analyseras" if sv
+                     else " – finer than 9, so that at least 30 cells are analysed")
         rows.append((_t("grid", lang), text))
+        cells_row = _cells_text(method, lang)
+        if cells_row:
+            rows.append((_t("cells", lang), cells_row))
     if method.get("polygons"):
         rows.append((_t("polygons", lang), str(method["polygons"])))
     if method.get("neighbourhood"):

@@ -32,6 +32,28 @@ from geodata.precision import HOTSPOT_ELIGIBLE
 from i18n import NBSP, fmt_number, fmt_p
 from layers._points import PeriodLike, period_dict, select_points
 
+#: Map symbol and name of each kind of place: every kind its own shape and colour (the map, the
+#: legend and the report's map). Other kinds get a grey circle and their own name.
+POI_KINDS: dict[str, dict[str, Any]] = {
+    "tunnelbana": {"shape": "metro", "color": "#0072b2", "letter": "T",
+                   "label": {"sv": "Tunnelbaneuppgång", "en": "Metro exit"}},
+    "krog": {"shape": "diamond", "color": "#7b3294", "letter": "",
+             "label": {"sv": "Krog (serveringstillstånd)", "en": "Licensed premises"}},
+}
+DEFAULT_POI_STYLE = {"shape": "circle", "color": "#555555", "letter": ""}
+
+
+def poi_kind_style(kind: str | None) -> dict[str, str]:
+    """``{shape, color, letter}`` of a kind of place."""
+    spec = POI_KINDS.get(str(kind))
+    return {k: spec[k] for k in ("shape", "color", "letter")} if spec else dict(DEFAULT_POI_STYLE)
+
+
+def poi_kind_label(kind: str | None, lang: str = "sv") -> str:
+    """Name of a kind of place (the kind itself when it has no name here)."""
+    spec = POI_KINDS.get(str(kind))
+    return spec["label"][lang] if spec else str(kind)
+
 
 @dataclass(frozen=True)
 class PoiTest:

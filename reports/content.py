@@ -278,6 +278,7 @@ def build_content(data: ReportData, figures: bool = True) -> ReportContent:
     if synthetic:
         src_lines.append(L("synthetic_source", lang))
     method_notes = [f.text for f in facts["caveats"] if f.kind in ("fdr", "suppression")]
+    res = ((data.hotspots or {}).get("method") or {}).get("h3_resolution") or 9
     method_notes += [pick((
         "RAG: röd/gul/grön enligt två regler – statistisk (E-test/Poisson/t-test med "
         "Benjamini–Hochberg) och mål (tolerans 10 %); den allvarligaste färgen gäller, grå = ingen "
@@ -285,12 +286,14 @@ def build_content(data: ReportData, figures: bool = True) -> ReportContent:
         "RAG: red/amber/green from two rules – statistical (E-test/Poisson/t-test with "
         "Benjamini–Hochberg) and target (10% tolerance); the more severe colour applies, grey = no "
         "assessment possible."), lang),
-        pick(("Hotspots: Getis-Ord Gi* på H3-hexagoner (upplösning 9) i området plus "
+        pick(("Hotspots: Getis-Ord Gi* på H3-hexagoner (upplösning "
+              f"{res}) som ligger till minst 90 % i området plus "
               f"{fmt_number(data.map.buffer_m if data.map else 300, lang)} m, bara händelser med exakt "
               "position eller gatunivå, FDR-korrigerat; kvarstående = hotspot även samma period i fjol.",
-              "Hot spots: Getis-Ord Gi* on H3 hexagons (resolution 9) in the area plus "
-              f"{fmt_number(data.map.buffer_m if data.map else 300, lang)} m, only events with an exact or "
-              "street-level position, FDR-corrected; persistent = hot spot in the same period last year too."),
+              f"Hot spots: Getis-Ord Gi* on H3 hexagons (resolution {res}) lying at least 90% inside the "
+              f"area plus {fmt_number(data.map.buffer_m if data.map else 300, lang)} m, only events with an "
+              "exact or street-level position, FDR-corrected; persistent = hot spot in the same period last "
+              "year too."),
              lang)]
     if (area.get("real_series") or {}).get("note"):  # which DeSOs the real offence series count, or why none
         method_notes.append(area["real_series"]["note"])

@@ -36,12 +36,12 @@ from i18n import fmt_number, fmt_p, fmt_percent
 from indicators.calendar import parse_period
 from indicators.rag import verdict_words
 from indicators.texts import noun, same_last_year
+from layers.hotspots import HOT, mark_previous
 from reports.model import THRESHOLD, ReportData
 from reports.numberview import STAT_REF_FIELD, Numbers
 from reports.suppression import suppress
 from reports.texts import SECTIONS, L, pick
 
-HOT = ("hot99", "hot95", "hot90")
 FDR_ALPHA = 0.05
 
 
@@ -312,22 +312,30 @@ class _Writer:
             self.add("atgarder", text, [(i["id"], "p_test"), (i["id"], "p_adjusted")], "watch")
 
     def hotspots(self) -> None:
+        """The hotspot sentences, counted from the very layer the map draws (its classes and each
+        cell's ``was_hot`` flag, ``layers.hotspots.mark_previous``): what they say is on the map."""
         fc = self.d.hotspots
         if not fc:
             return
         feats = fc.get("features", [])
-        now = {f["properties"]["cell"]: f["properties"] for f in feats if f["properties"]["class"] in HOT}
-        prev_fc = self.d.hotspots_previous or {}
-        prev = {f["properties"]["cell"] for f in prev_fc.get("features", [])
-                if f["properties"]["class"] in HOT}
-        new, persistent, gone = set(now) - prev, set(now) & prev, prev - set(now)
+        if self.d.hotspots_previous is not None and not any("was_hot" in f["properties"] for f in feats):
+            fc = mark_previous(fc, self.d.hotspots_previous)  # report inputs built without the flags
+            feats = fc["features"]
+        compared = fc.get("previous") is not None
+        props = [f["properties"] for f in feats]
+        now = {p["cell"]: p for p in props if p["class"] in HOT}
+        persistent = {c for c, p in now.items() if p.get("was_hot")}
+        new = set(now) - persistent
+        gone = {p["cell"] for p in props if p.get("was_hot") and p["class"] not in HOT}
         by_class = {c: sum(1 for p in now.values() if p["class"] == c) for c in HOT}
-        used = (fc.get("method") or {}).get("points_used")
+        method = fc.get("method") or {}
+        used = method.get("points_used")
+        of = self.hotspot_types(method.get("event_types"))
         refs = [("hotspots", "class")]
         if not now:
-            text = ("Inga hexagonceller är statistiskt säkerställda hotspots denna period "
+            text = (f"Inga hexagonceller är statistiskt säkerställda hotspots{of} denna period "
                     "(Getis-Ord Gi*, FDR)." if self.sv else "No hexagon cell is a statistically "
-                    "significant hot spot this period (Getis-Ord Gi*, FDR).")
+                    f"significant hot spot{of} this period (Getis-Ord Gi*, FDR).")
             if used == 0:
                 text = L("no_hotspot_data", self.lang)
             self.add("problem", text, refs, "hotspots_none")
@@ -335,33 +343,34 @@ class _Writer:
             parts = ", ".join(f"{fmt_number(by_class[c], self.lang)} {pick(('med', 'at'), self.lang)} "
                               f"{_conf(c, self.lang)}" for c in HOT if by_class[c])
             cmp_txt = ""
-            if self.d.hotspots_previous is not None:
+            if compared:
                 cmp_txt = (f"; {fmt_number(len(new), self.lang)} nya jämfört med samma period i fjol, "
                            f"{fmt_number(len(persistent), self.lang)} kvarstående" if self.sv else
                            f"; {fmt_number(len(new), self.lang)} new compared with the same period "
                            f"last year, {fmt_number(len(persistent), self.lang)} persistent")
-            text = (f"{self.cells(len(now))} {'är hotspots' if len(now) > 1 else 'är en hotspot'} (Getis-Ord Gi*, FDR; "
-                    f"{parts} konfidens){cmp_txt}." if self.sv else
-                    f"{self.cells(len(now))} {'are hot spots' if len(now) > 1 else 'is a hot spot'} (Getis-Ord Gi*, "
-                    f"FDR; {parts} confidence){cmp_txt}.")
+            text = (f"{self.cells(len(now))} {'är hotspots' if len(now) > 1 else 'är en hotspot'}{of} "
+                    f"(Getis-Ord Gi*, FDR; {parts} konfidens){cmp_txt}." if self.sv else
+                    f"{self.cells(len(now))} {'are hot spots' if len(now) > 1 else 'is a hot spot'}{of} "
+                    f"(Getis-Ord Gi*, FDR; {parts} confidence){cmp_txt}.")
             self.add("problem", text, [*refs, ("hotspots", "new"), ("hotspots", "persistent")],
                      "hotspots_now")
             if persistent:
                 self._ranked.append((2.8, Fact("prioriteringar", (
                     f"Kvarstående hotspots: {self.cells(len(persistent))} var "
-                    "hotspots både nu och samma period i fjol (markerade på kartan)." if self.sv else
+                    f"{'hotspots' if len(persistent) > 1 else 'hotspot'} både nu och samma period i fjol "
+                    "(svart kant på kartan)." if self.sv else
                     f"Persistent hot spots: {self.cells(len(persistent))} {'were' if len(persistent) > 1 else 'was'} "
-                    "hot spots both now and in the same period last year (marked on the map)."),
+                    "hot spots both now and in the same period last year (black outline on the map)."),
                     (("hotspots", "persistent"),), "hotspots_persistent")))
             top = max(now.values(), key=lambda p: (p.get("z") or 0))
             n99 = by_class["hot99"]
             lvl = "hot99" if n99 else ("hot95" if by_class["hot95"] else "hot90")
             n_lvl = by_class[lvl]
             conf = _conf(lvl, self.lang)
-            if self.d.kommun:
-                text = (f"Kartan visar {self.cells(n_lvl, 'hotspot')} med {conf} "
+            if self.d.kommun:  # the kommun tier's page shows no hotspot map: the report's map does
+                text = (f"Rapportens karta visar {self.cells(n_lvl, 'hotspot')} med {conf} "
                         "konfidens: underlag för samverkan om platserna." if self.sv else
-                        f"The map shows {self.cells(n_lvl, 'hotspot')} at {conf} "
+                        f"The report's map shows {self.cells(n_lvl, 'hotspot')} at {conf} "
                         "confidence: a basis for partnership work on those places.")
                 self.add("atgarder", text, [("hotspots", "class")], "hotspots_follow")
             else:
@@ -376,10 +385,20 @@ class _Writer:
         if gone:
             self.add("framsteg", (
                 f"{self.cells(len(gone))} som var {'hotspots' if len(gone) > 1 else 'hotspot'} samma "
-                "period i fjol är det inte längre." if self.sv else
+                "period i fjol är det inte längre (streckad kant på kartan)." if self.sv else
                 f"{self.cells(len(gone))} that {'were hot spots' if len(gone) > 1 else 'was a hot spot'} "
-                f"in the same period last year {'no longer are' if len(gone) > 1 else 'no longer is'}."),
+                f"in the same period last year {'no longer are' if len(gone) > 1 else 'no longer is'} "
+                "(dashed outline on the map)."),
                 [("hotspots", "gone")], "hotspots_gone")
+
+    def hotspot_types(self, types: list[str] | None) -> str:
+        """``' för narkotikabrott'`` when the layer counts one or two event types (the map's
+        indicator), else ``''`` (all events)."""
+        if not types or len(types) > 2:
+            return ""
+        names = {i["id"]: noun(i["name"]) for i in self.d.indicators}
+        listed = (" och " if self.sv else " and ").join(names.get(t, t) for t in types)
+        return f" för {listed}" if self.sv else f" for {listed}"
 
     def pois(self) -> None:
         for t in self.d.poi_tests:

@@ -127,10 +127,14 @@ def render_map(m: MapData, hotspots: dict | None, previous: dict | None, lang: s
 
     hexes = _hexes(hotspots)
     prev_hot = set()
-    if previous:
+    feats = (hotspots or {}).get("features", [])
+    if any("was_hot" in f["properties"] for f in feats):  # the page's layer: its own marks
+        prev_hot = {f["properties"]["cell"] for f in feats if f["properties"].get("was_hot")}
+    elif previous:
         prev_hot = {f["properties"]["cell"] for f in previous.get("features", [])
                     if f["properties"]["class"] in HOT}
     classes_present = []
+    persistent = former = hexes.iloc[0:0]
     if len(hexes):
         ns = hexes[hexes["class"] == "ns"]
         if len(ns):
@@ -144,6 +148,11 @@ def render_map(m: MapData, hotspots: dict | None, previous: dict | None, lang: s
         persistent = hexes[hexes["class"].isin(HOT) & hexes["cell"].isin(prev_hot)]
         if len(persistent):
             persistent.plot(ax=ax, facecolor="none", edgecolor=INK, linewidth=1.1, zorder=6)
+        # hot spots of last year that are not hot now: dashed, as on the page (the text names them)
+        former = hexes[~hexes["class"].isin(HOT) & hexes["cell"].isin(prev_hot)]
+        if len(former):
+            former.plot(ax=ax, facecolor="none", edgecolor=HOTSPOT_COLORS["hot99"], linewidth=0.9,
+                        linestyle=(0, (2, 1.5)), zorder=6)
 
     cat_color = CATEGORY_COLORS.get(m.category or "", UNKNOWN_CATEGORY_COLOR)
     gpd.GeoSeries([m.region], crs="EPSG:3006").plot(ax=ax, facecolor="none", edgecolor="#555555",
@@ -173,14 +182,18 @@ def render_map(m: MapData, hotspots: dict | None, previous: dict | None, lang: s
                       label=f"{name or L('legend_area', lang)}\n({CATEGORY_LABELS[lang].get(m.category or '', '')})"),
                Line2D([], [], color="#555555", lw=0.8, linestyle=(0, (3, 2)),
                       label=L("legend_buffer", lang, buffer=fmt_number(m.buffer_m, lang)))]
-    for cls in ("hot99", "hot95", "hot90", "cold90", "cold95", "cold99"):
-        if cls in classes_present or cls in HOT:
+    for cls in ("hot99", "hot95", "hot90", "cold90", "cold95", "cold99"):  # the classes on the map
+        if cls in classes_present:
             handles.append(Patch(facecolor=HOTSPOT_COLORS[cls], edgecolor="#bbbbbb", lw=0.4,
                                  label=pick(HOTSPOT_LABELS[cls], lang)))
-    handles.append(Patch(facecolor="none", edgecolor="#c8c8c8", lw=0.6, label=pick(HOTSPOT_LABELS["ns"], lang)))
-    if prev_hot:
+    if len(hexes):
+        handles.append(Patch(facecolor="none", edgecolor="#c8c8c8", lw=0.6, label=pick(HOTSPOT_LABELS["ns"], lang)))
+    if len(persistent):
         handles.append(Patch(facecolor="none", edgecolor=INK, lw=1.1,
                              label=pick(("Hotspot även i fjol", "Hot spot last year too"), lang)))
+    if len(former):
+        handles.append(Patch(facecolor="none", edgecolor=HOTSPOT_COLORS["hot99"], lw=0.9, linestyle=(0, (2, 1.5)),
+                             label=pick(("Hotspot i fjol, inte nu", "Hot spot last year, not now"), lang)))
     if has_events:
         handles.append(Line2D([], [], marker="o", lw=0, markersize=2.5, color=INK,
                               label=L("legend_events", lang)))

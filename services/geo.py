@@ -9,7 +9,7 @@ import shapely
 
 from geodata.boundaries import kommuner, police_regions, sweden_outline
 from layers._geojson import round_geometry
-from layers.areas import areas_geojson, boundary_changes
+from layers.areas import areas_geojson, boundary_changes, label_points
 from services.cache import memoize
 from services.context import data_version, engine
 from store.engine import engine_for
@@ -78,9 +78,14 @@ def _outline_geojson(gdf: gpd.GeoDataFrame, tolerance_deg: float, props: tuple[s
 
 @lru_cache(maxsize=1)
 def base_outlines() -> dict[str, dict]:
-    """Offline base map: Sweden, police regions and kommun outlines (simplified)."""
+    """Offline base map: Sweden, police regions and kommun outlines (simplified), and the points of
+    their name labels."""
     return {
         "sweden": _outline_geojson(sweden_outline(), 0.01, ("name",)),
         "regions": _outline_geojson(police_regions(), 0.01, ("region",)),
         "kommuner": _outline_geojson(kommuner(), 0.004, ("kommun_kod", "kommun")),
+        # names on the offline map: police regions at national zoom, kommuner closer in
+        "labels": {"type": "FeatureCollection",
+                   "features": label_points(police_regions(), "region", "region")
+                   + label_points(kommuner(), "kommun", "kommun")},
     }

@@ -78,7 +78,7 @@ def _hotspot_layer(url: str, version: int, area_id: str, period: str, types: tup
                    buffer_m: float) -> dict:
     region = study_region(area_id, buffer_m)
     pts = events_in_region(region, period, list(types) if types else None, columns=POINT_COLUMNS)
-    result = hotspots(pts, region, period=period_span(period), types=types)
+    result = hotspots(pts, region, period=period_span(period), types=types, resolution="auto")
     fc = result.to_geojson()
     fc["method"]["area_id"] = area_id
     fc["method"]["buffer_m"] = buffer_m
@@ -93,6 +93,19 @@ def hotspot_layer(area_id: str, period: str, types: list[str] | None = None,
     key_types = tuple(sorted(types)) if types else None
     return _hotspot_layer(str(eng.url), data_version(eng), str(area_id), parse_period(period).label,
                           key_types, float(buffer_m))
+
+
+def hotspot_view(area_id: str, period: str, types: list[str] | None = None,
+                 buffer_m: float = DEFAULT_BUFFER_M) -> dict:
+    """The Gi* layer the map draws and the lägesbild's hotspot sentences count: the period's
+    layer with each cell's ``was_hot`` in the same period last year (``layers.hotspots.mark_previous``;
+    the grid depends on the region only, so both periods have the same cells)."""
+    from layers.hotspots import mark_previous
+
+    p = parse_period(period)
+    previous = p.same_period_last_year().label
+    now = hotspot_layer(area_id, p.label, types, buffer_m)
+    return mark_previous(now, hotspot_layer(area_id, previous, types, buffer_m), previous)
 
 
 def event_types_for(indicator_id: str | None) -> list[str] | None:
@@ -195,7 +208,8 @@ def _emerging_layer(url: str, version: int, area_id: str, last_month: str, month
     region = study_region(area_id, buffer_m)
     first = shift_month(last_month, -(months - 1))
     pts = _events_between(region, first, last_month, list(types) if types else None)
-    res = emerging_hotspots(pts, region, months=months, end=pd.Timestamp(shift_month(last_month, 1) + "-01"), types=types)
+    res = emerging_hotspots(pts, region, months=months, end=pd.Timestamp(shift_month(last_month, 1) + "-01"),
+                            types=types, resolution="auto")
     return res.to_geojson()
 
 

@@ -230,24 +230,42 @@ def viewer_tier() -> str:
 
 
 @memoize(maxsize=256)
-def _lagesbild(url: str, version: int, area_id: str, period: str, cmp_: str, lang: str, tier: str):
-    from reports.facts import build_facts
+def _report_data(url: str, version: int, area_id: str, period: str, cmp_: str, lang: str, tier: str):
     from services.reports import gather
 
-    data = gather(area_id, period, tier, cmp_, lang, engine=engine_for(url), with_map=False)
+    return gather(area_id, period, tier, cmp_, lang, engine=engine_for(url), with_map=False)
+
+
+@memoize(maxsize=256)
+def _lagesbild(url: str, version: int, area_id: str, period: str, cmp_: str, lang: str, tier: str,
+               types: tuple[str, ...] | None = None):
+    from dataclasses import replace
+
+    from reports.facts import build_facts
+    from services.layers import hotspot_view
+
+    data = _report_data(url, version, area_id, period, cmp_, lang, tier)
+    if types and tier == "police" and data.hotspots is not None:
+        # the hotspot sentences count the layer the map draws for this indicator's events
+        data = replace(data, hotspots=hotspot_view(area_id, period, list(types)), hotspots_previous=None)
     return build_facts(data)
 
 
-def lagesbild(area_id: str, period: str, cmp_: str, lang: str, tier: str):
+def lagesbild(area_id: str, period: str, cmp_: str, lang: str, tier: str, indicator: str | None = None):
     """(4P facts, current notes) for the page — the report's own facts, cut to the viewer's tier.
 
-    The facts are memoised per data version; the notes are read on every call (they change
-    without an import).
+    The hotspot sentences describe the Gi* layer the map draws (``services.layers.hotspot_view``):
+    for the events of the chosen ``indicator`` when it has point events, else for all events, as
+    the map. The facts are memoised per data version; the notes are read on every call (they
+    change without an import).
     """
+    from services.layers import event_types_for
     from store.notes import current_notes
 
     eng = engine()
-    facts = _lagesbild(str(eng.url), data_version(eng), str(area_id), period, cmp_, lang, tier)
+    types = event_types_for(indicator) if indicator and tier == "police" else None
+    facts = _lagesbild(str(eng.url), data_version(eng), str(area_id), period, cmp_, lang, tier,
+                       tuple(sorted(types)) if types else None)
     notes = tuple(current_notes(eng, str(area_id), parse_period(period).label, include_internal=tier == "police"))
     return facts, notes
 

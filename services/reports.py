@@ -159,7 +159,7 @@ def gather(area_id: str, period: str, tier: str = "police", comparison: str = "p
            list_year: int | None = None, with_map: bool = True,
            buffer_m: float = MAP_BUFFER_M) -> ReportData:
     """Every input of one area's report, already cut to the tier."""
-    from services.layers import hotspot_layer, poi_check, poi_kinds
+    from services.layers import hotspot_layer, hotspot_view, poi_check, poi_kinds
 
     tier = check_tier(tier)
     eng = engine or configured_engine()
@@ -167,7 +167,7 @@ def gather(area_id: str, period: str, tier: str = "police", comparison: str = "p
     aid = summary["area"]["id"]
     p = parse_period(summary["period"])
     try:
-        hot = hotspot_layer(aid, p.label, buffer_m=buffer_m)
+        hot = hotspot_view(aid, p.label, buffer_m=buffer_m)  # what the page's Gi* layer draws
         hot_prev = hotspot_layer(aid, p.same_period_last_year().label, buffer_m=buffer_m)
         pts = _events_around(aid, p.label, buffer_m)
     except KeyError:  # the area has no polygon in the store
@@ -207,10 +207,14 @@ def gather(area_id: str, period: str, tier: str = "police", comparison: str = "p
 
 
 def _strip_counts(fc: dict) -> dict:
-    feats = [{**f, "properties": {"cell": f["properties"]["cell"], "class": f["properties"]["class"]}}
+    keep = ("cell", "class", "was_hot")
+    feats = [{**f, "properties": {k: f["properties"][k] for k in keep if k in f["properties"]}}
              for f in fc.get("features", [])]
     method = {k: v for k, v in (fc.get("method") or {}).items() if k != "points_used"}
-    return {"type": "FeatureCollection", "features": feats, "method": method, "excluded": {}}
+    out = {"type": "FeatureCollection", "features": feats, "method": method, "excluded": {}}
+    if "previous" in fc:
+        out["previous"] = fc["previous"]
+    return out
 
 
 # --------------------------------------------------------------------------- render + export

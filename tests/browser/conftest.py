@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,27 +27,37 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(demo_db_path, data_dir):
+@contextmanager
+def running_app(demo_db_path, data_dir, log_name: str = "live_server", **extra_env: str):
+    """``app.py`` in a subprocess on the demo store (``extra_env`` added to its environment)."""
     port = free_port()
     env = {**os.environ, "LAGESBILD_DATABASE_URL": f"sqlite:///{demo_db_path}", "LAGESBILD_PORT": str(port),
-           "LAGESBILD_HOST": "127.0.0.1", "LAGESBILD_DATA_DIR": str(data_dir), "LAGESBILD_AUTH": "none"}
+           "LAGESBILD_HOST": "127.0.0.1", "LAGESBILD_DATA_DIR": str(data_dir), "LAGESBILD_AUTH": "none",
+           **extra_env}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / "live_server.log", "w")  # noqa: SIM115 - closed after the session
+    log = open(ARTIFACTS / f"{log_name}.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(url + "/_dash-layout", timeout=2)
-            break
-        except OSError as exc:
-            if proc.poll() is not None:
-                raise RuntimeError(f"app exited: see {ARTIFACTS / 'live_server.log'}") from exc
-            time.sleep(0.5)
-    yield url
-    proc.terminate()
-    proc.wait(10)
-    log.close()
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(url + "/_dash-layout", timeout=2)
+                break
+            except OSError as exc:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"app exited: see {ARTIFACTS / (log_name + '.log')}") from exc
+                time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_db_path, data_dir):
+    with running_app(demo_db_path, data_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

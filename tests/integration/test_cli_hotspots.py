@@ -44,9 +44,15 @@ def test_geojson_contract(run):
         else:
             level = {"99": 0.01, "95": 0.05, "90": 0.10}[p["class"][-2:]]
             assert p["p_adjusted"] <= level and (p["z"] > 0) == p["class"].startswith("hot")
-    assert fc["method"]["method"] == "Getis-Ord Gi*" and fc["method"]["h3_resolution"] == 9
+    # Rinkeby + 300 m has 24 cells ≥ 90 % inside at resolution 9, too few: 'auto' takes 10
+    assert fc["method"]["method"] == "Getis-Ord Gi*" and fc["method"]["h3_resolution"] == 10
+    assert fc["method"]["resolution_rule"].startswith("auto")
     assert fc["method"]["points_used"] == sum(p["count"] for p in props)
     assert "outside_study_region" in fc["excluded"]
+    # additions of 0.2.0: the grid is the cells ≥ 90 % inside the study region, the rest counted
+    assert fc["method"]["cover"] == "share" and fc["method"]["min_cell_share"] == 0.9
+    assert fc["method"]["cells"] == len(props) and fc["method"]["cells_left_out"] > 0
+    assert "outside_analysed_cells" in fc["excluded"]
 
 
 def test_events_file_and_json_format(run, tmp_path):
@@ -71,7 +77,8 @@ def test_events_file_and_json_format(run, tmp_path):
     assert code == 0
     data = json.loads(out)
     assert data["excluded"]["imprecise_location_kommun"] == 1
-    assert sum(c["count"] for c in data["cells"]) + data["excluded"]["outside_study_region"] == 300
+    left_out = data["excluded"]["outside_study_region"] + data["excluded"]["outside_analysed_cells"]
+    assert sum(c["count"] for c in data["cells"]) + left_out == 300
     assert any(c["class"] == "hot99" for c in data["cells"])  # a tight cluster is found
 
 

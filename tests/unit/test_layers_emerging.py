@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 
+import h3
 import numpy as np
 import pandas as pd
 import pytest
@@ -180,11 +181,14 @@ def _events_at(cell_xy, counts_by_month, start="2023-01-01"):
     return rows
 
 
-def _scenario(region, cluster_months):
+def _scenario(region, cluster_months, reference: int = 10):
     """Flat background (one event per cell and month) plus a cluster: ``cluster_months`` events
     in a cell and in each of its six neighbours (a hot spot is a high value among high values; a
     lone high cell among low ones is not one under Gi*'s null, only under its normal
-    approximation, which these sparse counts are too few for)."""
+    approximation, which these sparse counts are too few for), and a steady cluster of
+    ``reference`` events per cell and month elsewhere. Without the steady one the z of a cluster
+    on a flat background is √(n − 1) whatever its size (the variance grows with it), so no
+    trend could be seen."""
     from h3.api import basic_int as h3i
 
     from layers._geojson import to_sweref_xy
@@ -196,11 +200,15 @@ def _scenario(region, cluster_months):
     whole = set(inside)
     centres_ok = [i for i in inside if len(grid.weights[i].indices) == 7 and set(grid.weights[i].indices) <= whole]
     target = centres_ok[len(centres_ok) // 2]  # its whole neighbourhood is inside the region
+    steady = centres_ok[0]  # far from the target: a corner of the region
+    assert h3.grid_distance(grid.names[steady], grid.names[target]) >= 3  # disjoint, not adjacent
     rows = []
     for i in inside:
         rows += _events_at((cx[i], cy[i]), [1] * T)
     for i in grid.weights[target].indices:  # the cell and its six neighbours
         rows += _events_at((cx[i], cy[i]), cluster_months)
+    for i in grid.weights[steady].indices:
+        rows += _events_at((cx[i], cy[i]), [reference] * T)
     pts = pd.DataFrame(rows, columns=["x", "y", "occurred_at"]).assign(type="Brand", precision="street")
     return pts, grid.names[target]
 

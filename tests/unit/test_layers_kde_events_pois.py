@@ -108,7 +108,9 @@ def test_events_geojson_properties_and_filters():
     assert [p["approx"] for p in props] == [False, True, True]
     assert props[0]["time"] == "2025-03-01T22:15:00"  # local time, ISO
     assert props[0]["color"] == EVENT_TYPE_COLORS["Skottlossning"]
-    assert props[2]["color"] == event_color(None)
+    # a type without a fixed colour gets its own stable one (not the grey of "no type")
+    assert props[2]["color"] == event_color("Okänd typ") != event_color(None)
+    assert event_color("Okänd typ") == event_color("Okänd typ") and event_color(None) == "#8c8c8c"
     assert fc["excluded"]["missing_coordinates"] == 1
     assert [f["id"] for f in fc["features"]] == [1, 2, 4]
     only = events_geojson(pts, types=["Brand"], period="2025-06")
@@ -209,11 +211,16 @@ def test_method_card_from_hotspot_result():
     assert sv["Utelämnade punkter"] == "2"
     assert sv["– oprecis position (kommunens mittpunkt)"] == "2"
     en = dict(method_card(res.method, res.excluded, "en"))
-    # 5 events over 68 cells: too sparse for the normal approximation, so the exact test, and why
+    # 5 events over 40 cells: too sparse for the normal approximation, so the exact test, and why
     assert en["Significance"] == (
         "exact test (the distribution when the counts are shuffled between cells), two-sided – sparse "
-        "data: 0.07 events per cell on average, the normal approximation needs at least 10")
-    assert sv["Signifikans"].endswith("glesa data: 0,07 händelser per cell i snitt, normalfördelningen kräver minst 10")
+        "data: 0.13 events per cell on average, the normal approximation needs at least 10")
+    assert sv["Signifikans"].endswith("glesa data: 0,13 händelser per cell i snitt, normalfördelningen kräver minst 10")
+    # which cells: the 40 at least 90 % inside the 2 km square, not the 28 edge cells mostly outside
+    assert sv["Celler"] == ("40 celler som ligger till minst 90\u00a0% inom studieområdet; 28 kantceller som "
+                            "mest ligger utanför ingår inte – med få händelser skulle de få grannarna att se "
+                            "ut som hot spots")
+    assert en["Cells"].startswith("40 cells lying at least 90% inside the study region; 28 edge cells")
     assert "– imprecise location (municipality centre)" in en
     forced = hotspots(pts, region, period="2025-T1", permutations=0)  # asked for: no reason given
     assert dict(method_card(forced.method, forced.excluded, "en"))["Significance"] == "normal approximation, two-sided"

@@ -101,7 +101,7 @@ POI = {"kind": "krog", "distance_m": 200.0, "n_places": 2, "area_share": 0.23, "
 def data(tier="police", lang="sv", **kw) -> ReportData:
     defaults = dict(
         summary=summary(lang), tier=tier,
-        hotspots=hexes({"a": "hot99", "b": "hot95", "c": "ns", "d": "hot90"}),
+        hotspots=hexes({"a": "hot99", "b": "hot95", "c": "ns", "d": "hot90", "e": "ns"}),
         hotspots_previous=hexes({"a": "hot99", "e": "hot95"}),
         poi_tests=(POI,),
         precision=({"precision": "exact", "count": 150, "synthetic": 150, "hotspot_eligible": True},
@@ -171,7 +171,9 @@ def test_the_four_p_in_swedish():
     # hotspots: a, b, d hot now; a also last year → 2 new, 1 persistent; e no longer hot
     assert "3 hexagonceller är hotspots" in text["problem"]
     assert "2 nya jämfört med samma period i fjol, 1 kvarstående" in text["problem"]
-    assert "1 hexagoncell som var hotspot samma period i fjol är det inte längre" in text["framsteg"]
+    assert ("1 hexagoncell som var hotspot samma period i fjol är det inte längre (streckad kant på kartan)"
+            in text["framsteg"])
+    assert "1 hexagoncell var hotspot både nu och samma period i fjol (svart kant på kartan)" in text["prioriteringar"]
     assert "underlag för att beställa en fördjupad analys" in text["atgarder"]
     cav = text["caveats"]
     assert "anlagd brand" in cav and "ännu inte rapporterade" in cav
