@@ -22,6 +22,8 @@ from config import ConfigError, settings
 
 MIN_SECRET_LENGTH = 32
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
+#: ``__Host-``: Secure, Path=/, no Domain (browsers keep it on https and on http://localhost/127.0.0.1)
+SESSION_COOKIE = "__Host-lagesbild_session"
 
 log = logging.getLogger("lagesbild.security")
 
@@ -60,11 +62,11 @@ def install_security(app) -> None:
     s = settings()
     server.secret_key = s.secret_key or secrets.token_hex(32)
     server.config.update(
-        SESSION_COOKIE_NAME="lagesbild_session",
+        SESSION_COOKIE_NAME=SESSION_COOKIE,
         SESSION_COOKIE_SECURE=True,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
-        SESSION_REFRESH_EACH_REQUEST=False,  # expiry counts from login
+        SESSION_REFRESH_EACH_REQUEST=False,  # expiry counts from login; idle time is checked server-side
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=s.session_minutes),
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )

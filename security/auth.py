@@ -2,10 +2,12 @@
 
 Modes (``LAGESBILD_AUTH``):
 
-- ``local``: ``/login`` (plain HTML form, CSRF token, argon2, lockout after 5 failures for 15 min);
-  a signed, ``Secure``/``HttpOnly``/``SameSite=Strict`` session cookie that expires
-  ``LAGESBILD_SESSION_MINUTES`` after login (absolute, checked server-side); the account is
-  re-read every 10 s, so deactivating it ends its sessions.
+- ``local``: ``/login`` (plain HTML form, CSRF token, argon2, throttled per client and per account
+  with backoff, see :mod:`security.throttle`); a ``__Host-`` session cookie (``Secure``,
+  ``HttpOnly``, ``SameSite=Strict``, ``Path=/``) holding the token of a server-side session
+  (:mod:`security.sessions`), checked on every request: idle timeout
+  ``LAGESBILD_SESSION_IDLE_MINUTES`` (30), absolute lifetime ``LAGESBILD_SESSION_MINUTES`` (480);
+  logout, a password change and deactivation end every session of the user.
 - ``header``: the user name in ``LAGESBILD_AUTH_HEADER`` (``X-Remote-User``), believed only from
   ``LAGESBILD_TRUSTED_PROXIES`` (addresses or networks, compared with the TCP peer, never with
   ``X-Forwarded-For``); the account must exist and be active.
@@ -88,17 +90,22 @@ def client_ip() -> str | None:
     return peer
 
 
+SESSION_KEYS = ("sid", "csrf")
+
+
 def _session_principal() -> Principal | None:
-    name, iat = session.get("u"), session.get("iat")
-    if not isinstance(name, str) or not isinstance(iat, int | float):
+    """The principal of the request's server-side session (checked on every request: a session
+    ended by logout, password change or deactivation, idle too long or too old is refused)."""
+    from security import sessions
+
+    sid = session.get("sid")
+    if not isinstance(sid, str):
         return None
-    if time.time() - iat > settings().session_minutes * 60 or iat > time.time() + 60:
-        for k in ("u", "iat", "csrf"):
-            session.pop(k, None)
-        return None
-    p = active_principal(_engine(), name)
+    s = settings()
+    name = sessions.check(_engine(), sid, s.session_idle_minutes, s.session_minutes)
+    p = active_principal(_engine(), name) if name is not None else None
     if p is None:
-        for k in ("u", "iat", "csrf"):
+        for k in SESSION_KEYS:
             session.pop(k, None)
     return p
 
@@ -285,9 +292,12 @@ def login():
         log.warning("login failed", extra={"event": "login_failed", "user": name, "reason": result.reason,
                                            "remote": remote})
         return _html(pages.login_page(csrf.form_token(), nxt, LOGIN_FAILED_SV, username=name), 401)
+    from security import sessions
+
     session.clear()  # a fresh session: nothing from before the login survives
     session.permanent = True
-    session["u"], session["iat"], session["csrf"] = name, int(time.time()), csrf.new_token()
+    session["sid"] = sessions.create(_engine(), result.user.name, remote)
+    session["csrf"] = csrf.new_token()
     g.principal = result.user.principal()
     audit.record("login", user=name, detail={"remote": remote})
     resp = redirect(nxt, 303)
@@ -308,7 +318,10 @@ def logout():
     if principal is not None and not (csrf.same_origin() and csrf.check_form_token()):
         return redirect("/logout", 303)
     if principal is not None:
-        audit.record("logout", user=principal.name)
+        from security import sessions
+
+        ended = sessions.end_all(_engine(), principal.name, "logout")  # every session of the user
+        audit.record("logout", user=principal.name, detail={"sessions_ended": ended})
     session.clear()
     resp = redirect("/login", 303)
     resp.delete_cookie(csrf.COOKIE, path="/", secure=True, samesite="Strict")

@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Engine, case, select, update
 
+from security import sessions
 from security.access import Principal, normalise_role, principal_from_row
 from store.schema import users
 
@@ -119,6 +120,7 @@ def set_password(engine: Engine, name: str, password: str) -> None:
     if not n:
         raise ValueError(f"unknown user '{name}'")
     forget_cached()
+    sessions.end_all(engine, name, "password_changed")
 
 
 def set_active(engine: Engine, name: str, active: bool) -> None:
@@ -127,6 +129,8 @@ def set_active(engine: Engine, name: str, active: bool) -> None:
     if not n:
         raise ValueError(f"unknown user '{name}'")
     forget_cached()
+    if not active:
+        sessions.end_all(engine, name, "disabled")
 
 
 def unlock(engine: Engine, name: str) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from datetime import timedelta
 
 import pytest
@@ -159,7 +158,7 @@ def test_login_sets_hardened_cookies_and_requires_the_form_token(local):
     r = flask_login(c, "polis1", PASSWORD, next_path="/?area=74")
     assert r.status_code == 303 and r.headers["Location"] == "/?area=74"
     cookies = r.headers.getlist("Set-Cookie")
-    session = next(x for x in cookies if x.startswith("lagesbild_session="))
+    session = next(x for x in cookies if x.startswith("__Host-lagesbild_session="))
     for flag in ("Secure", "HttpOnly", "SameSite=Strict", "Path=/"):
         assert flag in session, flag
     csrf = next(x for x in cookies if x.startswith("_csrf_token="))
@@ -211,14 +210,20 @@ def test_unknown_user_and_header_only_account_cannot_log_in(local):
 
 
 def test_session_expires_and_deactivation_ends_it(local):
+    from security.sessions import _digest
     from security.users import set_active
+    from store.schema import sessions
 
     app, engine = local
     c = app.server.test_client()
     flask_login(c, "polis1", PASSWORD)
     assert c.get("/_dash-layout").status_code == 200
     with c.session_transaction() as s:
-        s["iat"] = int(time.time()) - 481 * 60  # LAGESBILD_SESSION_MINUTES defaults to 480
+        sid = _digest(s["sid"])
+    with engine.begin() as conn:  # LAGESBILD_SESSION_MINUTES defaults to 480 (absolute, from login)
+        created = conn.execute(select(sessions.c.created_at).where(sessions.c.id == sid)).scalar_one()
+        conn.execute(update(sessions).where(sessions.c.id == sid).values(
+            created_at=created - timedelta(minutes=481)))
     assert c.get("/_dash-layout").status_code == 401
     flask_login(c, "polis1", PASSWORD)
     assert c.get("/_dash-layout").status_code == 200
