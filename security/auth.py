@@ -30,12 +30,13 @@ import secrets
 import threading
 import time
 from functools import lru_cache
+from math import ceil
 from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, Response, g, jsonify, redirect, request, session
 
 from config import settings
-from security import audit, csrf, pages
+from security import audit, csrf, pages, throttle
 from security.access import DEMO, Principal, check_callback
 from security.health import database_ok, database_unavailable
 from security.logs import log_request
@@ -47,7 +48,10 @@ PUBLIC_PATHS = frozenset({"/login", "/logout", "/healthz", "/csp-report"})
 PROBE_PATHS = frozenset({"/healthz", "/csp-report"})
 DASH_UPDATE = "/_dash-update-component"
 NON_PAGE_PREFIXES = ("/_dash-", "/assets/", "/_favicon", "/_reload", "/static/", "/admin/api")
-LOGIN_FAILED_SV = "Fel användarnamn eller lösenord, eller så är kontot tillfälligt låst."
+LOGIN_FAILED_SV = "Fel användarnamn eller lösenord, eller så är kontot tillfälligt spärrat. Vänta en stund."
+CLIENT_THROTTLED_SV = ("För många misslyckade inloggningar från din adress. Försök igen om {s} sekunder.")
+#: the audit log's user for a failed login with a name that is no account (the name may be a password)
+UNKNOWN_USER = "?okänd"
 
 
 def _engine():
@@ -283,13 +287,28 @@ def login():
         return _html(pages.login_page(csrf.form_token(), nxt, "Formuläret har gått ut. Försök igen."), 400)
     name = (request.form.get("username") or "").strip()[:128]
     password = request.form.get("password") or ""
-    result = verify_login(_engine(), name, password)
     remote = client_ip()
+    engine, now = _engine(), throttle.clock()
+    wait = throttle.wait_seconds(engine, throttle.client_key(remote), now)
+    if wait > 0:  # this address failed too often: refused at once (tells nothing about accounts)
+        audit.record("login_failed", user=UNKNOWN_USER, detail={"reason": "client_throttled", "remote": remote})
+        log.warning("login refused: client throttled", extra={"event": "login_throttled", "remote": remote})
+        resp = _html(pages.login_page(csrf.form_token(), nxt, CLIENT_THROTTLED_SV.format(s=ceil(wait)),
+                                      username=name), 429)
+        resp.headers["Retry-After"] = str(ceil(wait))
+        return resp
+    device = throttle.device_nonce(request.cookies.get(throttle.DEVICE_COOKIE), name)
+    result = verify_login(engine, name, password, now=now, client=remote, device=device)
     if not result.ok:
-        audit.record("login_failed", user=name or "?", detail={"reason": result.reason, "remote": remote})
-        if result.locked_now:
-            audit.record("login_locked", user=name, detail={"minutes": 15, "remote": remote})
-        log.warning("login failed", extra={"event": "login_failed", "user": name, "reason": result.reason,
+        # the name typed is stored only when it is an account's name: anything else may be a password
+        who = result.user.name if result.user is not None else UNKNOWN_USER
+        detail = {"reason": result.reason, "remote": remote, "device": bool(device)}
+        if result.user is None:
+            detail["name_hmac"] = throttle.name_digest(name)
+        audit.record("login_failed", user=who, detail=detail)
+        if result.wait_s and result.reason != "throttled":
+            audit.record("login_throttled", user=who, detail={"seconds": result.wait_s, "remote": remote})
+        log.warning("login failed", extra={"event": "login_failed", "user": who, "reason": result.reason,
                                            "remote": remote})
         return _html(pages.login_page(csrf.form_token(), nxt, LOGIN_FAILED_SV, username=name), 401)
     from security import sessions
@@ -302,6 +321,9 @@ def login():
     audit.record("login", user=name, detail={"remote": remote})
     resp = redirect(nxt, 303)
     csrf.set_cookie(resp, session["csrf"])
+    # this browser is now a known device of the account: failures elsewhere do not slow it down
+    resp.set_cookie(throttle.DEVICE_COOKIE, throttle.device_cookie(result.user.name),
+                    max_age=throttle.DEVICE_DAYS * 86400, secure=True, httponly=True, samesite="Strict", path="/")
     return resp
 
 
