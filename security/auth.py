@@ -8,9 +8,11 @@ Modes (``LAGESBILD_AUTH``):
   (:mod:`security.sessions`), checked on every request: idle timeout
   ``LAGESBILD_SESSION_IDLE_MINUTES`` (30), absolute lifetime ``LAGESBILD_SESSION_MINUTES`` (480);
   logout, a password change and deactivation end every session of the user.
-- ``header``: the user name in ``LAGESBILD_AUTH_HEADER`` (``X-Remote-User``), believed only from
-  ``LAGESBILD_TRUSTED_PROXIES`` (addresses or networks, compared with the TCP peer, never with
-  ``X-Forwarded-For``); the account must exist and be active.
+- ``header``: the user name in ``LAGESBILD_AUTH_HEADER`` (``X-Remote-User``), believed only from a
+  proxy that proves itself: the shared secret ``LAGESBILD_HEADER_SECRET`` in
+  ``LAGESBILD_HEADER_SECRET_HEADER`` (constant-time compare) and/or a TCP peer in an explicitly set
+  ``LAGESBILD_TRUSTED_PROXIES`` (never ``X-Forwarded-For``; loopback only with the secret); without
+  either the app refuses to start. The account must exist and be active.
 - ``none``: demo; everyone is ``demo`` (admin); the page shows the demo banner.
 
 The gate (first ``before_request``) refuses every route except ``/login``, ``/logout``,
@@ -23,6 +25,7 @@ before it runs.
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import json
 import logging
@@ -115,14 +118,30 @@ def _session_principal() -> Principal | None:
 
 
 def _header_principal() -> Principal | None:
+    """The proxy's user, believed only from a proxy that proves itself: the shared secret header
+    (``LAGESBILD_HEADER_SECRET``, compared in constant time) and/or a peer address in an explicit
+    ``LAGESBILD_TRUSTED_PROXIES``. Misconfigured header mode believes nobody."""
+    from security import header_mode_problem
+
     s = settings()
     name = request.headers.get(s.auth_header)
     if not name:
         return None
-    if not from_trusted_proxy(request.remote_addr):
-        log.warning("%s from an untrusted address ignored", s.auth_header,
-                    extra={"event": "untrusted_auth_header", "remote": request.remote_addr})
+    problem = header_mode_problem(s)
+    if problem:
+        log.error("header mode refused: %s", problem, extra={"event": "header_mode_misconfigured"})
         return None
+    if s.trusted_proxies_set or not s.header_secret:
+        if not from_trusted_proxy(request.remote_addr):
+            log.warning("%s from an untrusted address ignored", s.auth_header,
+                        extra={"event": "untrusted_auth_header", "remote": request.remote_addr})
+            return None
+    if s.header_secret:
+        sent = request.headers.get(s.header_secret_header, "")
+        if not hmac.compare_digest(sent.encode("utf-8", "replace"), s.header_secret.encode("utf-8")):
+            log.warning("%s without the proxy secret ignored", s.auth_header,
+                        extra={"event": "untrusted_auth_header", "remote": request.remote_addr})
+            return None
     p = active_principal(_engine(), name.strip())
     if p is None:
         log.warning("proxy user '%s' has no active account", name[:128],

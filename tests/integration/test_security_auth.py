@@ -25,6 +25,7 @@ from security.testing import (
 from tests.conftest import ROOT
 
 PASSWORD = "correct horse battery staple"
+PROXY_SECRET = "proxy-secret-" + "9" * 32
 PUBLIC = {"/login", "/logout", "/healthz", "/csp-report"}
 
 
@@ -293,10 +294,12 @@ def test_header_mode_trusts_only_configured_proxies(store, data_dir):
     path, _ = store
     with configured({"LAGESBILD_DATABASE_URL": f"sqlite:///{path}", "LAGESBILD_AUTH": "header",
                      "LAGESBILD_SECRET_KEY": TEST_SECRET, "LAGESBILD_TRUSTED_PROXIES": "127.0.0.1,10.9.0.0/16",
+                     "LAGESBILD_HEADER_SECRET": PROXY_SECRET,
                      "LAGESBILD_DATA_DIR": str(data_dir), "LAGESBILD_REDIS_URL": None}):
         from app import app
 
         c = app.server.test_client()
+        c.environ_base["HTTP_X_LAGESBILD_PROXY_SECRET"] = PROXY_SECRET  # the proxy sends it on every request
         ok = c.get("/_dash-layout", headers={"X-Remote-User": "proxyuser"})
         assert ok.status_code == 200
         net = c.get("/_dash-layout", headers={"X-Remote-User": "proxyuser"},
