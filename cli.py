@@ -132,7 +132,9 @@ def cmd_compare(args) -> int:
     else:
         import pandas as pd
 
-        pd.DataFrame(table["rows"]).to_csv(sys.stdout, index=False, sep=";", decimal=",")
+        from reports.spreadsheet import write_csv
+
+        write_csv(pd.DataFrame(table["rows"]), sys.stdout, sep=";", decimal=",")
     return EXIT_OK
 
 

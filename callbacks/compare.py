@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import logging
 
 from dash import Input, Output, State, callback, dcc, html, no_update
@@ -12,6 +11,7 @@ from ids import Ids
 from layout.figures import empty_figure, small_multiples_figure
 from layout.panels import compare_table
 from layout.strings import t
+from reports.spreadsheet import csv_text, xlsx_bytes
 from services import page
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,5 @@ def download_compare(csv_clicks, xlsx_clicks, view):
                          view.get("lang", "sv"), view.get("list"))
     name = f"lagesbild_jamforelse_{view.get('region') or 'alla'}_{view['period'].replace(':', '-')}"
     if ctx.triggered_id == Ids.COMPARE_XLSX:
-        buf = io.BytesIO()
-        table.to_excel(buf, index=False, sheet_name="Jämförelse")
-        return dcc.send_bytes(buf.getvalue(), f"{name}.xlsx")
-    return dcc.send_string(table.to_csv(index=False, sep=";", decimal=","), f"{name}.csv")
+        return dcc.send_bytes(xlsx_bytes({"Jämförelse": table}), f"{name}.xlsx")
+    return dcc.send_string(csv_text(table, sep=";", decimal=","), f"{name}.csv")
