@@ -35,7 +35,7 @@ def _engine():
 
 
 def _print_report(rep) -> None:
-    status = "unchanged (same file imported before)" if rep.status == "unchanged" else rep.status
+    status = "unchanged (the store holds this already)" if rep.status == "unchanged" else rep.status
     print(f"{rep.kind}: {rep.file}: {status}; rows accepted {rep.rows_accepted}, rejected {rep.rows_rejected}")
     for w in rep.warnings:
         print(f"  warning: {w}")
@@ -60,7 +60,7 @@ def cmd_bootstrap(args) -> int:
 def cmd_import_areas(args) -> int:
     from store.imports import import_areas
 
-    _print_report(import_areas(_engine(), args.path, args.list_year))
+    _print_report(import_areas(_engine(), args.path, args.list_year, replace=args.replace))
     return EXIT_OK
 
 
@@ -264,6 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("import-areas", cmd_import_areas, "Import an official area file (shapefile, GeoJSON, GeoPackage or zip; EPSG:3006 or 4326).")
     p.add_argument("path", type=Path)
     p.add_argument("--list-year", type=int, help="the list the file belongs to (2015 … 2025); inferred from the file name or a year column")
+    p.add_argument("--replace", action="store_true", help="let the file remove areas of its list year that it does "
+                   "not hold (without it such an import is refused, exit 2, saying how many areas would go)")
 
     p = add("import-indicators", cmd_import_indicators, "Import monthly indicator values: a long table (Område;Indikator;Månad;Värde[;Mål]) or a wide one (one column per month). CSV from Excel (; , or tab, decimal comma, UTF-8/BOM/cp1252), XLSX.")
     p.add_argument("path", type=Path)
