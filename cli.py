@@ -34,6 +34,17 @@ def _engine():
     return engine
 
 
+def _audit_export(engine, command: str, fmt: str, period: str, area_id: str | None = None, **detail) -> None:
+    """The audit row of data a command writes out (summary, compare, hotspots), before it does:
+    if the row cannot be written, the command fails and prints nothing."""
+    from store.audit import write_audit
+    from store.imports import current_user
+
+    with engine.begin() as conn:
+        write_audit(conn, "export", current_user(), area_id=area_id, period=period, layer=fmt,
+                    detail={"command": command, **{k: v for k, v in detail.items() if v is not None}})
+
+
 def _print_report(rep) -> None:
     status = "unchanged (the store holds this already)" if rep.status == "unchanged" else rep.status
     print(f"{rep.kind}: {rep.file}: {status}; rows accepted {rep.rows_accepted}, rejected {rep.rows_rejected}")
@@ -113,7 +124,10 @@ def cmd_areas(args) -> int:
 def cmd_summary(args) -> int:
     from services.indicators import area_summary_json
 
-    data = area_summary_json(_engine(), args.area, args.period, args.comparison, args.lang, args.list_year)
+    engine = _engine()
+    data = area_summary_json(engine, args.area, args.period, args.comparison, args.lang, args.list_year)
+    _audit_export(engine, "summary", args.format, data["period"], str(data["area"]["id"]),
+                  comparison=args.comparison)
     if args.format == "json":
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
@@ -126,7 +140,10 @@ def cmd_summary(args) -> int:
 def cmd_compare(args) -> int:
     from services.indicators import compare_json
 
-    table = compare_json(_engine(), args.region, args.period, args.comparison, args.lang, args.list_year)
+    engine = _engine()
+    table = compare_json(engine, args.region, args.period, args.comparison, args.lang, args.list_year)
+    _audit_export(engine, "compare", args.format, table["period"], None, region=args.region,
+                  comparison=args.comparison, rows=len(table["rows"]))
     if args.format == "json":
         print(json.dumps(table, ensure_ascii=False, indent=2))
     else:
@@ -189,6 +206,8 @@ def cmd_hotspots(args) -> int:
                "cells": [f["properties"] for f in fc["features"]]}
     else:
         out = fc
+    _audit_export(engine(), "hotspots", args.format, label, args.area, kommun=args.kommun, method=args.method,
+                  indicator=args.indicator, events_file=str(args.events) if args.events else None)
     text = json.dumps(out, ensure_ascii=False)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")

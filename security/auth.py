@@ -235,6 +235,7 @@ def make_gate(dash_app):
         if path == DASH_UPDATE and request.method == "POST":
             return _guard_callback(dash_app)
         if request.method not in ("GET", "HEAD", "OPTIONS") and mode != "none" and not csrf.same_origin():
+            audit.record("denied", layer="origin", detail={"path": path[:200], "reason": "cross-origin request"})
             return _forbidden("cross-origin request")
         return None
 
@@ -251,6 +252,8 @@ def _guard_callback(dash_app) -> Response | None:
     if body["output"] not in dash_app.callback_map:
         return _json_error(400, "unknown_callback", "Felaktig begäran.", "No such callback.")
     if mode != "none" and not (csrf.same_origin() and csrf.check_callback_token(principal.name)):
+        audit.record("denied", layer="csrf", detail={"output": body["output"][:200],
+                                                     "reason": "csrf token or origin"})
         return _json_error(403, "csrf", "Sidan har gått ut. Ladda om sidan.",
                            "The page has expired. Reload the page.")
     decision = check_callback(principal, body)
@@ -332,12 +335,12 @@ def login():
         return _html(pages.login_page(csrf.form_token(), nxt, LOGIN_FAILED_SV, username=name), 401)
     from security import sessions
 
+    audit.record("login", user=name, detail={"remote": remote})  # no audit row, no session
     session.clear()  # a fresh session: nothing from before the login survives
     session.permanent = True
     session["sid"] = sessions.create(_engine(), result.user.name, remote)
     session["csrf"] = csrf.new_token()
     g.principal = result.user.principal()
-    audit.record("login", user=name, detail={"remote": remote})
     resp = redirect(nxt, 303)
     csrf.set_cookie(resp, session["csrf"])
     # this browser is now a known device of the account: failures elsewhere do not slow it down
@@ -411,7 +414,40 @@ def csp_report():
     return "", 204
 
 
+def audit_unavailable(exc: Exception) -> Response:
+    """A request whose audit row cannot be written is refused (brottsdatalagen: no unlogged access)."""
+    log.error("request refused: audit log not writable", extra={"event": "audit_unavailable", "path": request.path})
+    msg_sv = "Åtkomstloggen kan inte skrivas just nu, så begäran nekas. Försök igen om en stund."
+    msg_en = "The access log cannot be written right now, so the request is refused. Try again shortly."
+    if _is_page_request():
+        resp = _html(pages.message_page("Tillfälligt otillgänglig", msg_sv), 503)
+    else:
+        resp = _json_error(503, "audit_unavailable", msg_sv, msg_en)
+    resp.headers["Retry-After"] = "5"
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def bad_request(exc: Exception) -> Response:
+    """Invalid input in a request (an unknown region, a period that is no period …): 400 with the
+    reason, never a 500."""
+    message = str(exc)[:500]
+    log.info("bad request: %s", message, extra={"event": "bad_request", "path": request.path})
+    return _json_error(400, "bad_request", f"Felaktig begäran: {message}", f"Bad request: {message}")
+
+
+def not_permitted(exc: Exception) -> Response:
+    """A feature refused the principal (e.g. a kommun-tier account saving notes): 403, audited."""
+    audit.record("denied", layer="feature", detail={"path": request.path[:200], "reason": str(exc)[:200]})
+    return _forbidden(str(exc)[:200])
+
+
 def install(server: Flask, dash_app) -> None:
+    from geodata.errors import InputError
+
+    server.register_error_handler(audit.AuditUnavailable, audit_unavailable)
+    server.register_error_handler(InputError, bad_request)
+    server.register_error_handler(PermissionError, not_permitted)
     server.add_url_rule("/login", "lagesbild_login", login, methods=["GET", "POST"])
     server.add_url_rule("/logout", "lagesbild_logout", logout, methods=["GET", "POST"])
     server.add_url_rule("/admin/audit", "lagesbild_admin_audit", admin_audit, methods=["GET"])
