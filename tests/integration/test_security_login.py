@@ -211,3 +211,18 @@ def test_failed_logins_store_no_typed_text(app, clock):
     # a real account's name is kept (it names who was attacked)
     attempt(app, "bo", "wrong", addr="10.10.0.2")
     assert query(engine, action="login_failed", limit=1)[0]["user"] == "bo"
+
+
+def test_password_length_limits_without_truncation(app, clock):
+    """ASVS 2.1.2/2.1.3: 64 characters and more are allowed, more than 128 refused; a login password
+    is never cut short (the right password followed by more text is wrong)."""
+    from security.users import create_user, validate_password
+
+    app, engine = app
+    assert validate_password("å" * 64) and validate_password("x" * 128)
+    with pytest.raises(ValueError, match="at most 128"):
+        validate_password("x" * 129)
+    long_pw = "en lång lösenfras med mellanslag och emoji 🚓 " * 2
+    create_user(engine, "lång", "områdespolis", password=long_pw[:120])
+    assert attempt(app, "lång", long_pw[:120], addr="10.11.0.1").status_code == 303
+    assert attempt(app, "lång", long_pw[:120] + "x" * 20, addr="10.11.0.2").status_code == 401
