@@ -45,6 +45,20 @@ def _audit_export(engine, command: str, fmt: str, period: str, area_id: str | No
                     detail={"command": command, **{k: v for k, v in detail.items() if v is not None}})
 
 
+def _audit_refused_import(args, exc: InputError) -> None:
+    """An import refused as invalid input is an input-validation failure: audited (best effort,
+    the import's own transaction was rolled back)."""
+    from store.audit import write_audit
+    from store.imports import current_user
+
+    try:
+        with engine().begin() as conn:
+            write_audit(conn, "import_refused", current_user(), layer=args.command.removeprefix("import-"),
+                        detail={"file": str(getattr(args, "path", "")), "error": str(exc)[:1000]})
+    except Exception as err:  # noqa: BLE001 - the refusal itself is already reported
+        print(f"warning: the refusal could not be written to the audit log ({type(err).__name__})", file=sys.stderr)
+
+
 def _print_report(rep) -> None:
     status = "unchanged (the store holds this already)" if rep.status == "unchanged" else rep.status
     print(f"{rep.kind}: {rep.file}: {status}; rows accepted {rep.rows_accepted}, rejected {rep.rows_rejected}")
@@ -370,6 +384,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (InputError, ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        if isinstance(exc, InputError) and str(getattr(args, "command", "")).startswith("import-"):
+            _audit_refused_import(args, exc)
         return EXIT_INPUT
     except KeyboardInterrupt:
         return EXIT_INTERNAL

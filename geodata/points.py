@@ -12,6 +12,7 @@ kommun_kod, count, text, deso, _row``.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from pathlib import Path
 
@@ -308,6 +309,32 @@ def read_deso_crimes(path: Path, frame: pd.DataFrame, state: dict | None = None)
     return out, warnings
 
 
+class LimitedReader(io.RawIOBase):
+    """A binary stream that refuses to yield more than ``limit`` bytes (InputError naming the file)."""
+
+    def __init__(self, inner, limit: int, path: Path) -> None:
+        self.inner, self.limit, self.path, self.count = inner, limit, path, 0
+
+    @classmethod
+    def gzip(cls, path: Path, limit: int) -> io.BufferedReader:
+        return io.BufferedReader(cls(gzip.open(path, "rb"), limit, path), buffer_size=1 << 20)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        n = self.inner.readinto(b)
+        self.count += n or 0
+        if self.count > self.limit:
+            raise InputError(self.path, f"the file unpacks to more than {self.limit / 1e6:,.0f} MB, the import limit "
+                                        "(LAGESBILD_IMPORT_MAX_MB)")
+        return n
+
+    def close(self) -> None:
+        self.inner.close()
+        super().close()
+
+
 CHUNK_ROWS = 50_000
 DOCUMENT_SUFFIXES = (".geojson", ".gpkg", ".shp", ".json", ".parquet")
 
@@ -321,9 +348,10 @@ class PointReader:
     the file); :attr:`fmt` is known after the first chunk, :attr:`warnings` complete after the last.
     """
 
-    def __init__(self, path: str | Path, chunk_rows: int | None = None) -> None:
+    def __init__(self, path: str | Path, chunk_rows: int | None = None, max_bytes: int | None = None) -> None:
         self.path = Path(path)
         self.chunk_rows = chunk_rows or CHUNK_ROWS
+        self.max_bytes = max_bytes  # a gzipped file may unpack to at most this much
         self.fmt: str | None = None
         self.warnings: list[str] = []
         self.rows = 0
@@ -366,8 +394,11 @@ class PointReader:
             return
         opts = _csv_options(path)
         row, any_rows = 2, False
+        source, compression = path, "infer"
+        if suffix == ".gz" and self.max_bytes:  # counted while it is unpacked: a gzip bomb stops at the limit
+            source, compression = LimitedReader.gzip(path, self.max_bytes), None
         try:
-            reader = pd.read_csv(path, low_memory=False, compression="infer", chunksize=self.chunk_rows, **opts)
+            reader = pd.read_csv(source, low_memory=False, compression=compression, chunksize=self.chunk_rows, **opts)
             for frame in reader:
                 frame["_row"] = np.arange(row, row + len(frame))
                 row += len(frame)

@@ -337,7 +337,9 @@ def import_events(engine: Engine, path: str | Path, source: str | None = None, s
     check_size(path)
     digest = file_hash(path)
     ctx = EventContext(engine)
-    reader = PointReader(path)
+    from config import settings
+
+    reader = PointReader(path, max_bytes=int(settings().import_max_mb * 1_000_000))
     with import_transaction(engine) as conn:
         earlier = already_imported(conn, "events", digest)
         if earlier is not None and rows_remain(conn, events, earlier):

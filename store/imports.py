@@ -108,6 +108,30 @@ def check_size(path: str | Path) -> None:
     if size > limit * 1_000_000:
         raise InputError(p, f"the file is {size / 1e6:,.1f} MB, larger than the import limit of {limit:g} MB "
                             "(set LAGESBILD_IMPORT_MAX_MB to allow larger files, or split the file)")
+    if p.is_file() and p.suffix.lower() in ZIP_SUFFIXES:
+        check_archive(p, limit)
+
+
+ZIP_SUFFIXES = (".zip", ".xlsx", ".xlsm")
+MAX_ARCHIVE_MEMBERS = 1000
+
+
+def check_archive(path: Path, limit_mb: float) -> None:
+    """A zip (also an XLSX workbook) is judged on what it unpacks to: at most the import limit in
+    total and :data:`MAX_ARCHIVE_MEMBERS` members (a zip bomb is refused before it is opened)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = zf.infolist()
+    except zipfile.BadZipFile as exc:
+        raise InputError(path, f"is not a readable zip archive ({exc})") from exc
+    if len(members) > MAX_ARCHIVE_MEMBERS:
+        raise InputError(path, f"the archive holds {len(members):,} files (at most {MAX_ARCHIVE_MEMBERS:,})")
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > limit_mb * 1_000_000:
+        raise InputError(path, f"the archive unpacks to {unpacked / 1e6:,.1f} MB, larger than the import limit of "
+                               f"{limit_mb:g} MB (LAGESBILD_IMPORT_MAX_MB)")
 
 
 def acquire_import_lock(conn: Connection) -> None:

@@ -225,3 +225,32 @@ def test_event_files_read_in_chunks_give_the_same_store(copy_engine, reference_e
     with pytest.raises(InputError, match=r"clash.csv: row 12, column 'id': event id e2 appears again"):
         import_events(copy_engine, bad)
     assert table_counts(copy_engine) == before
+
+
+def test_archives_are_judged_on_what_they_unpack_to(run_cli, copy_engine, tmp_path, monkeypatch, capsys):
+    """A small gzip or zip that unpacks to more than the limit is refused (a zip bomb stops before it
+    is opened, a gzip bomb while it is read), and the refusal is audited."""
+    import gzip
+    import zipfile
+
+    from security.audit import query
+
+    monkeypatch.setenv("LAGESBILD_IMPORT_MAX_MB", "1")
+    settings.cache_clear()
+    rows = "".join(f"e{i};2025-03-01 12:00;Rån;674000;6580000;exact\n" for i in range(60_000))  # ~3 MB
+    gz = tmp_path / "bomb.csv.gz"
+    gz.write_bytes(gzip.compress(("id;tid;typ;x;y;precision\n" + rows).encode()))
+    assert gz.stat().st_size < 1_000_000
+    before = table_counts(copy_engine)
+    assert run_cli("import-events", gz) == 2
+    err = capsys.readouterr().err
+    assert "bomb.csv.gz" in err and "unpacks to more than 1 MB" in err
+    zp = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(zp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("areas.geojson", " " * 3_000_000)
+    assert run_cli("import-areas", zp) == 2
+    assert "unpacks to 3.0 MB, larger than the import limit of 1 MB" in capsys.readouterr().err
+    assert table_counts(copy_engine) == before
+    refused = query(copy_engine, action="import_refused", limit=5)
+    assert {r["layer"] for r in refused} >= {"events", "areas"}
+    assert any("bomb.zip" in r["detail"] for r in refused)
