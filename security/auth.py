@@ -436,8 +436,12 @@ def bad_request(exc: Exception) -> Response:
     return _json_error(400, "bad_request", f"Felaktig begäran: {message}", f"Bad request: {message}")
 
 
-def not_permitted(exc: Exception) -> Response:
-    """A feature refused the principal (e.g. a kommun-tier account saving notes): 403, audited."""
+def not_permitted(exc: Exception):
+    """A feature refused the principal (e.g. a kommun-tier account saving notes): 403, audited.
+    An operating system's permission error (it has an errno) is an internal error, not a refusal."""
+    if getattr(exc, "errno", None) is not None:
+        log.error("permission error: %s", type(exc).__name__, extra={"event": "os_permission_error"})
+        return _json_error(500, "internal_error", "Ett internt fel inträffade.", "An internal error occurred.")
     audit.record("denied", layer="feature", detail={"path": request.path[:200], "reason": str(exc)[:200]})
     return _forbidden(str(exc)[:200])
 
