@@ -331,7 +331,6 @@ def import_areas(engine: Engine, path: str | Path, list_year: int | None = None,
     parsed = read_area_file(path, list_year)
     warnings = list(parsed.warnings)
     years = sorted(int(y) for y in parsed.areas["list_year"].unique())
-    profiles = None
     with import_transaction(engine) as conn:
         reference = area_geometries(engine, None, "EPSG:3006").rename(columns={"id": "area_id"})
         reference = reference[~reference["list_year"].isin(years)]
@@ -351,8 +350,7 @@ def import_areas(engine: Engine, path: str | Path, list_year: int | None = None,
                                        "to replace the whole list with the file's areas")
             if gone:
                 warnings.append(f"{path}: {len(gone)} areas of the {year} list removed (--replace)")
-        if profiles is None:
-            profiles = area_profiles_for(gdf)
+        profiles = area_profiles_for(gdf)
         if profiles is None:  # no DeSO data here: keep the profiles stored for the same areas
             stored_prof = pd.DataFrame(conn.execute(select(area_profiles).where(
                 area_profiles.c.list_year.in_(years))).mappings().all(), columns=list(PROFILE_STATE))
