@@ -52,7 +52,7 @@ PROBE_PATHS = frozenset({"/healthz", "/csp-report"})
 DASH_UPDATE = "/_dash-update-component"
 NON_PAGE_PREFIXES = ("/_dash-", "/assets/", "/_favicon", "/_reload", "/static/", "/admin/api")
 LOGIN_FAILED_SV = "Fel användarnamn eller lösenord, eller så är kontot tillfälligt spärrat. Vänta en stund."
-CLIENT_THROTTLED_SV = ("För många misslyckade inloggningar från din adress. Försök igen om {s} sekunder.")
+CLIENT_THROTTLED_SV = "För många misslyckade inloggningar från din adress. Försök igen om {s}."
 #: the audit log's user for a failed login with a name that is no account (the name may be a password)
 UNKNOWN_USER = "?okänd"
 
@@ -315,7 +315,7 @@ def login():
     if wait > 0:  # this address failed too often: refused at once (tells nothing about accounts)
         audit.record("login_failed", user=UNKNOWN_USER, detail={"reason": "client_throttled", "remote": remote})
         log.warning("login refused: client throttled", extra={"event": "login_throttled", "remote": remote})
-        resp = _html(pages.login_page(csrf.form_token(), nxt, CLIENT_THROTTLED_SV.format(s=ceil(wait)),
+        resp = _html(pages.login_page(csrf.form_token(), nxt, CLIENT_THROTTLED_SV.format(s="1 sekund" if ceil(wait) == 1 else f"{ceil(wait)} sekunder"),
                                       username=name), 429)
         resp.headers["Retry-After"] = str(ceil(wait))
         return resp
