@@ -34,8 +34,33 @@ def _engine():
     return engine
 
 
+def _audit_export(engine, command: str, fmt: str, period: str, area_id: str | None = None, **detail) -> None:
+    """The audit row of data a command writes out (summary, compare, hotspots), before it does:
+    if the row cannot be written, the command fails and prints nothing."""
+    from store.audit import write_audit
+    from store.imports import current_user
+
+    with engine.begin() as conn:
+        write_audit(conn, "export", current_user(), area_id=area_id, period=period, layer=fmt,
+                    detail={"command": command, **{k: v for k, v in detail.items() if v is not None}})
+
+
+def _audit_refused_import(args, exc: InputError) -> None:
+    """An import refused as invalid input is an input-validation failure: audited (best effort,
+    the import's own transaction was rolled back)."""
+    from store.audit import write_audit
+    from store.imports import current_user
+
+    try:
+        with engine().begin() as conn:
+            write_audit(conn, "import_refused", current_user(), layer=args.command.removeprefix("import-"),
+                        detail={"file": str(getattr(args, "path", "")), "error": str(exc)[:1000]})
+    except Exception as err:  # noqa: BLE001 - the refusal itself is already reported
+        print(f"warning: the refusal could not be written to the audit log ({type(err).__name__})", file=sys.stderr)
+
+
 def _print_report(rep) -> None:
-    status = "unchanged (same file imported before)" if rep.status == "unchanged" else rep.status
+    status = "unchanged (the store holds this already)" if rep.status == "unchanged" else rep.status
     print(f"{rep.kind}: {rep.file}: {status}; rows accepted {rep.rows_accepted}, rejected {rep.rows_rejected}")
     for w in rep.warnings:
         print(f"  warning: {w}")
@@ -60,7 +85,7 @@ def cmd_bootstrap(args) -> int:
 def cmd_import_areas(args) -> int:
     from store.imports import import_areas
 
-    _print_report(import_areas(_engine(), args.path, args.list_year))
+    _print_report(import_areas(_engine(), args.path, args.list_year, replace=args.replace))
     return EXIT_OK
 
 
@@ -157,6 +182,8 @@ def cmd_summary(args) -> int:
     engine = _engine()
     data = annotate_summary(area_summary_json(engine, args.area, args.period, args.comparison, args.lang,
                                               args.list_year), engine, args.lang)
+    _audit_export(engine, "summary", args.format, data["period"], str(data["area"]["id"]),
+                  comparison=args.comparison)
     if args.format == "json":
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
@@ -169,13 +196,18 @@ def cmd_summary(args) -> int:
 def cmd_compare(args) -> int:
     from services.indicators import compare_json
 
-    table = compare_json(_engine(), args.region, args.period, args.comparison, args.lang, args.list_year)
+    engine = _engine()
+    table = compare_json(engine, args.region, args.period, args.comparison, args.lang, args.list_year)
+    _audit_export(engine, "compare", args.format, table["period"], None, region=args.region,
+                  comparison=args.comparison, rows=len(table["rows"]))
     if args.format == "json":
         print(json.dumps(table, ensure_ascii=False, indent=2))
     else:
         import pandas as pd
 
-        pd.DataFrame(table["rows"]).to_csv(sys.stdout, index=False, sep=";", decimal=",")
+        from reports.spreadsheet import write_csv
+
+        write_csv(pd.DataFrame(table["rows"]), sys.stdout, sep=";", decimal=",")
     return EXIT_OK
 
 
@@ -230,6 +262,8 @@ def cmd_hotspots(args) -> int:
                "cells": [f["properties"] for f in fc["features"]]}
     else:
         out = fc
+    _audit_export(engine(), "hotspots", args.format, label, args.area, kommun=args.kommun, method=args.method,
+                  indicator=args.indicator, events_file=str(args.events) if args.events else None)
     text = json.dumps(out, ensure_ascii=False)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
@@ -317,6 +351,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("import-areas", cmd_import_areas, "Import an official area file (shapefile, GeoJSON, GeoPackage or zip; EPSG:3006 or 4326).")
     p.add_argument("path", type=Path)
     p.add_argument("--list-year", type=int, help="the list the file belongs to (2015 … 2025); inferred from the file name or a year column")
+    p.add_argument("--replace", action="store_true", help="let the file remove areas of its list year that it does "
+                   "not hold (without it such an import is refused, exit 2, saying how many areas would go)")
 
     p = add("import-indicators", cmd_import_indicators, "Import monthly indicator values: a long table (Område;Indikator;Månad;Värde[;Mål]) or a wide one (one column per month). CSV from Excel (; , or tab, decimal comma, UTF-8/BOM/cp1252), XLSX.")
     p.add_argument("path", type=Path)
@@ -411,6 +447,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (InputError, ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        if isinstance(exc, InputError) and str(getattr(args, "command", "")).startswith("import-"):
+            _audit_refused_import(args, exc)
         return EXIT_INPUT
     except KeyboardInterrupt:
         return EXIT_INTERNAL

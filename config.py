@@ -38,6 +38,11 @@ class Settings:
     session_minutes: int
     auth_header: str = "X-Remote-User"  # LAGESBILD_AUTH=header: the user name set by the proxy
     tile_attribution: str | None = None
+    session_idle_minutes: int = 30  # LAGESBILD_SESSION_IDLE_MINUTES: a session unused this long ends
+    trusted_proxies_set: bool = False  # LAGESBILD_TRUSTED_PROXIES given explicitly (not the default)
+    header_secret: str | None = None  # LAGESBILD_HEADER_SECRET: the proxy proves itself with it
+    header_secret_header: str = "X-Lagesbild-Proxy-Secret"  # LAGESBILD_HEADER_SECRET_HEADER
+    import_max_mb: float = 500.0  # LAGESBILD_IMPORT_MAX_MB: larger import files are refused
 
     @property
     def is_sqlite(self) -> bool:
@@ -83,11 +88,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError(f"LAGESBILD_AUTH={auth!r}: expected one of {', '.join(AUTH_MODES)}")
     proxies = tuple(p.strip() for p in env.get("LAGESBILD_TRUSTED_PROXIES", "127.0.0.1").split(",") if p.strip())
     tile_url = _tile_url(env.get("LAGESBILD_TILE_URL") or None)
-    minutes_raw = env.get("LAGESBILD_SESSION_MINUTES", "480")
+    session_minutes = _positive_int(env, "LAGESBILD_SESSION_MINUTES", 480)
+    idle_minutes = _positive_int(env, "LAGESBILD_SESSION_IDLE_MINUTES", 30)
+    max_mb_raw = env.get("LAGESBILD_IMPORT_MAX_MB", "500")
     try:
-        session_minutes = int(minutes_raw)
+        import_max_mb = float(max_mb_raw)
     except ValueError as exc:
-        raise ConfigError(f"LAGESBILD_SESSION_MINUTES={minutes_raw!r} is not a number") from exc
+        raise ConfigError(f"LAGESBILD_IMPORT_MAX_MB={max_mb_raw!r} is not a number (megabytes)") from exc
+    if not import_max_mb > 0:
+        raise ConfigError(f"LAGESBILD_IMPORT_MAX_MB={max_mb_raw!r} must be positive")
     return Settings(
         database_url=db_url,
         data_dir=data_dir,
@@ -102,7 +111,24 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         trusted_proxies=proxies,
         session_minutes=session_minutes,
         auth_header=env.get("LAGESBILD_AUTH_HEADER", "X-Remote-User").strip() or "X-Remote-User",
+        session_idle_minutes=idle_minutes,
+        trusted_proxies_set=bool(env.get("LAGESBILD_TRUSTED_PROXIES", "").strip()),
+        header_secret=env.get("LAGESBILD_HEADER_SECRET") or None,
+        header_secret_header=(env.get("LAGESBILD_HEADER_SECRET_HEADER", "").strip()
+                              or "X-Lagesbild-Proxy-Secret"),
+        import_max_mb=import_max_mb,
     )
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, str(default))
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is not a number (minutes)") from exc
+    if value <= 0:
+        raise ConfigError(f"{name}={raw!r} must be a positive number of minutes")
+    return value
 
 
 @lru_cache(maxsize=1)

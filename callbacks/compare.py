@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import logging
 
 from dash import Input, Output, State, callback, dcc, html, no_update
@@ -12,7 +11,9 @@ from ids import Ids
 from layout.figures import empty_figure, small_multiples_figure
 from layout.panels import compare_table
 from layout.strings import t
+from reports.spreadsheet import csv_text, xlsx_bytes
 from services import page
+from services.reports import log_table_export
 
 log = logging.getLogger(__name__)
 MAX_COLUMNS = 10
@@ -74,11 +75,12 @@ def download_compare(csv_clicks, xlsx_clicks, view):
 
     if not view or not view.get("period") or page.viewer_tier() == "kommun":
         return no_update
-    table = page.compare(view.get("region") or "alla", view["period"], view.get("cmp", "prev_year"),
-                         view.get("lang", "sv"), view.get("list"))
-    name = f"lagesbild_jamforelse_{view.get('region') or 'alla'}_{view['period'].replace(':', '-')}"
-    if ctx.triggered_id == Ids.COMPARE_XLSX:
-        buf = io.BytesIO()
-        table.to_excel(buf, index=False, sheet_name="Jämförelse")
-        return dcc.send_bytes(buf.getvalue(), f"{name}.xlsx")
-    return dcc.send_string(table.to_csv(index=False, sep=";", decimal=","), f"{name}.csv")
+    region, fmt = view.get("region") or "alla", "xlsx" if ctx.triggered_id == Ids.COMPARE_XLSX else "csv"
+    table = page.compare(region, view["period"], view.get("cmp", "prev_year"), view.get("lang", "sv"),
+                         view.get("list"))  # an unknown region is an InputError: 400 with the reason
+    log_table_export("compare", fmt, view["period"], {"region": region, "comparison": view.get("cmp", "prev_year"),
+                                                      "list": view.get("list"), "rows": len(table)})
+    name = f"lagesbild_jamforelse_{region}_{view['period'].replace(':', '-')}"
+    if fmt == "xlsx":
+        return dcc.send_bytes(xlsx_bytes({"Jämförelse": table}), f"{name}.xlsx")
+    return dcc.send_string(csv_text(table, sep=";", decimal=","), f"{name}.csv")

@@ -12,6 +12,7 @@ kommun_kod, count, text, deso, _row``.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from pathlib import Path
 
@@ -109,6 +110,23 @@ def _read_points_frame(path: Path) -> pd.DataFrame:
             raise InputError(path, f"cannot be read as Parquet ({exc})") from exc
         frame["_row"] = np.arange(1, len(frame) + 1)
         return frame
+    opts = _csv_options(path)
+    try:
+        frame = pd.read_csv(path, low_memory=False, compression="infer", **opts)
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"the encoding is broken ({exc})") from exc
+    except Exception as exc:
+        raise InputError(path, f"cannot be read as CSV ({exc})") from exc
+    if frame.empty:
+        raise InputError(path, "the file has a header but no rows")
+    frame["_row"] = np.arange(2, len(frame) + 2)
+    return frame
+
+
+def _csv_options(path: Path) -> dict:
+    """``pd.read_csv`` options of a CSV event file from its first megabyte: separator, decimal
+    mark, encoding, and the id column read as text (so ``0012`` and ``12`` stay apart and every
+    chunk of the file writes an id the same way)."""
     if path.suffix.lower() == ".gz":
         with gzip.open(path, "rb") as fh:
             raw = fh.read(1 << 20)
@@ -119,18 +137,10 @@ def _read_points_frame(path: Path) -> pd.DataFrame:
     encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else ("utf-8" if _utf8_ok(raw[:1 << 20]) else "cp1252")
     header = text.splitlines()[0] if text else ""
     sep = sniff_delimiter(header)
-    decimal = "," if sep in (";", "\t") else "."
-    try:
-        frame = pd.read_csv(path, sep=sep, decimal=decimal, encoding=encoding, low_memory=False,
-                            compression="infer")
-    except UnicodeDecodeError as exc:
-        raise InputError(path, f"the encoding is broken ({exc})") from exc
-    except Exception as exc:
-        raise InputError(path, f"cannot be read as CSV ({exc})") from exc
-    if frame.empty:
-        raise InputError(path, "the file has a header but no rows")
-    frame["_row"] = np.arange(2, len(frame) + 2)
-    return frame
+    names = [h.strip().strip('"') for h in header.split(sep)] if header else []
+    ids = find_column(pd.DataFrame(columns=names), ID_ALIASES) if names else None
+    return {"sep": sep, "decimal": "," if sep in (";", "\t") else ".", "encoding": encoding,
+            "dtype": {ids: str} if ids else None}
 
 
 def _utf8_ok(raw: bytes) -> bool:
@@ -159,8 +169,13 @@ def _numeric(frame: pd.DataFrame, col: str, path: Path) -> np.ndarray:
     return out
 
 
-def read_generic_points(path: Path, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """Points with x/y (SWEREF 99 TM) or lat/lon columns."""
+def read_generic_points(path: Path, frame: pd.DataFrame, state: dict | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Points with x/y (SWEREF 99 TM) or lat/lon columns.
+
+    ``state`` carries decisions from a file's first chunk to the next ones (swapped columns), so
+    every chunk is read the same way and each warning is given once.
+    """
+    state = {} if state is None else state
     warnings: list[str] = []
     rows = frame["_row"].to_numpy()
     tcol = find_column(frame, TIME_ALIASES)
@@ -173,9 +188,12 @@ def read_generic_points(path: Path, frame: pd.DataFrame) -> tuple[pd.DataFrame, 
     latcol, loncol = find_column(frame, LAT_ALIASES), find_column(frame, LON_ALIASES)
     if xcol and ycol:
         x, y = _numeric(frame, xcol, path), _numeric(frame, ycol, path)
-        if np.median(x) > 5_000_000 and np.median(y) < 1_500_000:
+        if "swap_xy" not in state:
+            state["swap_xy"] = bool(np.median(x) > 5_000_000 and np.median(y) < 1_500_000)
+            if state["swap_xy"]:
+                warnings.append(f"{path}: columns '{xcol}'/'{ycol}' hold northing/easting swapped; read as E = '{ycol}', N = '{xcol}'")
+        if state["swap_xy"]:
             x, y = y, x
-            warnings.append(f"{path}: columns '{xcol}'/'{ycol}' hold northing/easting swapped; read as E = '{ycol}', N = '{xcol}'")
         bad = ~((x >= SWEDEN_3006[0]) & (x <= SWEDEN_3006[2]) & (y >= SWEDEN_3006[1]) & (y <= SWEDEN_3006[3]))
         if bad.any():
             i = _first_bad(bad)
@@ -183,9 +201,12 @@ def read_generic_points(path: Path, frame: pd.DataFrame) -> tuple[pd.DataFrame, 
         lon, lat = to_wgs84(x, y)
     elif latcol and loncol:
         lat, lon = _numeric(frame, latcol, path), _numeric(frame, loncol, path)
-        if np.median(lat) < 30 and np.median(lon) > 50:
+        if "swap_latlon" not in state:
+            state["swap_latlon"] = bool(np.median(lat) < 30 and np.median(lon) > 50)
+            if state["swap_latlon"]:
+                warnings.append(f"{path}: latitude/longitude columns swapped; corrected")
+        if state["swap_latlon"]:
             lat, lon = lon, lat
-            warnings.append(f"{path}: latitude/longitude columns swapped; corrected")
         bad = ~((lon >= SWEDEN_4326[0]) & (lon <= SWEDEN_4326[2]) & (lat >= SWEDEN_4326[1]) & (lat <= SWEDEN_4326[3]))
         if bad.any():
             i = _first_bad(bad)
@@ -213,7 +234,9 @@ def read_generic_points(path: Path, frame: pd.DataFrame) -> tuple[pd.DataFrame, 
         out["precision"] = prec.to_numpy()
     else:
         out["precision"] = P.EXACT
-        warnings.append(f"{path}: no precision column; points taken as exact positions")
+        if not state.get("warned_precision"):
+            state["warned_precision"] = True
+            warnings.append(f"{path}: no precision column; points taken as exact positions")
     out["count"] = 1
     out["_row"] = rows
     return out, warnings
@@ -253,14 +276,20 @@ def read_polisen_api(path: Path, records: list[dict] | pd.DataFrame) -> tuple[pd
     return out, [f"{path}: polisen.se positions are kommun or län centres; events are assigned to areas only where their text names the area"]
 
 
-def read_deso_crimes(path: Path, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """The police's DeSO crime table: one row per registered crime (``Antal`` crimes)."""
+def read_deso_crimes(path: Path, frame: pd.DataFrame, state: dict | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """The police's DeSO crime table: one row per registered crime (``Antal`` crimes).
+
+    With ``state`` (chunked reading) the rows without a DeSO are counted in ``state['no_deso']``
+    and the warning is the reader's to give once at the end.
+    """
     rows = frame["_row"].to_numpy()
     deso = frame["DeSO.område"].astype(object)
     have = deso.notna().to_numpy()
     warnings = []
-    if (~have).any():
-        warnings.append(f"{path}: {int((~have).sum())} rows have no DeSO and are left out (they cannot be placed)")
+    if state is not None:
+        state["no_deso"] = state.get("no_deso", 0) + int((~have).sum())
+    elif (~have).any():
+        warnings.append(no_deso_warning(path, int((~have).sum())))
     frame, rows, deso = frame[have], rows[have], deso[have]
     out = _frame(len(frame))
     out["ext_id"] = frame["Id"].astype(str).to_numpy() if "Id" in frame else None
@@ -278,6 +307,144 @@ def read_deso_crimes(path: Path, frame: pd.DataFrame) -> tuple[pd.DataFrame, lis
     out["brottskod"] = frame["Brottskod"].astype(str).to_numpy()
     out["_row"] = rows
     return out, warnings
+
+
+class LimitedReader(io.RawIOBase):
+    """A binary stream that refuses to yield more than ``limit`` bytes (InputError naming the file)."""
+
+    def __init__(self, inner, limit: int, path: Path) -> None:
+        self.inner, self.limit, self.path, self.count = inner, limit, path, 0
+
+    @classmethod
+    def gzip(cls, path: Path, limit: int) -> io.BufferedReader:
+        return io.BufferedReader(cls(gzip.open(path, "rb"), limit, path), buffer_size=1 << 20)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        n = self.inner.readinto(b)
+        self.count += n or 0
+        if self.count > self.limit:
+            raise InputError(self.path, f"the file unpacks to more than {self.limit / 1e6:,.0f} MB, the import limit "
+                                        "(LAGESBILD_IMPORT_MAX_MB)")
+        return n
+
+    def close(self) -> None:
+        self.inner.close()
+        super().close()
+
+
+CHUNK_ROWS = 50_000
+DOCUMENT_SUFFIXES = (".geojson", ".gpkg", ".shp", ".json", ".parquet")
+
+
+class PointReader:
+    """Read an event file in chunks of at most ``chunk_rows`` normalised rows (bounded memory).
+
+    CSV files (also gzipped) are read ``chunk_rows`` lines at a time, Parquet one batch at a
+    time; GeoJSON, GeoPackage, shapefiles and the polisen.se JSON are documents read whole (their
+    size is bounded by the import limit). Iterate for the chunks (each with ``_row`` = the row in
+    the file); :attr:`fmt` is known after the first chunk, :attr:`warnings` complete after the last.
+    """
+
+    def __init__(self, path: str | Path, chunk_rows: int | None = None, max_bytes: int | None = None) -> None:
+        self.path = Path(path)
+        self.chunk_rows = chunk_rows or CHUNK_ROWS
+        self.max_bytes = max_bytes  # a gzipped file may unpack to at most this much
+        self.fmt: str | None = None
+        self.warnings: list[str] = []
+        self.rows = 0
+        self._state: dict = {}
+
+    def estimated_rows(self) -> int:
+        """Rows in the file, estimated from its first megabyte (exact for small files; 0 when
+        unknown, e.g. compressed)."""
+        if self.path.suffix.lower() in DOCUMENT_SUFFIXES + (".gz",):
+            return self.rows
+        size = self.path.stat().st_size
+        with open(self.path, "rb") as fh:
+            sample = fh.read(1 << 20)
+        lines = sample.count(b"\n")
+        return int(size / len(sample) * lines) - 1 if lines and sample else 0
+
+    def _note(self, warnings: list[str]) -> None:
+        self.warnings.extend(w for w in warnings if w not in self.warnings)
+
+    def _raw_chunks(self):
+        path = self.path
+        suffix = path.suffix.lower()
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            try:
+                pf = pq.ParquetFile(path)
+                batches = pf.iter_batches(batch_size=self.chunk_rows)
+            except Exception as exc:
+                raise InputError(path, f"cannot be read as Parquet ({exc})") from exc
+            row = 1
+            for batch in batches:
+                frame = batch.to_pandas()
+                frame["_row"] = np.arange(row, row + len(frame))
+                row += len(frame)
+                yield frame
+            return
+        if suffix in DOCUMENT_SUFFIXES:
+            yield _read_points_frame(path)
+            return
+        opts = _csv_options(path)
+        row, any_rows = 2, False
+        source, compression = path, "infer"
+        if suffix == ".gz" and self.max_bytes:  # counted while it is unpacked: a gzip bomb stops at the limit
+            source, compression = LimitedReader.gzip(path, self.max_bytes), None
+        try:
+            reader = pd.read_csv(source, low_memory=False, compression=compression, chunksize=self.chunk_rows, **opts)
+            for frame in reader:
+                frame["_row"] = np.arange(row, row + len(frame))
+                row += len(frame)
+                any_rows = any_rows or len(frame) > 0
+                yield frame
+        except UnicodeDecodeError as exc:
+            raise InputError(path, f"the encoding is broken ({exc})") from exc
+        except InputError:
+            raise
+        except Exception as exc:
+            raise InputError(path, f"cannot be read as CSV ({exc})", row=row) from exc
+        if not any_rows:
+            raise InputError(path, "the file has a header but no rows")
+
+    def __iter__(self):
+        path = self.path
+        if not path.exists():
+            raise InputError(path, "file not found")
+        if path.stat().st_size == 0:
+            raise InputError(path, "the file is empty")
+        if path.suffix.lower() == ".json" and not _is_geojson(path):
+            frame, warnings, fmt = read_points(path)
+            self.fmt, self.rows = fmt, len(frame)
+            self._note(warnings)
+            yield frame
+            return
+        for frame in self._raw_chunks():
+            cols = set(frame.columns)
+            if self.fmt is None:
+                self.fmt = ("deso_crimes" if {"DeSO.område", "Brottsdatum", "Antal"} <= cols else
+                            "polisen_api" if {"location_name", "datetime", "lat", "lon", "type"} <= cols else "points")
+            if self.fmt == "deso_crimes":
+                out, w = read_deso_crimes(path, frame, self._state)
+            elif self.fmt == "polisen_api":
+                out, w = read_polisen_api(path, frame)
+            else:
+                out, w = read_generic_points(path, frame, self._state)
+            self._note(w)
+            self.rows += len(out)
+            yield out
+        if self._state.get("no_deso"):
+            self._note([no_deso_warning(path, self._state["no_deso"])])
+
+
+def no_deso_warning(path: Path, n: int) -> str:
+    return f"{path}: {n} rows have no DeSO and are left out (they cannot be placed)"
 
 
 def read_points(path: str | Path) -> tuple[pd.DataFrame, list[str], str]:

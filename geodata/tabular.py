@@ -149,11 +149,16 @@ def _norm(name: str) -> str:
 
 
 def parse_number(text: object, path: Path, row: int, column: str) -> float:
-    """Parse ``'1 234,5'``, ``'1234.5'``, ``'12'``; error names file, row and column."""
+    """Parse ``'1 234,5'``, ``'1234.5'``, ``'12'``; error names file, row and column.
+
+    NaN and infinity (``'nan'``, ``'inf'``, ``'1e400'``) are refused: they are no count, rate or share.
+    """
     if isinstance(text, (int, float, np.integer, np.floating)) and not isinstance(text, bool):
         value = float(text)
         if np.isnan(value):
             raise InputError(path, "value is missing", row=row, column=column)
+        if not np.isfinite(value):
+            raise InputError(path, f"'{text}' is not a finite number (infinity is not a value)", row=row, column=column)
         return value
     s = str(text).strip().replace("\u00a0", "").replace(" ", "").replace("−", "-")
     if s == "":
@@ -163,9 +168,13 @@ def parse_number(text: object, path: Path, row: int, column: str) -> float:
     else:
         s = s.replace(",", ".")
     try:
-        return float(s)
+        value = float(s)
     except ValueError as exc:
         raise InputError(path, f"'{text}' is not a number", row=row, column=column) from exc
+    if not np.isfinite(value):  # 'nan', 'inf', 'Infinity', '1e400' (overflows to inf)
+        raise InputError(path, f"'{text}' is not a finite number (NaN and infinity are not values)",
+                         row=row, column=column)
+    return value
 
 
 def parse_month(text: object, path: Path, row: int, column: str) -> str:

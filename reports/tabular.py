@@ -3,6 +3,7 @@
 One long table: section, indicator, measure, the number (empty where it is hidden) and the text it
 is shown as (``'<5'``, ``'..'`` in the kommun tier). Swedish CSV is what Swedish Excel opens
 directly: ``;`` separated, decimal comma, UTF-8 with BOM; English CSV uses ``,`` and a point.
+Every cell goes through :mod:`reports.spreadsheet` (formula-like text is written as text).
 The XLSX adds a sheet with the report's identity (area, period, tier, created, data version).
 """
 
@@ -13,20 +14,21 @@ import io
 import pandas as pd
 
 from reports.content import ReportContent
+from reports.spreadsheet import csv_line, csv_text, safe_cell, safe_frame
 
 
 def _identity(content: ReportContent) -> pd.DataFrame:
     rows = [("tier" if content.lang == "en" else "version", content.tier_label), *content.meta]
-    return pd.DataFrame(rows, columns=["", ""])
+    return safe_frame(pd.DataFrame(rows, columns=["", ""]))
 
 
 def render_csv(content: ReportContent) -> bytes:
     """The numbers as CSV bytes (with a first comment line naming area, period and tier)."""
     sv = content.lang == "sv"
-    buf = io.StringIO()
-    buf.write(f"# {content.header} · {content.tier_label} · {content.footer}\n")
-    content.numbers.to_csv(buf, index=False, sep=";" if sv else ",", decimal="," if sv else ".")
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    sep = ";" if sv else ","
+    text = (csv_line([f"# {content.header} · {content.tier_label} · {content.footer}"], sep)
+            + csv_text(content.numbers, sep=sep, decimal="," if sv else "."))
+    return ("\ufeff" + text).encode("utf-8")
 
 
 def render_xlsx(content: ReportContent) -> bytes:
@@ -38,12 +40,12 @@ def render_xlsx(content: ReportContent) -> bytes:
     sv = content.lang == "sv"
     names = ("Siffror", "Om rapporten") if sv else ("Numbers", "About")
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        content.numbers.to_excel(xw, sheet_name=names[0], index=False, startrow=2)
+        safe_frame(content.numbers).to_excel(xw, sheet_name=names[0], index=False, startrow=2)
         ws = xw.sheets[names[0]]
-        ws["A1"] = f"{content.header} · {content.tier_label}"
+        ws["A1"] = safe_cell(f"{content.header} · {content.tier_label}")
         ws["A1"].font = Font(bold=True, color="FFFFFF")
         ws["A1"].fill = PatternFill("solid", fgColor="1B6E3A" if content.tier == "kommun" else "1F3A5F")
-        ws["A2"] = content.footer
+        ws["A2"] = safe_cell(content.footer)
         for k, col in enumerate(content.numbers.columns, start=1):
             width = max([len(str(col))] + [len(str(v)) for v in content.numbers[col].head(200)]) + 2
             ws.column_dimensions[get_column_letter(k)].width = min(width, 60)

@@ -22,12 +22,15 @@ from config import ConfigError, settings
 
 MIN_SECRET_LENGTH = 32
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
+#: ``__Host-``: Secure, Path=/, no Domain (browsers keep it on https and on http://localhost/127.0.0.1)
+SESSION_COOKIE = "__Host-lagesbild_session"
 
 log = logging.getLogger("lagesbild.security")
 
 
 def check_secret() -> None:
-    """Refuse to start with authentication on and no (or a short) ``LAGESBILD_SECRET_KEY``."""
+    """Refuse to start with authentication on and no (or a short) ``LAGESBILD_SECRET_KEY``, or in
+    header mode without a way for the proxy to prove itself (:func:`header_mode_problem`)."""
     s = settings()
     if s.auth == "none":
         return
@@ -39,6 +42,53 @@ def check_secret() -> None:
     if len(s.secret_key) < MIN_SECRET_LENGTH:
         raise ConfigError(f"LAGESBILD_SECRET_KEY is {len(s.secret_key)} characters: use at least "
                           f"{MIN_SECRET_LENGTH} (python -c 'import secrets; print(secrets.token_hex(32))')")
+    check_header_mode()
+
+
+def header_mode_problem(s=None) -> str | None:
+    """Why ``LAGESBILD_AUTH=header`` is not safely configured, or None when it is (or is not used).
+
+    The proxy must prove itself: with ``LAGESBILD_HEADER_SECRET`` (≥ 32 characters, sent by the
+    proxy in ``LAGESBILD_HEADER_SECRET_HEADER``), or with an explicit ``LAGESBILD_TRUSTED_PROXIES``
+    that names the proxy's addresses and no loopback address (any process on the server could
+    connect from there and name itself admin).
+    """
+    import ipaddress
+
+    s = s or settings()
+    if s.auth != "header":
+        return None
+    if s.header_secret:
+        if len(s.header_secret) < MIN_SECRET_LENGTH:
+            return (f"LAGESBILD_HEADER_SECRET is {len(s.header_secret)} characters: use at least "
+                    f"{MIN_SECRET_LENGTH} (python -c 'import secrets; print(secrets.token_hex(32))')")
+        return None
+    how = (f"set LAGESBILD_HEADER_SECRET (≥ {MIN_SECRET_LENGTH} characters) and make the proxy send it in "
+           f"the {s.header_secret_header} header, or set LAGESBILD_TRUSTED_PROXIES to the proxy's own "
+           "addresses (not loopback)")
+    if not s.trusted_proxies_set:
+        return ("LAGESBILD_AUTH=header believes the user name in " + s.auth_header + " only from a proxy "
+                "that proves itself, and none is configured: " + how)
+    open_to_all = []
+    for p in s.trusted_proxies:
+        try:
+            net = ipaddress.ip_network(p, strict=False)
+        except ValueError:
+            return f"LAGESBILD_TRUSTED_PROXIES: '{p}' is not an address or network"
+        local = ipaddress.ip_address("127.0.0.1" if net.version == 4 else "::1")
+        if local in net or net.prefixlen == 0:
+            open_to_all.append(p)
+    if open_to_all:
+        return (f"LAGESBILD_TRUSTED_PROXIES includes {', '.join(open_to_all)}: any process on this server "
+                f"could connect from there and name itself any user. With LAGESBILD_AUTH=header, {how}")
+    return None
+
+
+def check_header_mode() -> None:
+    """Refuse to start in header mode without a proxy secret or an explicit proxy list."""
+    problem = header_mode_problem()
+    if problem:
+        raise ConfigError(problem)
 
 
 def install_security(app) -> None:
@@ -60,11 +110,11 @@ def install_security(app) -> None:
     s = settings()
     server.secret_key = s.secret_key or secrets.token_hex(32)
     server.config.update(
-        SESSION_COOKIE_NAME="lagesbild_session",
+        SESSION_COOKIE_NAME=SESSION_COOKIE,
         SESSION_COOKIE_SECURE=True,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
-        SESSION_REFRESH_EACH_REQUEST=False,  # expiry counts from login
+        SESSION_REFRESH_EACH_REQUEST=False,  # expiry counts from login; idle time is checked server-side
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=s.session_minutes),
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
@@ -97,4 +147,4 @@ def _drop_validation_layout(app) -> None:
     app._config = config_without_validation_layout  # noqa: SLF001
 
 
-__all__ = ["install_security", "check_secret"]
+__all__ = ["install_security", "check_secret", "check_header_mode", "header_mode_problem"]

@@ -13,7 +13,6 @@ layers the request's outputs draw), except in demo mode, where nobody is identif
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime, timedelta
 
@@ -23,6 +22,8 @@ from security.access import current_principal, output_ids, requested_areas, requ
 from security.users import utcnow
 from store.schema import audit_log
 
+MAX_SINCE_DAYS = 36_600  # 100 years: anything further back is everything
+
 log = logging.getLogger("lagesbild.audit")
 
 #: outputs that name a layer or view in the audit row (first match wins, in this order)
@@ -30,7 +31,6 @@ LAYER_OUTPUTS = ("events", "hotspots", "pois", "notes", "export", "lagesbild", "
                  "area-head", "cards-data", "areas")
 #: inputs whose change names the layer asked for
 TOGGLE_LAYERS = {"hotspot-toggle": "hotspots", "events-toggle": "events", "poi-toggle": "pois"}
-_LIMITS = {"user": 128, "action": 32, "area_id": 32, "period": 16, "layer": 64}
 
 
 def _engine() -> Engine:
@@ -39,12 +39,9 @@ def _engine() -> Engine:
     return engine()
 
 
-def _clip(name: str, value) -> str | None:
-    if value is None:
-        return None
-    text = str(value)
-    limit = _LIMITS.get(name)
-    return text[:limit] if limit else text
+class AuditUnavailable(RuntimeError):
+    """The audit row could not be written: whatever it would have logged must not be served
+    (the app answers 503)."""
 
 
 def record(action: str, area_id: str | None = None, period: str | None = None, layer: str | None = None,
@@ -52,18 +49,19 @@ def record(action: str, area_id: str | None = None, period: str | None = None, l
            engine: Engine | None = None) -> None:
     """Append one row to the audit log (``user`` defaults to the current principal).
 
-    ``detail`` may be a dict (stored as JSON). Raises when the database cannot be written: callers
-    that serve data should not serve it unlogged.
+    ``detail`` may be a dict (stored as JSON). Raises :class:`AuditUnavailable` when the row cannot
+    be written: callers that serve data must not serve it unlogged (requests get 503).
     """
+    from store.audit import write_audit
+
     user = user or current_principal().name
-    if isinstance(detail, dict | list):
-        detail = json.dumps(detail, ensure_ascii=False, sort_keys=True)
-    row = {"at": utcnow(), "user": _clip("user", user), "action": _clip("action", action),
-           "area_id": _clip("area_id", area_id), "period": _clip("period", period),
-           "layer": _clip("layer", layer), "detail": None if detail is None else str(detail)[:4000],
-           "purpose": None if purpose is None else str(purpose)[:1000]}
-    with (engine or _engine()).begin() as conn:
-        conn.execute(audit_log.insert().values(**row))
+    try:
+        with (engine or _engine()).begin() as conn:
+            row = write_audit(conn, action, user, area_id=area_id, period=period, layer=layer, detail=detail,
+                              purpose=purpose, at=utcnow())
+    except Exception as exc:  # noqa: BLE001 - any failure to log refuses the request
+        log.error("audit write failed: %s", type(exc).__name__, extra={"event": "audit_failed", "action": action})
+        raise AuditUnavailable(f"the audit log cannot be written ({type(exc).__name__})") from exc
     log.info("audit %s", action, extra={"event": "audit", **{k: v for k, v in row.items() if k != "at"}})
 
 
@@ -87,11 +85,14 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
     now = now or utcnow()
     units = {"d": "days", "h": "hours", "m": "minutes"}
     if text[:-1].isdigit() and text[-1:] in units:
-        return now - timedelta(**{units[text[-1]]: int(text[:-1])})
+        n, per_day = int(text[:-1]), {"d": 1, "h": 24, "m": 24 * 60}[text[-1]]
+        if n > MAX_SINCE_DAYS * per_day:
+            raise ValueError(f"--since '{text[:40]}': at most {MAX_SINCE_DAYS} days ({MAX_SINCE_DAYS}d) back")
+        return now - timedelta(**{units[text[-1]]: n})
     try:
         return datetime.fromisoformat(text).replace(tzinfo=None)
     except ValueError as exc:
-        raise ValueError(f"--since '{text}': expected YYYY-MM-DD[THH:MM] or 7d / 12h / 30m") from exc
+        raise ValueError(f"--since '{text[:40]}': expected YYYY-MM-DD[THH:MM] or 7d / 12h / 30m") from exc
 
 
 def query(engine: Engine, since: datetime | None = None, user: str | None = None, action: str | None = None,

@@ -2,13 +2,17 @@
 
 Modes (``LAGESBILD_AUTH``):
 
-- ``local``: ``/login`` (plain HTML form, CSRF token, argon2, lockout after 5 failures for 15 min);
-  a signed, ``Secure``/``HttpOnly``/``SameSite=Strict`` session cookie that expires
-  ``LAGESBILD_SESSION_MINUTES`` after login (absolute, checked server-side); the account is
-  re-read every 10 s, so deactivating it ends its sessions.
-- ``header``: the user name in ``LAGESBILD_AUTH_HEADER`` (``X-Remote-User``), believed only from
-  ``LAGESBILD_TRUSTED_PROXIES`` (addresses or networks, compared with the TCP peer, never with
-  ``X-Forwarded-For``); the account must exist and be active.
+- ``local``: ``/login`` (plain HTML form, CSRF token, argon2, throttled per client and per account
+  with backoff, see :mod:`security.throttle`); a ``__Host-`` session cookie (``Secure``,
+  ``HttpOnly``, ``SameSite=Strict``, ``Path=/``) holding the token of a server-side session
+  (:mod:`security.sessions`), checked on every request: idle timeout
+  ``LAGESBILD_SESSION_IDLE_MINUTES`` (30), absolute lifetime ``LAGESBILD_SESSION_MINUTES`` (480);
+  logout, a password change and deactivation end every session of the user.
+- ``header``: the user name in ``LAGESBILD_AUTH_HEADER`` (``X-Remote-User``), believed only from a
+  proxy that proves itself: the shared secret ``LAGESBILD_HEADER_SECRET`` in
+  ``LAGESBILD_HEADER_SECRET_HEADER`` (constant-time compare) and/or a TCP peer in an explicitly set
+  ``LAGESBILD_TRUSTED_PROXIES`` (never ``X-Forwarded-For``; loopback only with the secret); without
+  either the app refuses to start. The account must exist and be active.
 - ``none``: demo; everyone is ``demo`` (admin); the page shows the demo banner.
 
 The gate (first ``before_request``) refuses every route except ``/login``, ``/logout``,
@@ -21,6 +25,7 @@ before it runs.
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import json
 import logging
@@ -28,12 +33,13 @@ import secrets
 import threading
 import time
 from functools import lru_cache
+from math import ceil
 from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, Response, g, jsonify, redirect, request, session
 
 from config import settings
-from security import audit, csrf, pages
+from security import audit, csrf, pages, throttle
 from security.access import DEMO, Principal, check_callback
 from security.health import database_ok, database_unavailable
 from security.logs import log_request
@@ -45,7 +51,10 @@ PUBLIC_PATHS = frozenset({"/login", "/logout", "/healthz", "/csp-report"})
 PROBE_PATHS = frozenset({"/healthz", "/csp-report"})
 DASH_UPDATE = "/_dash-update-component"
 NON_PAGE_PREFIXES = ("/_dash-", "/assets/", "/_favicon", "/_reload", "/static/", "/admin/api")
-LOGIN_FAILED_SV = "Fel användarnamn eller lösenord, eller så är kontot tillfälligt låst."
+LOGIN_FAILED_SV = "Fel användarnamn eller lösenord, eller så är kontot tillfälligt spärrat. Vänta en stund."
+CLIENT_THROTTLED_SV = "För många misslyckade inloggningar från din adress. Försök igen om {s}."
+#: the audit log's user for a failed login with a name that is no account (the name may be a password)
+UNKNOWN_USER = "?okänd"
 
 
 def _engine():
@@ -88,30 +97,51 @@ def client_ip() -> str | None:
     return peer
 
 
+SESSION_KEYS = ("sid", "csrf")
+
+
 def _session_principal() -> Principal | None:
-    name, iat = session.get("u"), session.get("iat")
-    if not isinstance(name, str) or not isinstance(iat, int | float):
+    """The principal of the request's server-side session (checked on every request: a session
+    ended by logout, password change or deactivation, idle too long or too old is refused)."""
+    from security import sessions
+
+    sid = session.get("sid")
+    if not isinstance(sid, str):
         return None
-    if time.time() - iat > settings().session_minutes * 60 or iat > time.time() + 60:
-        for k in ("u", "iat", "csrf"):
-            session.pop(k, None)
-        return None
-    p = active_principal(_engine(), name)
+    s = settings()
+    name = sessions.check(_engine(), sid, s.session_idle_minutes, s.session_minutes)
+    p = active_principal(_engine(), name) if name is not None else None
     if p is None:
-        for k in ("u", "iat", "csrf"):
+        for k in SESSION_KEYS:
             session.pop(k, None)
     return p
 
 
 def _header_principal() -> Principal | None:
+    """The proxy's user, believed only from a proxy that proves itself: the shared secret header
+    (``LAGESBILD_HEADER_SECRET``, compared in constant time) and/or a peer address in an explicit
+    ``LAGESBILD_TRUSTED_PROXIES``. Misconfigured header mode believes nobody."""
+    from security import header_mode_problem
+
     s = settings()
     name = request.headers.get(s.auth_header)
     if not name:
         return None
-    if not from_trusted_proxy(request.remote_addr):
-        log.warning("%s from an untrusted address ignored", s.auth_header,
-                    extra={"event": "untrusted_auth_header", "remote": request.remote_addr})
+    problem = header_mode_problem(s)
+    if problem:
+        log.error("header mode refused: %s", problem, extra={"event": "header_mode_misconfigured"})
         return None
+    if s.trusted_proxies_set or not s.header_secret:
+        if not from_trusted_proxy(request.remote_addr):
+            log.warning("%s from an untrusted address ignored", s.auth_header,
+                        extra={"event": "untrusted_auth_header", "remote": request.remote_addr})
+            return None
+    if s.header_secret:
+        sent = request.headers.get(s.header_secret_header, "")
+        if not hmac.compare_digest(sent.encode("utf-8", "replace"), s.header_secret.encode("utf-8")):
+            log.warning("%s without the proxy secret ignored", s.auth_header,
+                        extra={"event": "untrusted_auth_header", "remote": request.remote_addr})
+            return None
     p = active_principal(_engine(), name.strip())
     if p is None:
         log.warning("proxy user '%s' has no active account", name[:128],
@@ -205,6 +235,7 @@ def make_gate(dash_app):
         if path == DASH_UPDATE and request.method == "POST":
             return _guard_callback(dash_app)
         if request.method not in ("GET", "HEAD", "OPTIONS") and mode != "none" and not csrf.same_origin():
+            audit.record("denied", layer="origin", detail={"path": path[:200], "reason": "cross-origin request"})
             return _forbidden("cross-origin request")
         return None
 
@@ -221,6 +252,8 @@ def _guard_callback(dash_app) -> Response | None:
     if body["output"] not in dash_app.callback_map:
         return _json_error(400, "unknown_callback", "Felaktig begäran.", "No such callback.")
     if mode != "none" and not (csrf.same_origin() and csrf.check_callback_token(principal.name)):
+        audit.record("denied", layer="csrf", detail={"output": body["output"][:200],
+                                                     "reason": "csrf token or origin"})
         return _json_error(403, "csrf", "Sidan har gått ut. Ladda om sidan.",
                            "The page has expired. Reload the page.")
     decision = check_callback(principal, body)
@@ -276,22 +309,43 @@ def login():
         return _html(pages.login_page(csrf.form_token(), nxt, "Formuläret har gått ut. Försök igen."), 400)
     name = (request.form.get("username") or "").strip()[:128]
     password = request.form.get("password") or ""
-    result = verify_login(_engine(), name, password)
     remote = client_ip()
+    engine, now = _engine(), throttle.clock()
+    wait = throttle.wait_seconds(engine, throttle.client_key(remote), now)
+    if wait > 0:  # this address failed too often: refused at once (tells nothing about accounts)
+        audit.record("login_failed", user=UNKNOWN_USER, detail={"reason": "client_throttled", "remote": remote})
+        log.warning("login refused: client throttled", extra={"event": "login_throttled", "remote": remote})
+        resp = _html(pages.login_page(csrf.form_token(), nxt, CLIENT_THROTTLED_SV.format(s="1 sekund" if ceil(wait) == 1 else f"{ceil(wait)} sekunder"),
+                                      username=name), 429)
+        resp.headers["Retry-After"] = str(ceil(wait))
+        return resp
+    device = throttle.device_nonce(request.cookies.get(throttle.DEVICE_COOKIE), name)
+    result = verify_login(engine, name, password, now=now, client=remote, device=device)
     if not result.ok:
-        audit.record("login_failed", user=name or "?", detail={"reason": result.reason, "remote": remote})
-        if result.locked_now:
-            audit.record("login_locked", user=name, detail={"minutes": 15, "remote": remote})
-        log.warning("login failed", extra={"event": "login_failed", "user": name, "reason": result.reason,
+        # the name typed is stored only when it is an account's name: anything else may be a password
+        who = result.user.name if result.user is not None else UNKNOWN_USER
+        detail = {"reason": result.reason, "remote": remote, "device": bool(device)}
+        if result.user is None:
+            detail["name_hmac"] = throttle.name_digest(name)
+        audit.record("login_failed", user=who, detail=detail)
+        if result.wait_s and result.reason != "throttled":
+            audit.record("login_throttled", user=who, detail={"seconds": result.wait_s, "remote": remote})
+        log.warning("login failed", extra={"event": "login_failed", "user": who, "reason": result.reason,
                                            "remote": remote})
         return _html(pages.login_page(csrf.form_token(), nxt, LOGIN_FAILED_SV, username=name), 401)
+    from security import sessions
+
+    audit.record("login", user=name, detail={"remote": remote})  # no audit row, no session
     session.clear()  # a fresh session: nothing from before the login survives
     session.permanent = True
-    session["u"], session["iat"], session["csrf"] = name, int(time.time()), csrf.new_token()
+    session["sid"] = sessions.create(_engine(), result.user.name, remote)
+    session["csrf"] = csrf.new_token()
     g.principal = result.user.principal()
-    audit.record("login", user=name, detail={"remote": remote})
     resp = redirect(nxt, 303)
     csrf.set_cookie(resp, session["csrf"])
+    # this browser is now a known device of the account: failures elsewhere do not slow it down
+    resp.set_cookie(throttle.DEVICE_COOKIE, throttle.device_cookie(result.user.name),
+                    max_age=throttle.DEVICE_DAYS * 86400, secure=True, httponly=True, samesite="Strict", path="/")
     return resp
 
 
@@ -308,7 +362,10 @@ def logout():
     if principal is not None and not (csrf.same_origin() and csrf.check_form_token()):
         return redirect("/logout", 303)
     if principal is not None:
-        audit.record("logout", user=principal.name)
+        from security import sessions
+
+        ended = sessions.end_all(_engine(), principal.name, "logout")  # every session of the user
+        audit.record("logout", user=principal.name, detail={"sessions_ended": ended})
     session.clear()
     resp = redirect("/login", 303)
     resp.delete_cookie(csrf.COOKIE, path="/", secure=True, samesite="Strict")
@@ -357,7 +414,44 @@ def csp_report():
     return "", 204
 
 
+def audit_unavailable(exc: Exception) -> Response:
+    """A request whose audit row cannot be written is refused (brottsdatalagen: no unlogged access)."""
+    log.error("request refused: audit log not writable", extra={"event": "audit_unavailable", "path": request.path})
+    msg_sv = "Åtkomstloggen kan inte skrivas just nu, så begäran nekas. Försök igen om en stund."
+    msg_en = "The access log cannot be written right now, so the request is refused. Try again shortly."
+    if _is_page_request():
+        resp = _html(pages.message_page("Tillfälligt otillgänglig", msg_sv), 503)
+    else:
+        resp = _json_error(503, "audit_unavailable", msg_sv, msg_en)
+    resp.headers["Retry-After"] = "5"
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def bad_request(exc: Exception) -> Response:
+    """Invalid input in a request (an unknown region, a period that is no period …): 400 with the
+    reason, never a 500."""
+    message = str(exc)[:500]
+    log.info("bad request: %s", message, extra={"event": "bad_request", "path": request.path})
+    return _json_error(400, "bad_request", f"Felaktig begäran: {message}", f"Bad request: {message}")
+
+
+def not_permitted(exc: Exception):
+    """A feature refused the principal (e.g. a kommun-tier account saving notes): 403, audited.
+    An operating system's permission error (it has an errno) is an internal error, not a refusal."""
+    if getattr(exc, "errno", None) is not None:
+        log.error("permission error: %s", type(exc).__name__, extra={"event": "os_permission_error"})
+        return _json_error(500, "internal_error", "Ett internt fel inträffade.", "An internal error occurred.")
+    audit.record("denied", layer="feature", detail={"path": request.path[:200], "reason": str(exc)[:200]})
+    return _forbidden(str(exc)[:200])
+
+
 def install(server: Flask, dash_app) -> None:
+    from geodata.errors import InputError
+
+    server.register_error_handler(audit.AuditUnavailable, audit_unavailable)
+    server.register_error_handler(InputError, bad_request)
+    server.register_error_handler(PermissionError, not_permitted)
     server.add_url_rule("/login", "lagesbild_login", login, methods=["GET", "POST"])
     server.add_url_rule("/logout", "lagesbild_logout", logout, methods=["GET", "POST"])
     server.add_url_rule("/admin/audit", "lagesbild_admin_audit", admin_audit, methods=["GET"])

@@ -82,11 +82,11 @@ def cmd_user(args) -> int:
                 raise InputError(None, "user passwd: give the password on standard input (--password-stdin)")
             users.set_password(engine, args.name, password)
             _record("user_passwd", engine, detail={"name": args.name})
-            print(f"user {args.name}: password set, lockout cleared")
+            print(f"user {args.name}: password set, login throttle cleared, every session ended")
         elif sub in ("disable", "enable"):
             users.set_active(engine, args.name, sub == "enable")
             _record(f"user_{sub}", engine, detail={"name": args.name})
-            print(f"user {args.name}: {'enabled' if sub == 'enable' else 'disabled'}")
+            print(f"user {args.name}: " + ("enabled" if sub == "enable" else "disabled, every session ended"))
         elif sub == "unlock":
             users.unlock(engine, args.name)
             _record("user_unlock", engine, detail={"name": args.name})
@@ -183,10 +183,10 @@ def register(add) -> None:
     a.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     ls = sub.add_parser("list", help="list accounts")
     ls.add_argument("--format", default="table", choices=["table", "json"])
-    pw = sub.add_parser("passwd", help="set a password (clears a lockout)")
+    pw = sub.add_parser("passwd", help="set a password (ends every session, clears the login throttle)")
     pw.add_argument("name")
     pw.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
-    for name, text in (("disable", "deactivate an account (its sessions end within seconds)"),
+    for name, text in (("disable", "deactivate an account (every session of it ends at once)"),
                        ("enable", "reactivate an account"), ("unlock", "clear a lockout after failed logins")):
         sp = sub.add_parser(name, help=text)
         sp.add_argument("name")

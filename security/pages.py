@@ -45,7 +45,7 @@ def login_page(token: str, next_path: str, error: str | None = None, username: s
 <label for="username">Användarnamn</label>
 <input id="username" name="username" value="{escape(username)}" autocomplete="username" required autofocus maxlength="128">
 <label for="password">Lösenord</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024">
+<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="128">
 <button type="submit">Logga in</button>
 </form>
 <p class="muted">Åtkomst loggas enligt brottsdatalagen. Användning kräver behörighet.</p>"""

@@ -1,4 +1,4 @@
-"""Local accounts: argon2 password hashes, lockout after repeated failures, per-process lookup cache.
+"""Local accounts: argon2 password hashes, throttled logins (:mod:`security.throttle`), per-process lookup cache.
 
 All SQL through SQLAlchemy Core with bound parameters. Times are naive UTC (the schema's DateTime).
 """
@@ -10,19 +10,18 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Engine, case, select, update
+from sqlalchemy import Engine, select, update
 
+from security import sessions, throttle
 from security.access import Principal, normalise_role, principal_from_row
 from store.schema import users
 
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 12
-MAX_PASSWORD_LENGTH = 1024
+MAX_PASSWORD_LENGTH = 128  # ASVS 2.1.2: at least 64 permitted, more than 128 denied
 NAME_RE = re.compile(r"^[A-Za-z0-9._@\-åäöÅÄÖ]{1,128}$")
 KOMMUN_RE = re.compile(r"^\d{4}$")
 PRINCIPAL_TTL_S = 10.0
@@ -107,8 +106,15 @@ def get_user(engine: Engine, name: str) -> User | None:
 
 
 def list_users(engine: Engine) -> list[User]:
+    """Every account; ``failed_attempts``/``locked_until`` from the login throttle (failures in the
+    current window, and until when the account name must wait)."""
+    from dataclasses import replace
+
     with engine.connect() as conn:
-        return [_user(r) for r in conn.execute(select(users).order_by(users.c.name))]
+        out = [_user(r) for r in conn.execute(select(users).order_by(users.c.name))]
+    th = throttle.state(engine, [throttle.account_key(u.name, known=True) for u in out])
+    return [replace(u, failed_attempts=th.get(throttle.account_key(u.name, known=True), (0, None))[0],
+                    locked_until=th.get(throttle.account_key(u.name, known=True), (0, None))[1]) for u in out]
 
 
 def set_password(engine: Engine, name: str, password: str) -> None:
@@ -119,6 +125,8 @@ def set_password(engine: Engine, name: str, password: str) -> None:
     if not n:
         raise ValueError(f"unknown user '{name}'")
     forget_cached()
+    throttle.clear(engine, throttle.account_key(name, known=True))
+    sessions.end_all(engine, name, "password_changed")
 
 
 def set_active(engine: Engine, name: str, active: bool) -> None:
@@ -127,65 +135,74 @@ def set_active(engine: Engine, name: str, active: bool) -> None:
     if not n:
         raise ValueError(f"unknown user '{name}'")
     forget_cached()
+    if not active:
+        sessions.end_all(engine, name, "disabled")
 
 
 def unlock(engine: Engine, name: str) -> None:
-    with engine.begin() as conn:
-        n = conn.execute(update(users).where(users.c.name == name).values(
-            failed_attempts=0, locked_until=None)).rowcount
-    if not n:
+    """Clear the account's login throttle (its wait after failed logins)."""
+    if get_user(engine, name) is None:
         raise ValueError(f"unknown user '{name}'")
+    throttle.clear(engine, throttle.account_key(name, known=True))
 
 
 @dataclass(frozen=True)
 class LoginResult:
     ok: bool
-    reason: str  # ok | unknown | inactive | no_password | bad_password | locked
+    reason: str  # ok | unknown | inactive | no_password | bad_password | throttled
     user: User | None = None
-    locked_now: bool = False
+    wait_s: float = 0.0  # how long the account (or device) must now wait before its next attempt
 
 
-def verify_login(engine: Engine, name: str, password: str, now: datetime | None = None) -> LoginResult:
-    """Check a password; count failures and lock the account for 15 min after 5 in a row.
+def _password_hash(engine: Engine, user: User | None) -> str:
+    """The hash to verify against: the account's, or the dummy one (unknown, inactive, no password)."""
+    if user is None or not user.active or not user.has_password:
+        return _DUMMY_HASH
+    with engine.connect() as conn:
+        return conn.execute(select(users.c.password_hash).where(users.c.id == user.id)).scalar_one()
 
-    While locked, even the right password is refused (and not counted). Unknown users cost the same
-    argon2 verification as known ones, so timing does not tell which names exist.
+
+def _verify(pw_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(pw_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def verify_login(engine: Engine, name: str, password: str, now: datetime | None = None,
+                 client: str | None = None, device: str | None = None) -> LoginResult:
+    """Check a password, with throttling (:mod:`security.throttle`).
+
+    Every call runs exactly one argon2 verification — against the account's hash, or against a
+    dummy hash when the name is unknown, the account inactive or without a password, or the account
+    waiting after failures — so the answer time does not tell these cases apart. A failure counts
+    against the typed name (``device``: the nonce of a valid device cookie for this name, which
+    is then counted instead of the name) and against ``client`` (the client's address). An attempt
+    while the name or device waits is refused without being counted, even with the right password.
     """
     now = now or utcnow()
-    if len(password) > MAX_PASSWORD_LENGTH:
-        password = password[:MAX_PASSWORD_LENGTH]
+    too_long = len(password) > MAX_PASSWORD_LENGTH  # never truncated: a longer one is simply wrong
+    if too_long:
+        password = password[:MAX_PASSWORD_LENGTH]  # bounds the hash's work; checked against the dummy
     user = get_user(engine, name) if NAME_RE.match(name or "") else None
-    if user is None or not user.has_password or not user.active:
-        try:
-            _hasher.verify(_DUMMY_HASH, password + "x")
-        except VerificationError:
-            pass
-        if user is None:
-            return LoginResult(False, "unknown")
-        return LoginResult(False, "inactive" if not user.active else "no_password", user)
-    if user.locked_until is not None and user.locked_until > now:
-        return LoginResult(False, "locked", user)
-    with engine.connect() as conn:
-        pw_hash = conn.execute(select(users.c.password_hash).where(users.c.id == user.id)).scalar_one()
-    try:
-        _hasher.verify(pw_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        with engine.begin() as conn:
-            # one atomic statement: concurrent failures in several workers all count
-            fails = users.c.failed_attempts + 1
-            conn.execute(update(users).where(users.c.id == user.id).values(
-                failed_attempts=case((users.c.locked_until < now, 1), else_=fails),
-                locked_until=case((case((users.c.locked_until < now, 1), else_=fails) >= MAX_FAILURES,
-                                   now + LOCKOUT), else_=None)))
-            row = conn.execute(select(users.c.failed_attempts, users.c.locked_until)
-                               .where(users.c.id == user.id)).one()
-        locked_now = row.locked_until is not None and row.locked_until > now
-        return LoginResult(False, "bad_password", user, locked_now=locked_now)
-    values = {"failed_attempts": 0, "locked_until": None}
+    subject, policy = ((throttle.device_key(device), throttle.DEVICE) if device else
+                       (throttle.account_key(name, known=user is not None), throttle.ACCOUNT))
+    waiting = throttle.wait_seconds(engine, subject, now) > 0
+    pw_hash = _DUMMY_HASH if waiting or too_long else _password_hash(engine, user)
+    ok = _verify(pw_hash, password) and pw_hash is not _DUMMY_HASH
+    if client is not None and not ok:
+        throttle.record_failure(engine, throttle.client_key(client), throttle.CLIENT, now)
+    if waiting:
+        return LoginResult(False, "throttled", user, throttle.wait_seconds(engine, subject, now))
+    if not ok:
+        failures = throttle.record_failure(engine, subject, policy, now)
+        reason = ("unknown" if user is None else "inactive" if not user.active
+                  else "no_password" if not user.has_password else "bad_password")
+        return LoginResult(False, reason, user, policy.wait_after(failures))
+    throttle.clear(engine, subject)
     if _hasher.check_needs_rehash(pw_hash):
-        values["password_hash"] = _hasher.hash(password)
-    with engine.begin() as conn:
-        conn.execute(update(users).where(users.c.id == user.id).values(**values))
+        with engine.begin() as conn:
+            conn.execute(update(users).where(users.c.id == user.id).values(password_hash=_hasher.hash(password)))
     return LoginResult(True, "ok", user)
 
 

@@ -291,6 +291,24 @@ def log_export(engine: Engine, user: str, data: ReportData, fmt: str) -> None:
             detail=json.dumps(detail, ensure_ascii=False), purpose=data.purpose))
 
 
+def log_table_export(view: str, fmt: str, period: str | None, detail: dict, user: str | None = None,
+                     area_id: str | None = None, engine: Engine | None = None) -> None:
+    """One audit row for a table download (the compare view's CSV/XLSX): who, what, which period.
+    Raises when the row cannot be written: the file is then not sent."""
+    try:
+        from security.audit import record
+    except ImportError:
+        record = None
+    detail = {"view": view, "format": fmt, **detail}
+    if record is not None:
+        record("export", area_id=area_id, period=period, layer=fmt, detail=detail, user=user, engine=engine)
+        return
+    from store.audit import write_audit
+
+    with (engine or configured_engine()).begin() as conn:
+        write_audit(conn, "export", user or "demo", area_id=area_id, period=period, layer=fmt, detail=detail)
+
+
 def region_batch(region: str, period: str, out_dir: Path, fmt: str = "pdf", tier: str = "police",
                  comparison: str = "prev_year", lang: str = "sv", engine: Engine | None = None,
                  user: str | None = None) -> list[Path]:

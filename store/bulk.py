@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Sequence
 
 from sqlalchemy import Connection, Table
 
@@ -15,13 +16,14 @@ def _secondary_indexes(conn: Connection, table: Table) -> list[tuple[str, str]]:
 
 
 def bulk_insert(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence],
-                total: int | None = None, chunks: bool = False) -> int:
+                total: int | None = None, chunks: bool = False, cache_mb: int = 256) -> int:
     """Insert rows (tuples in ``columns`` order) into ``table`` on ``conn``'s transaction.
 
     Uses the driver directly (``executemany`` on SQLite, ``COPY`` on PostgreSQL): an order of
     magnitude faster than ORM inserts for millions of rows. With ``chunks=True``, ``rows`` is an
     iterable of lists of rows (built lazily by the caller, so a million rows never sit in memory
-    as Python tuples at once) and ``total`` their number. Returns the number of rows written.
+    as Python tuples at once) and ``total`` their number. ``cache_mb``: SQLite's page cache for the
+    write (it holds up to that much of the table's new pages). Returns the number of rows written.
     """
     dbapi = conn.connection.driver_connection
     cols = ", ".join(f'"{c}"' for c in columns)
@@ -47,7 +49,7 @@ def bulk_insert(conn: Connection, table: Table, columns: Sequence[str], rows: It
     for name, _ in rebuild:
         conn.exec_driver_sql(f'DROP INDEX "{name}"')
     cur = dbapi.cursor()
-    cur.execute("PRAGMA cache_size=-262144")  # 256 MB page cache for the bulk write
+    cur.execute(f"PRAGMA cache_size=-{int(cache_mb) * 1024}")  # page cache for the bulk write
     n = 0
     try:
         for part in parts:
@@ -59,3 +61,30 @@ def bulk_insert(conn: Connection, table: Table, columns: Sequence[str], rows: It
     for _, create in rebuild:
         conn.exec_driver_sql(create)
     return n
+
+
+@contextlib.contextmanager
+def deferred_indexes(conn: Connection, table: Table, expected_rows: int, keep: Sequence[str] = ()) -> Iterator[bool]:
+    """For a load written in many :func:`bulk_insert` calls (chunks): on SQLite, when
+    ``expected_rows`` is big against the table, drop its secondary indexes (except ``keep``) for
+    the block and rebuild them after it, inside the caller's transaction (an error rolls the drop
+    back with everything else). Yields whether it did."""
+    if conn.dialect.name != "sqlite" or expected_rows <= 100_000:
+        yield False
+        return
+    existing = conn.exec_driver_sql(f'SELECT count(*) FROM "{table.name}"').scalar_one()
+    if expected_rows <= existing // 4:
+        yield False
+        return
+    rebuild = [(n, sql) for n, sql in _secondary_indexes(conn, table) if n not in keep]
+    for name, _ in rebuild:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield True
+    # the rebuild sorts every row of the table: in temporary files, not in memory (the engine's
+    # temp_store=MEMORY would make the sort's memory grow with the table)
+    conn.exec_driver_sql("PRAGMA temp_store=FILE")
+    try:
+        for _, create in rebuild:
+            conn.exec_driver_sql(create)
+    finally:
+        conn.exec_driver_sql("PRAGMA temp_store=MEMORY")

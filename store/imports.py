@@ -1,17 +1,35 @@
-"""Import transactions: one file = one transaction, logged with its hash, idempotent.
+"""Import transactions: one file = one transaction, serialised, audited, idempotent on the store's state.
 
-Every ``import_*`` function parses and validates the whole file first (pure, no writes), then writes
-everything in one transaction. A file whose hash was imported before is a no-op. Errors are
-:class:`geodata.errors.InputError` naming file, row and column; nothing is written on error.
+Every ``import_*`` function reads and validates the file (pure, no writes) and writes everything in
+one transaction, so a bad file writes nothing; errors are :class:`geodata.errors.InputError`
+naming file, row and column. Imports never destroy data by accident:
+
+- **serialised**: every import transaction first takes the import lock (:func:`import_transaction`:
+  a PostgreSQL advisory lock, or on SQLite the write lock held through the ``locks`` row), so
+  concurrent imports of one file run one after the other and the later ones find nothing to do
+  ("unchanged") instead of failing on the import log;
+- **idempotent on the result**: an import is "unchanged" when it would not change the store (areas:
+  the list years' rows and population profiles; indicator values and targets: the values of the
+  file's keys; events and places: the earlier import of the same file still has its rows), not
+  merely when the same file was imported before. Re-importing a file after another one changed the
+  store therefore restores it. The import log keeps an earlier import of the same content under the
+  kind ``<kind>#<id>`` (the log's (kind, hash) pair is unique);
+- an area import that would **remove areas** from a list refuses unless ``replace=True``
+  (``--replace``), saying how many would go;
+- files larger than ``LAGESBILD_IMPORT_MAX_MB`` (default 500) are refused before they are read;
+- every import (and every "unchanged" one) writes an ``import`` row to the audit log in its own
+  transaction.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import hashlib
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,13 +37,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 
 from geodata.areas import read_area_file
 from geodata.errors import InputError
 from geodata.lineage import assign_ids, lineage
 from geodata.reference_areas import ReferenceAreas, enrich
 from geodata.tabular import find_column, is_month_label, parse_month, parse_number, read_table
+from store.audit import write_audit
 from store.bulk import bulk_insert
 from store.queries import area_geometries, areas_frame, catalogue_frame
 from store.schema import (
@@ -37,6 +56,11 @@ from store.schema import (
     indicators,
     targets,
 )
+
+#: PostgreSQL advisory lock key of imports ("LAGE" as an integer)
+IMPORT_LOCK_KEY = 0x4C414745
+#: how long an import waits for another one to finish (SQLite's busy timeout while taking the lock)
+IMPORT_LOCK_WAIT_MS = 30 * 60 * 1000
 
 
 @dataclass
@@ -72,6 +96,71 @@ def file_hash(path: str | Path) -> str:
     return h.hexdigest()
 
 
+def check_size(path: str | Path) -> None:
+    """Refuse a file (or directory) larger than ``LAGESBILD_IMPORT_MAX_MB`` before reading it."""
+    from config import settings
+
+    p = Path(path)
+    if not p.exists():
+        raise InputError(p, "file not found")
+    size = sum(q.stat().st_size for q in p.rglob("*") if q.is_file()) if p.is_dir() else p.stat().st_size
+    limit = settings().import_max_mb
+    if size > limit * 1_000_000:
+        raise InputError(p, f"the file is {size / 1e6:,.1f} MB, larger than the import limit of {limit:g} MB "
+                            "(set LAGESBILD_IMPORT_MAX_MB to allow larger files, or split the file)")
+    if p.is_file() and p.suffix.lower() in ZIP_SUFFIXES:
+        check_archive(p, limit)
+
+
+ZIP_SUFFIXES = (".zip", ".xlsx", ".xlsm")
+MAX_ARCHIVE_MEMBERS = 1000
+
+
+def check_archive(path: Path, limit_mb: float) -> None:
+    """A zip (also an XLSX workbook) is judged on what it unpacks to: at most the import limit in
+    total and :data:`MAX_ARCHIVE_MEMBERS` members (a zip bomb is refused before it is opened)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = zf.infolist()
+    except zipfile.BadZipFile as exc:
+        raise InputError(path, f"is not a readable zip archive ({exc})") from exc
+    if len(members) > MAX_ARCHIVE_MEMBERS:
+        raise InputError(path, f"the archive holds {len(members):,} files (at most {MAX_ARCHIVE_MEMBERS:,})")
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > limit_mb * 1_000_000:
+        raise InputError(path, f"the archive unpacks to {unpacked / 1e6:,.1f} MB, larger than the import limit of "
+                               f"{limit_mb:g} MB (LAGESBILD_IMPORT_MAX_MB)")
+
+
+def acquire_import_lock(conn: Connection) -> None:
+    """Take the import lock for the rest of ``conn``'s transaction (released at commit/rollback).
+
+    PostgreSQL: ``pg_advisory_xact_lock``. SQLite: writing the ``locks`` row as the transaction's
+    first statement takes the database's write lock (waiting up to :data:`IMPORT_LOCK_WAIT_MS` for
+    another import to commit); the reads that follow in the transaction see what that import wrote.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": IMPORT_LOCK_KEY})
+        return
+    conn.exec_driver_sql(f"PRAGMA busy_timeout = {IMPORT_LOCK_WAIT_MS}")
+    try:
+        conn.execute(text("INSERT INTO locks (name, holder, acquired_at) VALUES ('import', :h, :t) "
+                          "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, acquired_at = excluded.acquired_at"),
+                     {"h": f"{current_user()}@{os.getpid()}"[:128], "t": dt.datetime.now()})
+    finally:
+        conn.exec_driver_sql("PRAGMA busy_timeout = 30000")
+
+
+@contextlib.contextmanager
+def import_transaction(engine: Engine) -> Iterator[Connection]:
+    """A write transaction holding the import lock (imports run one at a time)."""
+    with engine.begin() as conn:
+        acquire_import_lock(conn)
+        yield conn
+
+
 def already_imported(conn: Connection, kind: str, digest: str) -> int | None:
     """Import id of an earlier import of the same content, if any."""
     return conn.execute(
@@ -80,6 +169,11 @@ def already_imported(conn: Connection, kind: str, digest: str) -> int | None:
 
 
 def start_import(conn: Connection, kind: str, path: Path, digest: str, user: str | None = None) -> int:
+    """Log the start of an import; an earlier log row of the same content is kept under ``kind#id``
+    (so the new import gets a new id, and with it a new data version for every cache)."""
+    earlier = already_imported(conn, kind, digest)
+    if earlier is not None:
+        conn.execute(update(imports).where(imports.c.id == earlier).values(kind=f"{kind}#{earlier}"[:32]))
     result = conn.execute(
         insert(imports).values(
             kind=kind, file_name=str(path), file_hash=digest, rows_accepted=0, rows_rejected=0,
@@ -90,19 +184,45 @@ def start_import(conn: Connection, kind: str, path: Path, digest: str, user: str
 
 
 def finish_import(conn: Connection, import_id: int, accepted: int, rejected: int, warnings: list[str]) -> None:
+    """Close the import's log row and write its audit row (same transaction: no import unaudited)."""
     conn.execute(
         update(imports).where(imports.c.id == import_id).values(
             rows_accepted=accepted, rows_rejected=rejected, finished_at=dt.datetime.now(),
             warnings=json.dumps(warnings, ensure_ascii=False),
         )
     )
+    row = conn.execute(select(imports.c.kind, imports.c.file_name, imports.c.file_hash, imports.c.imported_by)
+                       .where(imports.c.id == import_id)).one()
+    write_audit(conn, "import", row.imported_by, layer=row.kind,
+                detail={"status": "imported", "import_id": import_id, "file": row.file_name,
+                        "sha256": row.file_hash, "rows_accepted": accepted, "rows_rejected": rejected})
+
+
+def audit_unchanged(conn: Connection, kind: str, path: Path | str, digest: str, user: str | None,
+                    reason: str) -> None:
+    """The audit row of an import that found nothing to change."""
+    write_audit(conn, "import", user or current_user(), layer=kind,
+                detail={"status": "unchanged", "file": str(path), "sha256": digest, "reason": reason})
+
+
+def unchanged_report(conn: Connection, kind: str, path: Path | str, digest: str, user: str | None,
+                     reason: str) -> ImportReport:
+    audit_unchanged(conn, kind, path, digest, user, reason)
+    return ImportReport(kind, str(path), "unchanged", warnings=[reason])
+
+
+def rows_remain(conn: Connection, table, import_id: int) -> bool:
+    """Whether any row written by import ``import_id`` is still in ``table``."""
+    return conn.execute(select(table.c.import_id).where(table.c.import_id == import_id).limit(1)).first() is not None
 
 
 # --------------------------------------------------------------------------- areas
 
 
-def _area_rows(gdf: gpd.GeoDataFrame, import_id: int | None) -> list[dict]:
+def _area_rows(gdf: gpd.GeoDataFrame, import_id: int | None,
+               population: dict[tuple[str, int], float] | None = None) -> list[dict]:
     wgs = gdf.to_crs("EPSG:4326")
+    population = population or {}
     rows = []
     for (_, r), g4326 in zip(gdf.iterrows(), wgs.geometry.values, strict=True):
         rows.append(
@@ -114,7 +234,8 @@ def _area_rows(gdf: gpd.GeoDataFrame, import_id: int | None) -> list[dict]:
                 region=r.get("region"), region_code=r.get("region_code"),
                 valid_from=dt.date.fromisoformat(r["valid_from"]) if r.get("valid_from") else None,
                 valid_to=dt.date.fromisoformat(r["valid_to"]) if r.get("valid_to") else None,
-                population=None, area_km2=round(float(r.geometry.area) / 1e6, 4),
+                population=population.get((str(r["area_id"]), int(r["list_year"]))),
+                area_km2=round(float(r.geometry.area) / 1e6, 4),
                 shape_note=r.get("shape_note"), source=r.get("source"),
                 geom_3006=shapely.to_wkb(r.geometry), geom_4326=shapely.to_wkb(g4326),
                 import_id=import_id,
@@ -127,10 +248,11 @@ def _area_rows(gdf: gpd.GeoDataFrame, import_id: int | None) -> list[dict]:
     return rows
 
 
-def _replace_areas(conn: Connection, gdf: gpd.GeoDataFrame, import_id: int | None) -> None:
+def _replace_areas(conn: Connection, gdf: gpd.GeoDataFrame, import_id: int | None,
+                   population: dict[tuple[str, int], float] | None = None) -> None:
     for year in sorted(gdf["list_year"].unique()):
         conn.execute(delete(areas).where(areas.c.list_year == int(year)))
-    conn.execute(insert(areas), _area_rows(gdf, import_id))
+    conn.execute(insert(areas), _area_rows(gdf, import_id, population))
 
 
 def _rebuild_lineage(conn: Connection) -> None:
@@ -146,26 +268,109 @@ def _rebuild_lineage(conn: Connection) -> None:
         conn.execute(insert(area_lineage), lin.to_dict("records"))
 
 
+#: what an area import's result is compared on ("unchanged" when equal); not the source or import id
+AREA_STATE = ("area_id", "list_year", "name", "category", "ort", "kommun_kod", "kommun", "lpo", "lpo_code",
+              "polisomrade", "polisomrade_code", "region", "region_code", "valid_from", "valid_to",
+              "population", "area_km2", "shape_note", "geom_3006", "geom_4326")
+PROFILE_STATE = tuple(c.name for c in area_profiles.columns)
+
+
+def _norm(v):
+    if isinstance(v, memoryview | bytearray):
+        return bytes(v)
+    if isinstance(v, float) and np.isnan(v):
+        return None
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def _state(rows, columns: tuple[str, ...]) -> list[tuple]:
+    """Rows as sorted tuples of ``columns`` (comparable across the store and a pending import)."""
+    out = [tuple(_norm(r[c]) for c in columns) for r in rows]
+    return sorted(out, key=lambda t: (str(t[0]), str(t[1])))
+
+
+def _stored_state(conn: Connection, table, columns: tuple[str, ...], years: list[int]) -> list[tuple]:
+    rows = conn.execute(select(*[table.c[c] for c in columns]).where(table.c.list_year.in_(years))).mappings()
+    return _state(list(rows), columns)
+
+
+def area_profiles_for(gdf: gpd.GeoDataFrame) -> pd.DataFrame | None:
+    """Population and peer-group profiles of ``gdf``'s areas from the DeSO data (as bootstrap
+    computes them), or None when the DeSO reference files are not available."""
+    from config import settings
+    from geodata.deso import area_deso_overlap, read_deso_polygons, read_deso_table
+    from geodata.deso import area_profiles as profiles_of
+
+    try:
+        desos, table = read_deso_polygons(settings().data_dir), read_deso_table(settings().data_dir)
+    except (InputError, OSError):
+        return None
+    out = []
+    for year, group in gdf.groupby("list_year"):
+        prof = profiles_of(area_deso_overlap(group, desos), table)
+        prof["list_year"] = int(year)
+        prof["source"] = "deso_indicators"
+        out.append(prof)
+    return pd.concat(out, ignore_index=True) if out else None
+
+
 def import_areas(engine: Engine, path: str | Path, list_year: int | None = None,
-                 user: str | None = None) -> ImportReport:
-    """Import an official area file (replaces that list year's areas; lineage is recomputed)."""
+                 user: str | None = None, replace: bool = False) -> ImportReport:
+    """Import an official area file: the file's list years get exactly the file's areas.
+
+    Refuses (InputError) when areas of a list year would be removed, unless ``replace``. The areas'
+    population profiles are recomputed from the DeSO data when it is available (else the stored
+    profiles of the same ids are kept). "unchanged" when the list years' areas and profiles would
+    stay as they are.
+    """
     path = Path(path)
+    check_size(path)
     digest = file_hash(path)
     parsed = read_area_file(path, list_year)
     warnings = list(parsed.warnings)
-    with engine.begin() as conn:
-        if already_imported(conn, "areas", digest) is not None:
-            return ImportReport("areas", str(path), "unchanged", warnings=["same file imported before: nothing changed"])
-        reference = area_geometries(engine, None, "EPSG:3006") if conn.dialect.name else None
-        reference = reference.rename(columns={"id": "area_id"})
-        reference = reference[~reference["list_year"].isin(parsed.areas["list_year"].unique())]
+    years = sorted(int(y) for y in parsed.areas["list_year"].unique())
+    with import_transaction(engine) as conn:
+        reference = area_geometries(engine, None, "EPSG:3006").rename(columns={"id": "area_id"})
+        reference = reference[~reference["list_year"].isin(years)]
         gdf, w = assign_ids(parsed.areas, reference)
         warnings.extend(w)
         gdf = enrich(gdf)
         gdf["shape_note"] = None
         gdf["source"] = path.name
+        for year in years:
+            stored = {r[0] for r in conn.execute(select(areas.c.area_id).where(areas.c.list_year == year))}
+            incoming = set(gdf.loc[gdf["list_year"] == year, "area_id"].astype(str))
+            gone = sorted(stored - incoming, key=lambda x: (len(x), x))
+            if gone and not replace:
+                raise InputError(path, f"the file would remove {len(gone)} of the {len(stored)} areas of the {year} "
+                                       f"list (it holds {len(incoming)}; ids {', '.join(gone[:10])}"
+                                       f"{' …' if len(gone) > 10 else ''}). Nothing was imported. Give --replace "
+                                       "to replace the whole list with the file's areas")
+            if gone:
+                warnings.append(f"{path}: {len(gone)} areas of the {year} list removed (--replace)")
+        profiles = area_profiles_for(gdf)
+        if profiles is None:  # no DeSO data here: keep the profiles stored for the same areas
+            stored_prof = pd.DataFrame(conn.execute(select(area_profiles).where(
+                area_profiles.c.list_year.in_(years))).mappings().all(), columns=list(PROFILE_STATE))
+            keys = set(zip(gdf["area_id"].astype(str), gdf["list_year"].astype(int), strict=True))
+            profiles = stored_prof[[(a, int(y)) in keys for a, y in
+                                    zip(stored_prof["area_id"], stored_prof["list_year"], strict=True)]]
+        profiles = profiles.reindex(columns=list(PROFILE_STATE)).replace({np.nan: None})
+        population = {(str(a), int(y)): (None if p is None else float(p)) for a, y, p in
+                      zip(profiles["area_id"], profiles["list_year"], profiles["population"], strict=True)}
+        pending = _area_rows(gdf, None, population)
+        if (_state(pending, AREA_STATE) == _stored_state(conn, areas, AREA_STATE, years)
+                and _state(profiles.to_dict("records"), PROFILE_STATE)
+                == _stored_state(conn, area_profiles, PROFILE_STATE, years)):
+            return unchanged_report(conn, "areas", path, digest, user,
+                                    "the store holds these areas already: nothing changed")
         import_id = start_import(conn, "areas", path, digest, user)
-        _replace_areas(conn, gdf, import_id)
+        _replace_areas(conn, gdf, import_id, population)
+        conn.execute(delete(area_profiles).where(area_profiles.c.list_year.in_(years)))
+        if len(profiles):
+            conn.execute(insert(area_profiles), profiles.to_dict("records"))
         _rebuild_lineage(conn)
         finish_import(conn, import_id, len(gdf), 0, warnings)
     return ImportReport("areas", str(path), "imported", len(gdf), 0, warnings, import_id)
@@ -335,20 +540,60 @@ def parse_indicator_table(path: Path, area_table: pd.DataFrame, catalogue: pd.Da
     return out, new_entries, warnings
 
 
+def _indicators_unchanged(conn: Connection, parsed: pd.DataFrame, new_entries: list[dict],
+                          synthetic: dict) -> bool:
+    """Whether the store already holds exactly the file's values (and targets) for its keys."""
+    if new_entries or parsed.empty:
+        return not new_entries and parsed.empty
+    key = ["area_id", "indicator_id", "month"]
+    months = (parsed["month"].min(), parsed["month"].max())
+    ids, inds = sorted(set(parsed["area_id"])), sorted(set(parsed["indicator_id"]))
+    stored = pd.DataFrame(conn.execute(
+        select(indicator_values.c.area_id, indicator_values.c.indicator_id, indicator_values.c.month,
+               indicator_values.c.value, indicator_values.c.synthetic)
+        .where(indicator_values.c.area_id.in_(ids), indicator_values.c.indicator_id.in_(inds),
+               indicator_values.c.month.between(*months))).fetchall(),
+        columns=[*key, "value", "synthetic"])
+    got = parsed[key + ["value"]].merge(stored, on=key, how="left")
+    if got["value_y"].isna().any() or not np.array_equal(got["value_x"].to_numpy(float), got["value_y"].to_numpy(float)):
+        return False
+    if [bool(x) for x in got["synthetic"]] != [bool(synthetic.get(i, False)) for i in got["indicator_id"]]:
+        return False
+    if "target" in parsed:
+        tg = parsed.dropna(subset=["target"])
+        if len(tg):
+            st = pd.DataFrame(conn.execute(
+                select(targets.c.area_id, targets.c.indicator_id, targets.c.month, targets.c.target)
+                .where(targets.c.area_id.in_(ids), targets.c.indicator_id.in_(inds),
+                       targets.c.month.between(*months))).fetchall(), columns=[*key, "stored"])
+            t = tg[key + ["target"]].merge(st, on=key, how="left")
+            if t["stored"].isna().any() or not np.array_equal(t["target"].to_numpy(float), t["stored"].to_numpy(float)):
+                return False
+    return True
+
+
 def import_indicators(engine: Engine, path: str | Path, create_missing: bool = False,
                       user: str | None = None) -> ImportReport:
-    """Import monthly indicator values (and targets if the table has a target column)."""
+    """Import monthly indicator values (and targets if the table has a target column).
+
+    "unchanged" when the store already holds the file's values (and targets) for every key of the
+    file — also after another file changed them, re-importing this one restores them.
+    """
     path = Path(path)
+    check_size(path)
     digest = file_hash(path)
-    with engine.connect() as conn:
-        if already_imported(conn, "indicators", digest) is not None:
-            return ImportReport("indicators", str(path), "unchanged", warnings=["same file imported before: nothing changed"])
     parsed, new_entries, warnings = parse_indicator_table(
         path, areas_frame(engine), catalogue_frame(engine), create_missing
     )
     synthetic = dict(zip(*catalogue_frame(engine)[["id", "synthetic"]].T.values, strict=False))
-    with engine.begin() as conn:
+    with import_transaction(engine) as conn:
+        if _indicators_unchanged(conn, parsed, new_entries, synthetic):
+            return unchanged_report(conn, "indicators", path, digest, user,
+                                    "the store holds these values already: nothing changed")
         import_id = start_import(conn, "indicators", path, digest, user)
+        if new_entries:
+            known = {r[0] for r in conn.execute(select(indicators.c.id))}
+            new_entries = [e for e in new_entries if e["id"] not in known]  # added meanwhile by another import
         if new_entries:
             conn.execute(insert(indicators), new_entries)
             warnings.append(f"added to the catalogue: {', '.join(e['id'] for e in new_entries)}")

@@ -5,7 +5,8 @@ time, and shown under the section's facts. An edit never overwrites: it is a new
 ``supersedes`` points at the row it replaces, so the history of every note is the chain of rows
 back to the first one. The *current* notes of a section are the rows no other row supersedes
 (an edit to an empty text withdraws a note: it stays in the history, not in the current view).
-Notes marked ``internal`` are never shown in the kommun tier.
+Notes marked ``internal`` are never shown in the kommun tier. Every add and edit writes an audit row
+(``note_add`` / ``note_edit``: author, area, period, note id) in the same transaction.
 
 >>> from store.engine import make_engine, migrate
 >>> eng = make_engine("sqlite://")
@@ -28,6 +29,7 @@ from sqlalchemy import Engine, insert, select
 
 from geodata.errors import InputError
 from indicators.calendar import parse_period
+from store.audit import write_audit
 from store.schema import notes
 
 #: The 4P sections, in report order.
@@ -115,6 +117,9 @@ def add_note(engine: Engine, area_id: str, period: str, section: str, text: str,
         new_id = conn.execute(insert(notes).values(
             area_id=area_id, period=label, section=section, text=text, internal=bool(internal),
             author=author, created_at=now, supersedes=None)).inserted_primary_key[0]
+        write_audit(conn, "note_add", author, area_id=area_id, period=label, layer="notes",
+                    detail={"note_id": int(new_id), "section": section, "internal": bool(internal),
+                            "chars": len(text)})
     return get_note(engine, new_id)
 
 
@@ -135,10 +140,13 @@ def edit_note(engine: Engine, note_id: int, text: str, author: str, internal: bo
                                      "edit the newest version")
         area_id, label, text, author = _check(old.area_id, old.period, text, author)
         now = now or datetime.now().replace(microsecond=0)
+        flag = bool(old.internal if internal is None else internal)
         new_id = conn.execute(insert(notes).values(
-            area_id=area_id, period=label, section=old.section, text=text,
-            internal=bool(old.internal if internal is None else internal), author=author,
+            area_id=area_id, period=label, section=old.section, text=text, internal=flag, author=author,
             created_at=now, supersedes=int(note_id))).inserted_primary_key[0]
+        write_audit(conn, "note_edit", author, area_id=area_id, period=label, layer="notes",
+                    detail={"note_id": int(new_id), "supersedes": int(note_id), "section": old.section,
+                            "internal": flag, "chars": len(text), "withdrawn": not text})
     return get_note(engine, new_id)
 
 

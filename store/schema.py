@@ -280,3 +280,41 @@ users = Table(
     Column("locked_until", DateTime),
     Column("created_at", DateTime, nullable=False),
 )
+
+# Server-side sessions (migration 0008_sec): the cookie carries a random token, the table its SHA-256.
+# A session ends at logout, password change or deactivation (of every session of the user), after
+# LAGESBILD_SESSION_IDLE_MINUTES without a request, and LAGESBILD_SESSION_MINUTES after login.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),  # sha256 hex of the token (never the token itself)
+    Column("user_name", String(128), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=False),
+    Column("ended_at", DateTime),
+    Column("end_reason", String(32)),
+    Column("remote", String(64)),
+)
+Index("ix_sessions_user_name", sessions.c.user_name)
+
+# Login throttling (migration 0008_sec): failures per client address, per account name (an HMAC of
+# the typed name, so unknown names behave like known ones) and per trusted device.
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("key", String(96), primary_key=True),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("last_failure_at", DateTime, nullable=False),
+    Column("blocked_until", DateTime),
+)
+
+# Named locks (migration 0008_sec): on SQLite, writing the row of a lock as the first statement of a
+# transaction holds the database's write lock until commit (imports serialise on it); PostgreSQL
+# uses advisory locks instead.
+locks = Table(
+    "locks",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("holder", String(128)),
+    Column("acquired_at", DateTime),
+)

@@ -97,8 +97,9 @@ def test_login_journey_with_a_strict_csp_and_no_other_origin(guarded_page, hosti
     login(page, hostile_server)
     page.wait_for_selector("#map path.area-74", state="attached", timeout=30000)
     cookies = {c["name"]: c for c in page.context.cookies()}
-    session = cookies["lagesbild_session"]
+    session = cookies["__Host-lagesbild_session"]  # kept by Chromium on http://127.0.0.1 (loopback is secure)
     assert session["httpOnly"] and session["secure"] and session["sameSite"] == "Strict"
+    assert session["path"] == "/" and session["domain"] == "127.0.0.1"  # host-only: no Domain attribute
     assert cookies["_csrf_token"]["secure"] and not cookies["_csrf_token"]["httpOnly"]
     doc = page.documents[-1]
     csp = doc.headers["content-security-policy"]
@@ -172,3 +173,24 @@ def test_unauthenticated_browser_gets_no_data(browser, hostile_server):
     r = page.goto(hostile_server + "/admin/audit")
     assert "/login" in page.url
     context.close()
+
+
+def test_a_copied_session_dies_with_logout(browser, hostile_server):
+    """Server-side sessions in a real browser: cookies copied into a second browser work until the
+    user logs out in the first one; then the copy is sent to the login page."""
+    first = browser.new_context()
+    page = first.new_page()
+    login(page, hostile_server)
+    page.wait_for_selector("#map path.area-74", state="attached", timeout=30000)
+    second = browser.new_context()
+    second.add_cookies(first.cookies())
+    other = second.new_page()
+    assert other.goto(hostile_server + "/_dash-layout").status == 200
+    page.goto(hostile_server + "/logout")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/login")
+    assert other.goto(hostile_server + "/_dash-layout").status == 401
+    other.goto(hostile_server + "/")
+    assert "/login" in other.url
+    first.close()
+    second.close()

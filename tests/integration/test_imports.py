@@ -78,6 +78,19 @@ BAD_INDICATOR_FILES = {
     "empty.csv": ("", "utf-8", r"empty.csv: the file is empty"),
     "not_a_number.csv": ("Område;Indikator;Månad;Värde\nRinkeby;ran;2025-01;tre\n", "utf-8",
                          r"row 2, column 'Värde': 'tre' is not a number"),
+    # non-finite numbers are no values (issue 12): each names file, row and column
+    "inf.csv": ("Område;Indikator;Månad;Värde\nRinkeby;ran;2025-01;1\nRinkeby;ran;2025-02;inf\n", "utf-8",
+                r"row 3, column 'Värde': 'inf' is not a finite number"),
+    "nan.csv": ("Område;Indikator;Månad;Värde\nRinkeby;ran;2025-01;nan\n", "utf-8",
+                r"row 2, column 'Värde': 'nan' is not a finite number"),
+    "NaN.csv": ("Område;Indikator;Månad;Värde\nRinkeby;ran;2025-01;NaN\n", "utf-8",
+                r"row 2, column 'Värde': 'NaN' is not a finite number"),
+    "overflow.csv": ("Område;Indikator;Månad;Värde\nRinkeby;ran;2025-01;1e400\n", "utf-8",
+                     r"row 2, column 'Värde': '1e400' is not a finite number"),
+    "minus_infinity_wide.csv": ("Område;Indikator;2025-01;2025-02\nRinkeby;ran;1;-Infinity\n", "utf-8",
+                                r"row 2, column '2025-02': '-Infinity' is not a finite number"),
+    "inf_target.csv": ("Område;Indikator;Månad;Värde;Mål\nRinkeby;ran;2025-01;1;inf\n", "utf-8",
+                       r"row 2, column 'Mål': 'inf' is not a finite number"),
 }
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from datetime import timedelta
 
 import pytest
@@ -26,6 +25,7 @@ from security.testing import (
 from tests.conftest import ROOT
 
 PASSWORD = "correct horse battery staple"
+PROXY_SECRET = "proxy-secret-" + "9" * 32
 PUBLIC = {"/login", "/logout", "/healthz", "/csp-report"}
 
 
@@ -159,7 +159,7 @@ def test_login_sets_hardened_cookies_and_requires_the_form_token(local):
     r = flask_login(c, "polis1", PASSWORD, next_path="/?area=74")
     assert r.status_code == 303 and r.headers["Location"] == "/?area=74"
     cookies = r.headers.getlist("Set-Cookie")
-    session = next(x for x in cookies if x.startswith("lagesbild_session="))
+    session = next(x for x in cookies if x.startswith("__Host-lagesbild_session="))
     for flag in ("Secure", "HttpOnly", "SameSite=Strict", "Path=/"):
         assert flag in session, flag
     csrf = next(x for x in cookies if x.startswith("_csrf_token="))
@@ -175,10 +175,11 @@ def test_login_never_redirects_off_site(local, target):
     assert r.status_code == 303 and r.headers["Location"] == "/"
 
 
-def test_lockout_after_five_failures_for_fifteen_minutes(local):
+def test_failures_make_the_account_wait_and_unlock_clears_it(local):
+    """Backoff, not a lock (the detail is in test_security_login.py): after 5 failures the account
+    waits, the right password is refused meanwhile, ``user unlock`` clears the wait."""
     from security.audit import query
-    from security.users import create_user, utcnow
-    from store.schema import users
+    from security.users import create_user, list_users, unlock
 
     app, engine = local
     create_user(engine, "lockme", "kommunpolis", password=PASSWORD)
@@ -187,20 +188,14 @@ def test_lockout_after_five_failures_for_fifteen_minutes(local):
         r = flask_login(c, "lockme", f"wrong password {i}")
         assert r.status_code == 401
         assert "Fel användarnamn eller lösenord" in r.get_data(as_text=True)
-    r = flask_login(c, "lockme", PASSWORD)  # the right password, but locked
-    assert r.status_code == 401
-    with engine.connect() as conn:
-        row = conn.execute(select(users.c.failed_attempts, users.c.locked_until).where(users.c.name == "lockme")).one()
-    assert row.failed_attempts == 5
-    assert timedelta(minutes=14) < row.locked_until - utcnow() <= timedelta(minutes=15)
+    assert flask_login(c, "lockme", PASSWORD).status_code == 401  # the right password, but waiting
+    row = next(u for u in list_users(engine) if u.name == "lockme")
+    assert row.failed_attempts == 5 and row.locked_until is not None
     actions = [r["action"] for r in query(engine, user="lockme")]
-    assert actions.count("login_failed") == 6 and actions.count("login_locked") == 1
-    # 15 minutes later
-    with engine.begin() as conn:
-        conn.execute(update(users).where(users.c.name == "lockme").values(locked_until=utcnow() - timedelta(seconds=1)))
+    assert actions.count("login_failed") == 6 and actions.count("login_throttled") == 1
+    unlock(engine, "lockme")
     assert flask_login(c, "lockme", PASSWORD).status_code == 303
-    with engine.connect() as conn:
-        assert conn.execute(select(users.c.failed_attempts).where(users.c.name == "lockme")).scalar_one() == 0
+    assert next(u for u in list_users(engine) if u.name == "lockme").failed_attempts == 0
 
 
 def test_unknown_user_and_header_only_account_cannot_log_in(local):
@@ -211,14 +206,20 @@ def test_unknown_user_and_header_only_account_cannot_log_in(local):
 
 
 def test_session_expires_and_deactivation_ends_it(local):
+    from security.sessions import _digest
     from security.users import set_active
+    from store.schema import sessions
 
     app, engine = local
     c = app.server.test_client()
     flask_login(c, "polis1", PASSWORD)
     assert c.get("/_dash-layout").status_code == 200
     with c.session_transaction() as s:
-        s["iat"] = int(time.time()) - 481 * 60  # LAGESBILD_SESSION_MINUTES defaults to 480
+        sid = _digest(s["sid"])
+    with engine.begin() as conn:  # LAGESBILD_SESSION_MINUTES defaults to 480 (absolute, from login)
+        created = conn.execute(select(sessions.c.created_at).where(sessions.c.id == sid)).scalar_one()
+        conn.execute(update(sessions).where(sessions.c.id == sid).values(
+            created_at=created - timedelta(minutes=481)))
     assert c.get("/_dash-layout").status_code == 401
     flask_login(c, "polis1", PASSWORD)
     assert c.get("/_dash-layout").status_code == 200
@@ -293,10 +294,12 @@ def test_header_mode_trusts_only_configured_proxies(store, data_dir):
     path, _ = store
     with configured({"LAGESBILD_DATABASE_URL": f"sqlite:///{path}", "LAGESBILD_AUTH": "header",
                      "LAGESBILD_SECRET_KEY": TEST_SECRET, "LAGESBILD_TRUSTED_PROXIES": "127.0.0.1,10.9.0.0/16",
+                     "LAGESBILD_HEADER_SECRET": PROXY_SECRET,
                      "LAGESBILD_DATA_DIR": str(data_dir), "LAGESBILD_REDIS_URL": None}):
         from app import app
 
         c = app.server.test_client()
+        c.environ_base["HTTP_X_LAGESBILD_PROXY_SECRET"] = PROXY_SECRET  # the proxy sends it on every request
         ok = c.get("/_dash-layout", headers={"X-Remote-User": "proxyuser"})
         assert ok.status_code == 200
         net = c.get("/_dash-layout", headers={"X-Remote-User": "proxyuser"},
