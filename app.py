@@ -47,6 +47,20 @@ def outline_geojson(name: str):
     resp = jsonify(outlines[name])
     resp.headers["Cache-Control"] = "private, max-age=86400"
     return resp
+
+
+@server.route("/metod")
+@server.route("/method")
+def method_page():
+    """METHODS.md as a page: the rules every verdict follows (linked from the cards, the compare
+    view and the reports)."""
+    from flask import Response
+
+    from reports.methods import methods_page
+
+    return Response(methods_page(), mimetype="text/html")
+
+
 install_security(app)
 
 if __name__ == "__main__":

@@ -33,7 +33,10 @@ def half_up(value: float, decimals: int = 0) -> float:
     >>> half_up(156.5), half_up(156.52), half_up(0.0105, 3), half_up(-2.5)
     (157.0, 157.0, 0.011, -3.0)
     """
-    v = round(float(value), 6)
+    v = float(value)
+    if not math.isfinite(v):
+        return v
+    v = round(v, 6)
     scale = 10.0**decimals
     return math.copysign(math.floor(abs(v) * scale + 0.5 + 1e-9) / scale, v)
 

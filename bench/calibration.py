@@ -143,7 +143,7 @@ def null_tables(mats, alphas, rng, replicates, baseline: bool):
                 if slot not in mat.index.get_level_values("slot"):
                     continue
                 block = mat.xs(slot, level="slot")
-                for _, row in block.iterrows():
+                for area, row in block.iterrows():
                     vals = row.dropna().to_numpy(dtype=float)
                     if len(vals) < need:
                         continue
@@ -153,7 +153,7 @@ def null_tables(mats, alphas, rng, replicates, baseline: bool):
                     cur.append(c)
                     ref.append(r)
                     exp_.append(need - 1.0)
-                    alp.append(alphas[ind])
+                    alp.append(alphas[ind].for_area(str(area)))
                     mean.append((c + r) / need)
             if cur:
                 yield (np.array(cur), np.array(ref), np.array(exp_), np.array(alp), np.array(mean))
@@ -163,14 +163,14 @@ def consecutive_tables(mats, alphas):
     """The real year-to-year comparisons, one table per (period of the year, year)."""
     tables: dict[tuple, list] = {}
     for ind, mat in mats.items():
-        for (_, slot), row in mat.iterrows():
+        for (area, slot), row in mat.iterrows():
             years = sorted(int(y) for y in row.dropna().index)
             for y in years:
                 if y - 1 in years:
                     t = tables.setdefault((slot, y), [[], [], []])
                     t[0].append(float(row[y]))
                     t[1].append(float(row[y - 1]))
-                    t[2].append(alphas[ind])
+                    t[2].append(alphas[ind].for_area(str(area)))
     for cur, ref, alp in tables.values():
         yield np.array(cur), np.array(ref), np.ones(len(cur)), np.array(alp)
 
@@ -178,7 +178,7 @@ def consecutive_tables(mats, alphas):
 def test_rows(series: pd.DataFrame, kind: str, replicates: int, seed: int) -> list[dict]:
     n_months = {"month": 1, "tertial": 4, "year": 12}[kind]
     disp = estimate_dispersion(series, catalogue(), n_months)
-    alphas = {i: d.alpha for i, d in disp.items()}
+    alphas = disp  # the product's rule: the pooled α, or the area's own when larger
     mats = period_matrix(series, kind)
     rows = []
     for baseline in (False, True):
@@ -217,6 +217,7 @@ def test_rows(series: pd.DataFrame, kind: str, replicates: int, seed: int) -> li
                 real.add(p_pois, p_nb)
             row["consecutive"] = real.row()
         row["alpha"] = {i: round(d.alpha, 3) for i, d in disp.items()}
+        row["areas_with_own_alpha"] = {i: len(d.by_area) for i, d in disp.items()}
         rows.append(row)
     return rows
 
@@ -228,14 +229,14 @@ def band_rows(series: pd.DataFrame, seed: int) -> dict:
     happened and with the years of each calendar month shuffled (no trend)."""
     from scipy import stats
 
-    alpha = {i: d.alpha for i, d in estimate_dispersion(series, catalogue(), 1).items()}
+    disp = estimate_dispersion(series, catalogue(), 1)
     rng = np.random.default_rng(seed)
     out = {}
     for label, shuffle in (("as happened", False), ("years shuffled", True)):
         inside_old = inside_new = total = 0
         big_old = big_new = big = 0
         for ind, g in series.groupby("indicator_id"):
-            for _, s in g.groupby("area_id"):
+            for area, s in g.groupby("area_id"):
                 idx = np.array([parse_month(m) for m in s["month"]])
                 v = s["value"].to_numpy(dtype=float)
                 if shuffle:
@@ -257,7 +258,7 @@ def band_rows(series: pd.DataFrame, seed: int) -> dict:
                 mean = base_total / 3
                 lo_old = np.where(mean > 0, stats.poisson.ppf(0.025, mean), 0.0)
                 hi_old = np.where(mean > 0, stats.poisson.ppf(0.975, mean), 0.0)
-                _, lo, hi = nb_prediction_interval(base_total, 3, alpha[str(ind)])
+                _, lo, hi = nb_prediction_interval(base_total, 3, disp[str(ind)].for_area(str(area)))
                 in_old = (cur >= lo_old) & (cur <= hi_old)
                 in_new = (cur >= lo) & (cur <= hi)
                 inside_old += int(in_old.sum())
@@ -282,7 +283,7 @@ def cusum_rows(series: pd.DataFrame, seed: int) -> dict:
     false alarm) and as they happened."""
     from indicators.cusum import CUSUM_H, CUSUM_K, cusum_matrix, nb_residual_matrix, residual_matrix
 
-    alpha = {i: d.alpha for i, d in estimate_dispersion(series, catalogue(), 1).items()}
+    disp = estimate_dispersion(series, catalogue(), 1)
     rng = np.random.default_rng(seed)
     out = {}
     for label, shuffle in (("years shuffled", True), ("as happened", False)):
@@ -299,7 +300,7 @@ def cusum_rows(series: pd.DataFrame, seed: int) -> dict:
                         dense[sel, j] = dense[sel, j][rng.permutation(len(sel))]
             _, _, r_old = residual_matrix(dense, np.ones(dense.shape[1], bool))
             _, c_old = cusum_matrix(r_old, 0.5, 4.0, "upper")
-            r_new = nb_residual_matrix(dense, np.full(dense.shape[1], alpha[str(ind)]))
+            r_new = nb_residual_matrix(dense, np.array([disp[str(ind)].for_area(str(a)) for a in mat.columns]))
             _, c_new = cusum_matrix(r_new, CUSUM_K, CUSUM_H, "upper")
             watched = ~np.isnan(r_old)
             months += int(watched.sum())

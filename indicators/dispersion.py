@@ -28,7 +28,7 @@ tests.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -60,6 +60,10 @@ class Dispersion:
         Σ(C − P)² / Σ(C + P): how many times the Poisson variance the pairs vary (descriptive).
     n_months : int
         Window length the pairs were built from.
+    by_area : dict
+        The area's own α where its history shows more extra variance than the pooled estimate
+        (likelihood-ratio test against Poisson at 5 %, at least 3 informative pairs); a test of
+        that area uses ``max(alpha, by_area[area])`` (:meth:`for_area`).
     """
 
     alpha: float
@@ -68,6 +72,12 @@ class Dispersion:
     pairs: int
     variance_ratio: float
     n_months: int
+    by_area: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def for_area(self, area_id: str) -> float:
+        """The α a test of ``area_id`` uses: the pooled one, or the area's own when larger (real
+        series differ between areas in how much they swing: a few swing far more than the pool)."""
+        return max(self.alpha, float(self.by_area.get(str(area_id), 0.0)))
 
     @property
     def model(self) -> str:
@@ -136,15 +146,18 @@ def fit_pairs(
     return Dispersion(alpha, alpha_hat, lr, n_pairs, ratio, 0)
 
 
-def window_pairs(matrix: np.ndarray, n_months: int, lag: int = 12) -> tuple[np.ndarray, np.ndarray]:
+def window_pairs(
+    matrix: np.ndarray, n_months: int, lag: int = 12, return_rows: bool = False
+) -> tuple[np.ndarray, ...]:
     """Pairs (window sum, the same window ``lag`` months earlier) of every row of ``matrix``.
 
     ``matrix`` is units × consecutive months (NaN: no data); a window counts only when all its
-    ``n_months`` months have data.
+    ``n_months`` months have data. ``return_rows``: also the row of each pair.
     """
     m = np.asarray(matrix, dtype=float)
     if m.ndim != 2 or m.shape[1] < n_months + lag:
-        return np.empty(0), np.empty(0)
+        empty = (np.empty(0), np.empty(0))
+        return (*empty, np.empty(0, dtype=int)) if return_rows else empty
     filled = np.nan_to_num(m, nan=0.0)
     csum = np.concatenate([np.zeros((m.shape[0], 1)), np.cumsum(filled, axis=1)], axis=1)
     sums = csum[:, n_months:] - csum[:, :-n_months]  # window ending at month j + n − 1
@@ -155,7 +168,51 @@ def window_pairs(matrix: np.ndarray, n_months: int, lag: int = 12) -> tuple[np.n
     sums = np.where(complete, sums, np.nan)
     cur, prev = sums[:, lag:], sums[:, :-lag]
     ok = ~np.isnan(cur) & ~np.isnan(prev)
+    if return_rows:
+        rows = np.broadcast_to(np.arange(m.shape[0])[:, None], ok.shape)
+        return cur[ok], prev[ok], rows[ok]
     return cur[ok], prev[ok]
+
+
+#: the α grid of the per-area estimates (log-spaced, 1e-3 … ALPHA_MAX)
+_AREA_GRID = np.exp(np.linspace(np.log(1e-3), np.log(ALPHA_MAX), 61))
+
+
+def area_alphas(current: np.ndarray, previous: np.ndarray, rows: np.ndarray,
+                n_rows: int) -> np.ndarray:
+    """Each row's (area's) own α from its pairs: the grid point of largest conditional
+    (beta-binomial) likelihood, 0 where the likelihood-ratio test against Poisson (5 %) does not
+    reject or fewer than 3 pairs carry information.
+
+    >>> rng = np.random.default_rng(0)
+    >>> mu = np.repeat([5.0, 5.0], 400)
+    >>> c = np.concatenate([rng.poisson(mu[:400]), rng.negative_binomial(1, 1 / 6, 400)])
+    >>> p = np.concatenate([rng.poisson(mu[:400]), rng.negative_binomial(1, 1 / 6, 400)])
+    >>> a = area_alphas(c, p, np.repeat([0, 1], 400), 2)
+    >>> float(a[0]), bool(0.7 < a[1] < 1.4)
+    (0.0, True)
+    """
+    c = np.asarray(current, dtype=float)
+    s = c + np.asarray(previous, dtype=float)
+    rows = np.asarray(rows, dtype=int)
+    keep = s > 0
+    c, s, rows = c[keep], s[keep], rows[keep]
+    out = np.zeros(n_rows)
+    if not len(c):
+        return out
+    n_info = np.bincount(rows, minlength=n_rows)
+    base = np.bincount(rows, weights=s * np.log(0.5), minlength=n_rows)
+    best = np.full(n_rows, -np.inf)
+    best_alpha = np.zeros(n_rows)
+    for a in _AREA_GRID:
+        r = 1.0 / a
+        ll = special.betaln(c + r, s - c + r) - special.betaln(r, r)
+        tot = np.bincount(rows, weights=ll, minlength=n_rows)
+        better = tot > best
+        best = np.where(better, tot, best)
+        best_alpha = np.where(better, a, best_alpha)
+    lr = 2.0 * (best - base)
+    return np.where((lr >= LR_CRITICAL) & (n_info >= 3), best_alpha, 0.0)
 
 
 def estimate_dispersion(
@@ -218,15 +275,20 @@ def estimate_dispersion(
                        if 0 < parse_month(b) - first < mat.shape[1]})
         edges = [0, *cuts, mat.shape[1]]
         segments = [mat[:, a:b] for a, b in zip(edges[:-1], edges[1:], strict=True)]
-        cur_all, prev_all = [], []
+        cur_all, prev_all, row_all = [], [], []
         for seg in segments:
-            c, p = window_pairs(seg, n_months)
+            c, p, r = window_pairs(seg, n_months, return_rows=True)
             cur_all.append(c)
             prev_all.append(p)
+            row_all.append(r)
         cur = np.concatenate(cur_all) if cur_all else np.empty(0)
         prev = np.concatenate(prev_all) if prev_all else np.empty(0)
+        pair_rows = np.concatenate(row_all) if row_all else np.empty(0, dtype=int)
         fit = fit_pairs(cur, prev)
-        out[ind] = Dispersion(fit.alpha, fit.alpha_mle, fit.lr, fit.pairs, fit.variance_ratio, n_months)
+        own = area_alphas(cur, prev, pair_rows, len(areas))
+        by_area = {a: float(x) for a, x in zip(areas, own, strict=True) if x > fit.alpha}
+        out[ind] = Dispersion(fit.alpha, fit.alpha_mle, fit.lr, fit.pairs, fit.variance_ratio,
+                              n_months, by_area)
     return out
 
 

@@ -327,7 +327,7 @@ def _assess_columns(
         colour = np.where(use_target, "amber", colour)
     signal = signal_codes(kind, value, reference, direction)
     with np.errstate(invalid="ignore"):
-        change = value - reference
+        change = np.where(complete, value - reference, np.nan)  # no direction for a partial period
     stat_cmp = {Comparison.BASELINE: "baseline", Comparison.TARGET: "target"}.get(cmp_, "prev_year")
     writer = _ReasonWriter(p, stat_cmp, rules)
     lists = dict(lists, p_adjusted=p_adjusted.tolist())

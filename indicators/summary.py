@@ -156,7 +156,7 @@ def verdict_table(
         if extra:
             family = pd.concat([family, area_meta(areas, extra)])
     bounds = coverage_bounds(cat, values)
-    alpha = dispersion_array(cat, values, p, bounds, dispersion)
+    alpha = dispersion_array(cat, values, p, bounds, dispersion, family.index)
     cols = _table_columns(values, cat, family, areas, p, cmp_, targets, years, min_years, bounds,
                           alpha=alpha)
     table = pd.DataFrame({c: v for c, v in cols.items() if c in _COMPARE_INPUTS})
@@ -171,7 +171,27 @@ def verdict_table(
             out[col] = table[col]
         else:
             out[col] = np.full(len(table), None, dtype=object)
-    return pd.DataFrame(out, index=table.index)
+    return round_display(pd.DataFrame(out, index=table.index))
+
+
+#: decimals a verdict's descriptive numbers are stored with, the same as the summary JSON's, so
+#: every view prints the same text from the same number (p-values keep full precision: they are
+#: statistics checked against scipy/statsmodels; ``i18n.fmt_p`` prints them from 4 significant
+#: digits, as the JSON carries them)
+DISPLAY_DECIMALS = {
+    "value": 3, "previous": 3, "baseline": 3, "target": 3, "reference": 3, "change": 3,
+    "pct_change": 1, "rate_per_1000": 3, "z": 3, "z_poisson": 3, "z_baseline": 3, "dispersion": 4,
+}
+
+
+def round_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """The descriptive numbers of a verdict table rounded once (:data:`DISPLAY_DECIMALS`), so that
+    "+156,5 %" is never "+156 %" in one view and "+157 %" in another."""
+    out = frame.copy()
+    for col, digits in DISPLAY_DECIMALS.items():
+        if col in out.columns:
+            out[col] = np.round(out[col].to_numpy(dtype=float), digits)
+    return out
 
 
 def compare_table(

@@ -304,7 +304,7 @@ def indicator_table(
     cat = validate_catalogue(catalogue)
     meta = area_meta(areas, area_ids, list_year)
     bounds = coverage_bounds(cat, values) if bounds is None else bounds
-    alpha = dispersion_array(cat, values, p, bounds, dispersion)
+    alpha = dispersion_array(cat, values, p, bounds, dispersion, meta.index)
     return pd.DataFrame(
         _table_columns(values, cat, meta, areas, p, cmp_, targets, years, min_years, bounds,
                        alpha=alpha)
@@ -317,15 +317,19 @@ def dispersion_array(
     p: Period,
     bounds: pd.DataFrame,
     dispersion: dict[str, Dispersion] | None,
+    area_ids: Sequence[str],
 ) -> np.ndarray:
-    """α per catalogue indicator (catalogue order; 0 for non-count units), from ``dispersion``
+    """α per area × catalogue indicator (0 for non-count units): the indicator's pooled α, or the
+    area's own where its history swings more (:meth:`Dispersion.for_area`), from ``dispersion``
     or estimated from ``values`` for the period's length."""
     if dispersion is None:
         dispersion = estimate_dispersion(values, cat, p.n_months, bounds)
+    inds = [str(i) for i in cat.index]
     return np.array(
-        [dispersion[i].alpha if i in dispersion else 0.0 for i in cat.index.astype(str)],
+        [[dispersion[i].for_area(a) if i in dispersion else 0.0 for i in inds]
+         for a in (str(x) for x in area_ids)],
         dtype=float,
-    )
+    ).reshape(len(area_ids), len(inds))
 
 
 def _table_columns(
@@ -387,8 +391,12 @@ def _table_columns(
     # statistics
     baseline_mode = cmp_ is Comparison.BASELINE
     target_mode = cmp_ is Comparison.TARGET
-    alpha_ind = np.zeros(n_i) if alpha is None else np.asarray(alpha, dtype=float)
-    cell_alpha = np.where(cell_count, np.tile(alpha_ind, n_a), np.nan)
+    if alpha is None:
+        alpha_cells = np.zeros(n_c)
+    else:
+        alpha = np.asarray(alpha, dtype=float)
+        alpha_cells = alpha.ravel() if alpha.ndim == 2 else np.tile(alpha, n_a)
+    cell_alpha = np.where(cell_count, alpha_cells, np.nan)
     z_base = np.where(
         cell_count,
         baseline_z(cur_v, base_used, poisson=True),

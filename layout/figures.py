@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from i18n import fmt_number
+from indicators.texts import fmt_value as _fmt_value_in_unit
 
 FONT = dict(family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", size=12, color="#1b1b1b")
 
@@ -208,10 +208,5 @@ def small_multiples_figure(series: dict[str, pd.DataFrame], lang: str, title: st
     return fig
 
 
-def fmt_value(value, unit: str, lang: str) -> str:
-    """Number as shown on a card (counts whole, hours/shares one decimal, share with %)."""
-    if value is None:
-        return "–"
-    if unit == "share":
-        return fmt_number(value, lang, 1) + "\u00a0%"
-    return fmt_number(value, lang, 0 if unit == "count" else 1)
+# the one formatter of a value in its unit (cards, reports, reasons)
+fmt_value = _fmt_value_in_unit

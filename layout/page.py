@@ -13,6 +13,7 @@ from ids import Ids
 from layout.figures import empty_figure
 from layout.map_panel import build_map
 from layout.strings import t, tx
+from reports.methods import METHOD_PATH
 
 PERIOD_KINDS = ("tertial", "month", "year", "r12")
 
@@ -131,6 +132,9 @@ def build_side(lang: str, indicator_options: list[dict], sources: list[dict] | N
             # a click on one sets Ids.CARD_PICK (click 2)
             html.Div(id=Ids.INDICATOR_CARDS, className="cards", role="group",
                      **{"aria-label": "Indikatorer" if lang == "sv" else "Indicators"}),
+            # every verdict on the cards follows the rules of METHODS.md, served at /metod
+            html.A(tx("method_link", lang), href=f"{METHOD_PATH}#farger", target="_blank",
+                   rel="noopener", className="method-link"),
             dcc.Store(id=Ids.CARDS_DATA),
             dcc.Store(id=Ids.CARD_PICK),
         ]),

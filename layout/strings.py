@@ -52,6 +52,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "pick_area": {"sv": "Välj ett område på kartan eller i sökrutan.",
                   "en": "Pick an area on the map or in the search box."},
     "trend": {"sv": "Utveckling per månad", "en": "Monthly trend"},
+    "method_link": {"sv": "Så bedöms förändringarna (metod)", "en": "How changes are judged (method)"},
     "compare": {"sv": "Jämförelse mellan områden", "en": "Comparison across areas"},
     "lagesbild": {"sv": "Lägesbild", "en": "Situation picture"},
     "synthetic": {"sv": "Syntetisk", "en": "Synthetic"},

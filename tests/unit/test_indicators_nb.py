@@ -208,3 +208,21 @@ def test_estimate_dispersion_pools_areas_and_respects_breaks():
     broken = estimate_dispersion(values, cat, 1, breaks={"x": ["2020-01"]})["x"]
     assert broken.pairs < month.pairs
     assert "negativ binomial" in describe(month, "sv") and "α = " in describe(month, "sv")
+
+
+def test_an_area_that_swings_more_than_the_pool_is_tested_with_its_own_dispersion():
+    from indicators.dispersion import area_alphas
+
+    rng = np.random.default_rng(4)
+    months = [f"{y}-{m:02d}" for y in range(2016, 2024) for m in range(1, 13)]
+    rows = []
+    for a in range(30):
+        alpha = 1.5 if a == 0 else 0.05  # one area swings far more than the rest
+        level = 8.0
+        counts = rng.negative_binomial(1 / alpha, (1 / alpha) / (1 / alpha + level), len(months))
+        rows += [(f"A{a}", "x", m, float(c)) for m, c in zip(months, counts, strict=True)]
+    values = pd.DataFrame(rows, columns=["area_id", "indicator_id", "month", "value"])
+    d = estimate_dispersion(values, pd.DataFrame({"id": ["x"], "unit": ["count"]}), 1)["x"]
+    assert d.alpha < 0.2 and d.for_area("A0") > 0.8  # its own, larger α
+    assert d.for_area("A5") == d.alpha  # the others keep the pooled one
+    assert area_alphas(np.array([0.0]), np.array([0.0]), np.array([0]), 1)[0] == 0.0

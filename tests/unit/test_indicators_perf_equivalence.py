@@ -40,6 +40,7 @@ from indicators.summary import (
     area_summary,
     compare_table,
     period_section,
+    round_display,
     verdict_table,
 )
 from indicators.synthetic import synthetic_frames
@@ -314,7 +315,7 @@ def reference_compare(
     for col in COMPARE_COLUMNS:
         if col not in out.columns:
             out[col] = None
-    return out[COMPARE_COLUMNS].reset_index(drop=True)
+    return round_display(out[COMPARE_COLUMNS].reset_index(drop=True))
 
 
 # --------------------------------------------------------------------------- the engine
