@@ -261,16 +261,13 @@ def test_month_slices_requires_month_start():
         month_slices("2026-01-15", 3)
 
 
-def test_emerging_36_months_50k_points_is_fast():
-    import time
-
+def test_emerging_36_months_50k_points_gives_a_layer():
+    # its speed is measured in bench/ (bench.run: hotspots), not asserted here (issue 15)
     region = box(674_000, 6_580_000, 677_000, 6_583_000)
     rng = np.random.default_rng(0)
     n = 50_000
     t = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 1_090 * 1440, n), unit="min")
     pts = pd.DataFrame({"x": rng.uniform(674_000, 677_000, n), "y": rng.uniform(6_580_000, 6_583_000, n),
                         "occurred_at": t, "type": "Brand", "precision": "exact"})
-    emerging_hotspots(pts.iloc[:10], box(0, 6_500_000, 1_000, 6_501_000), months=36, end="2026-01-01")
-    start = time.perf_counter()
-    emerging_hotspots(pts, region, months=36, end="2026-01-01").to_geojson()
-    assert time.perf_counter() - start < 1.0
+    fc = emerging_hotspots(pts, region, months=36, end="2026-01-01").to_geojson()
+    assert fc["features"]

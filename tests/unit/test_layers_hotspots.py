@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import importlib.util
 import os
-import time
 import warnings
 from pathlib import Path
 
@@ -315,18 +314,12 @@ def test_gi_star_undefined_cases_are_nan():
 
 
 @needs_areas
-def test_hotspots_50k_points_is_fast(areas_2025):
-    """Issue 4 budget: ≤ 150 ms cold for ~50,000 points in one area (generous bound here)."""
+def test_hotspots_50k_points_gives_a_layer(areas_2025):
+    """50,000 points in one area: a complete layer (its speed is measured in bench/, issue 15)."""
     region = areas_2025.geometry.iloc[1].buffer(300)
     pts = clustered_points(region, 50_000, seed=1)
-    hotspots(pts, box(0, 6_500_000, 1_000, 6_501_000))  # warm imports, not this region
-    hexgrid._region_cells.cache_clear()
-    hexgrid._lattice_fit.cache_clear()
-    start = time.perf_counter()
     res = hotspots(pts, region)
-    res.to_geojson()
-    elapsed = time.perf_counter() - start
-    assert elapsed < 0.6, f"hotspots took {elapsed * 1000:.0f} ms for 50,000 points"
+    assert len(res.to_geojson()["features"]) > 0
 
 
 def test_layers_never_import_dash_store_or_sql():
