@@ -1,0 +1,90 @@
+/* The compare view in the browser (no CDN, no build step): numeric sorting, the cell tooltips, the
+ * selected cell's reason and the small multiples' highlight. Used by callbacks/compare.py through
+ * ClientsideFunction("compare", ...). Nothing here computes a number: every value, colour and reason
+ * arrives in the rows from the verdict object. */
+window.dash_clientside = Object.assign({}, window.dash_clientside, {
+  compare: {
+    /* Swedish alphabetical order (å, ä, ö after z) */
+    _collator: new Intl.Collator("sv", { sensitivity: "base", numeric: true }),
+
+    /* sort the rows by the column's number (<col>__sort), missing values last in either direction,
+     * equal numbers in name order; the area and region columns by name. Mirrors
+     * layout.compare.sort_rows (the downloads use that one). */
+    sortRows: function (sortBy, rows) {
+      const nu = window.dash_clientside.no_update;
+      if (!rows) { return nu; }
+      const c = window.dash_clientside.compare._collator;
+      const byName = (a, b) => c.compare(String(a.area_name__sort || ""), String(b.area_name__sort || ""));
+      if (!sortBy || !sortBy.length) { return rows.slice().sort(byName); }
+      const col = sortBy[0].column_id;
+      const desc = sortBy[0].direction === "desc";
+      const key = col + "__sort";
+      const present = rows.filter(r => r[key] !== null && r[key] !== undefined);
+      const missing = rows.filter(r => r[key] === null || r[key] === undefined);
+      const text = (col === "area_name" || col === "region");
+      present.sort(function (a, b) {
+        let d = text ? c.compare(String(a[key]), String(b[key])) : (a[key] - b[key]);
+        if (d === 0) { return byName(a, b); }
+        return desc ? -d : d;
+      });
+      missing.sort(byName);
+      return present.concat(missing);
+    },
+
+    /* one tooltip per cell: the verdict's reason */
+    tooltips: function (rows) {
+      if (!rows) { return []; }
+      return rows.map(function (r) {
+        const tips = {};
+        Object.keys(r).forEach(function (k) {
+          if (k.endsWith("__tip")) { tips[k.slice(0, -5)] = { value: r[k], type: "text" }; }
+        });
+        return tips;
+      });
+    },
+
+    /* a cell was picked: its reason under the table (read by screen readers), and the bare area
+     * and indicator ids for the hub (an earlier period's column is "<indicator>@<period>") */
+    cellPicked: function (cell, rows) {
+      const nu = window.dash_clientside.no_update;
+      if (!cell || cell.row_id === undefined || cell.row_id === null) { return [nu, nu]; }
+      const col = String(cell.column_id);
+      const row = (rows || []).find(r => String(r.id) === String(cell.row_id)) || {};
+      const tip = row[col + "__tip"];
+      const info = tip ? tip.replace("\n", ": ") : (row.area_name || "");
+      const bridged = { row: cell.row, column: cell.column, row_id: String(cell.row_id),
+                        column_id: col.split("@")[0] };
+      return [bridged, info];
+    },
+
+    /* the selected area's panel: thick dark line and a bold title, restyled in place */
+    highlight: function (view, figure) {
+      const nu = window.dash_clientside.no_update;
+      const meta = figure && figure.layout && figure.layout.meta;
+      if (!meta || !meta.areas) { return ""; }
+      const selected = view && view.area ? String(view.area) : null;
+      const gd = document.querySelector("#small-multiples .js-plotly-plot");
+      const k = selected === null ? -1 : meta.areas.indexOf(selected);
+      if (gd && window.Plotly && gd.data && gd.data.length === meta.areas.length) {
+        const colors = meta.areas.map(a => a === selected ? "#00205b" : "#4f7fb3");
+        const widths = meta.areas.map(a => a === selected ? 3 : 1.4);
+        window.Plotly.restyle(gd, { "line.color": colors, "line.width": widths });
+        const anns = (gd.layout.annotations || []);
+        const update = {};
+        anns.forEach(function (a, i) {
+          if (a.name === undefined || meta.areas.indexOf(String(a.name)) < 0) { return; }
+          const name = meta.names[meta.areas.indexOf(String(a.name))];
+          const plain = a.text.replace("<b>" + name + "</b>", name);
+          const want = String(a.name) === selected ? plain.replace(name, "<b>" + name + "</b>") : plain;
+          if (want !== a.text) { update["annotations[" + i + "].text"] = want; }
+        });
+        if (Object.keys(update).length) { window.Plotly.relayout(gd, update); }
+      }
+      if (k < 0) { return ""; }
+      const n = meta.areas.length;
+      return meta.lang === "sv"
+        ? "Valt område: " + meta.names[k] + " (nummer " + (k + 1) + " av " + n + "), tjock mörkblå linje."
+        : "Selected area: " + meta.names[k] + " (number " + (k + 1) + " of " + n + "), thick dark blue line.";
+    },
+  },
+});
