@@ -51,7 +51,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       const col = String(cell.column_id);
       const row = (rows || []).find(r => String(r.id) === String(cell.row_id)) || {};
       const tip = row[col + "__tip"];
-      const info = tip ? tip.replace("\n", ": ") : (row.area_name || "");
+      const info = tip || row.area_name || "";
       const bridged = { row: cell.row, column: cell.column, row_id: String(cell.row_id),
                         column_id: col.split("@")[0] };
       return [bridged, info];

@@ -138,7 +138,7 @@ def compare_grid() -> dash_table.DataTable:
     rows by their numbers (``<column>__sort``), never by the text shown."""
     return dash_table.DataTable(
         id=Ids.COMPARE_GRID, data=[], columns=[], sort_action="custom", sort_mode="single", sort_by=[],
-        page_action="native", page_size=30, merge_duplicate_headers=True, cell_selectable=True,
+        page_action="none", merge_duplicate_headers=True, cell_selectable=True,  # every area on one page
         tooltip_delay=250, tooltip_duration=None,
         style_table={"overflowX": "auto", "minWidth": "100%"},
         style_cell={"fontFamily": "system-ui, sans-serif", "fontSize": 13, "padding": "4px 6px",
@@ -252,7 +252,7 @@ def grid_props(tables: Sequence[tuple[str, pd.DataFrame]], shown: Sequence[Indic
             row[col] = cell_text(r, lang)
             row[f"{col}__sort"] = None if _missing(r.value) else float(r.value)
             row[f"{col}__rag"] = r.rag or "grey"
-            row[f"{col}__tip"] = f"{r.area_name} · {r.indicator_name} · {label}\n{r.reason or ''}"
+            row[f"{col}__tip"] = f"{r.area_name} · {r.indicator_name} · {label} — {r.reason or ''}"
     area_word = "Område" if lang == "sv" else "Area"
     columns = [{"name": ["", area_word] if multi else area_word, "id": "area_name"}]
     if with_region:
@@ -268,6 +268,9 @@ def grid_props(tables: Sequence[tuple[str, pd.DataFrame]], shown: Sequence[Indic
     styles = [{"if": {"filter_query": f'{{{col["id"]}__rag}} = "{rag}"', "column_id": col["id"]},
                "backgroundColor": fill}
               for col in columns[2 if with_region else 1:] for rag, fill in RAG_FILL.items()]
+    # the picked cell: a blue frame (the table's default pink would read as a red verdict)
+    styles.append({"if": {"state": "active"}, "backgroundColor": "#e6effa", "border": "2px solid #0a5eb0",
+                   "color": "#1b1b1b"})
     head = [{"if": {"column_id": column_id(c.id, selected_period, selected_period)},
              "borderBottom": "3px solid #0a5eb0"} for c in shown] if multi else []
     return {"data": list(rows.values()), "columns": columns, "style_data_conditional": styles,
@@ -344,7 +347,7 @@ def small_multiples_figure(panels: Sequence[SmallMultiple], period_first: str, p
     rows = max(1, math.ceil(n / cols))
     top = max((v for p in panels for v in p.values if v is not None), default=1.0) or 1.0
     fig = go.Figure()
-    row_h, head = 150, 40
+    row_h, head = 150, 70  # head: the shared axis label above the first row of panel titles
     height = rows * row_h + head + 30
     gap_x, gap_y = 0.05, 64 / height  # room for the two-line titles and the year ticks
     width = (1 - gap_x * (cols - 1)) / cols

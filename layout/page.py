@@ -77,8 +77,9 @@ def build_header(lang: str, list_years: list[int], list_year: int, periods: list
             _control(Ids.COMPARISON, "comparison", lang, _dropdown(Ids.COMPARISON, cmp_options, "prev_year", 200)),
             html.Button(t("copy_link", lang), id=Ids.COPY_LINK, className="btn", n_clicks=0),
             html.Span(id=Ids.COPY_STATUS, className="copy-status", role="status"),
+            # named by its visible text ("English"/"Svenska", WCAG 2.5.3); the title says what it does
             html.Button(t("language", lang), id=Ids.LANG, className="btn", n_clicks=0, lang="en" if lang == "sv" else "sv",
-                        **{"aria-label": "Byt språk / switch language"}),
+                        title="Byt språk / switch language"),
             html.Div([html.Span(user, className="user-name"), html.A(t("logout", lang), href="/logout", className="btn logout")],
                      className="user-box") if user else None,
         ]),

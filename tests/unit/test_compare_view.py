@@ -101,7 +101,7 @@ def test_cells_show_the_verdict_fields_and_every_cell_has_its_reason():
             reason = (t1 if period == "2023-T1" else t2).set_index(["area_id", "indicator_id"]).loc[
                 (row["id"], ind), "reason"]
             assert row[f"{col}__tip"].endswith(reason)
-    red = [s for s in props["style_data_conditional"] if s["if"]["column_id"] == "brand_i_motorfordon"
+    red = [s for s in props["style_data_conditional"] if s["if"].get("column_id") == "brand_i_motorfordon"
            and '"red"' in s["if"]["filter_query"]]
     assert red and red[0]["backgroundColor"] == view.RAG_FILL["red"]
 
