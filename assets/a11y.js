@@ -11,7 +11,8 @@
  *   The button takes the Tab stop itself; the input leaves the tab order. The button is named by
  *   its <label for> as well as by its value ("Period: tertial 2 2023").
  * - DataTable: the sort arrows are clickable spans: they become buttons with a name, reachable
- *   with Tab and worked with Enter or Space.
+ *   with Tab (and left with Tab: the table's own Tab handling would trap focus) and worked with
+ *   Enter or Space.
  */
 (function () {
   "use strict";
@@ -70,7 +71,10 @@
       if (!s.dataset.a11yKeys) {
         s.dataset.a11yKeys = "1";
         s.addEventListener("keydown", function (e) {
-          if (e.key === "Enter" || e.key === " ") { e.preventDefault(); s.click(); }
+          // the table moves its active cell on Tab and keeps focus (a keyboard trap): a Tab on a
+          // header button is the browser's, never the table's
+          if (e.key === "Tab") { e.stopPropagation(); return; }
+          if (e.key === "Enter" || e.key === " ") { e.preventDefault(); e.stopPropagation(); s.click(); }
         });
       }
     });

@@ -54,7 +54,18 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       const info = tip || row.area_name || "";
       const bridged = { row: cell.row, column: cell.column, row_id: String(cell.row_id),
                         column_id: col.split("@")[0] };
-      return [bridged, info];
+      const kbd = window.dash_clientside.compare._keyboard;
+      kbd.last = bridged;
+      // arrow keys browse (the reason is read out below the table); Enter or a click selects
+      return [kbd.browsing() ? nu : bridged, info];
+    },
+
+    /* the table from the keyboard: Tab in (the first cell), arrows between cells, Enter selects the
+     * area and indicator, Tab out (the table itself would keep Tab for its cells: a trap) */
+    _keyboard: {
+      navAt: 0,
+      last: null,
+      browsing: function () { return Date.now() - this.navAt < 500; },
     },
 
     /* the selected area's panel: thick dark line and a bold title, restyled in place */
@@ -88,3 +99,42 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     },
   },
 });
+
+(function () {
+  "use strict";
+  const BRIDGE = { type: "compare-datatable", id: "main" };
+  const NAV = ["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp", "PageDown"];
+
+  function kbd() { return window.dash_clientside.compare._keyboard; }
+
+  document.addEventListener("keydown", function (e) {
+    const grid = e.target && e.target.closest && e.target.closest("#compare-grid");
+    if (!grid || (e.target.classList && e.target.classList.contains("column-header--sort"))) { return; }
+    if (e.key === "Tab") { e.stopPropagation(); return; }  // the browser's Tab: out of the table
+    if (NAV.indexOf(e.key) >= 0) { kbd().navAt = Date.now(); return; }
+    if (e.key === "Enter" && kbd().last && window.dash_clientside.set_props) {
+      e.preventDefault();
+      e.stopPropagation();
+      window.dash_clientside.set_props(BRIDGE, { active_cell: Object.assign({}, kbd().last) });
+    }
+  }, true);  // capture, at the document: before the table's own handler sees the key
+
+  function entry() {
+    const inner = document.querySelector("#compare-grid .dash-spreadsheet-inner");
+    if (!inner || inner.dataset.kbd) { return; }
+    inner.dataset.kbd = "1";
+    inner.tabIndex = 0;
+    inner.setAttribute("role", "region");
+    const en = () => ((document.getElementById("page") || {}).lang === "en");
+    inner.setAttribute("aria-label", en()
+      ? "Comparison table: arrow keys move between cells, Enter selects the area"
+      : "Jämförelsetabell: piltangenterna flyttar mellan cellerna, Enter väljer området");
+    inner.addEventListener("focus", function (e) {
+      if (e.target !== inner) { return; }
+      const first = inner.querySelector("td.dash-cell:not([data-dash-column='area_name']):not([data-dash-column='region'])")
+        || inner.querySelector("td.dash-cell");  // the first indicator cell: it has a reason to read
+      if (first) { kbd().navAt = Date.now(); first.click(); }
+    });
+  }
+  new MutationObserver(entry).observe(document.documentElement, { childList: true, subtree: true });
+})();

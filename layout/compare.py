@@ -49,8 +49,12 @@ COMPARE_TEXTS: dict[str, dict[str, str]] = {
     "cmp_shape_long": {"sv": "Långt format (en rad per område, indikator och period)",
                        "en": "Long format (one row per area, indicator and period)"},
     "cmp_multiples": {"sv": "Små diagram per område", "en": "Small multiples per area"},
-    "cmp_cell_hint": {"sv": "Håll muspekaren över en cell (eller välj den) för bedömningens motivering.",
-                      "en": "Hover over a cell (or select it) for the reason of its verdict."},
+    "cmp_cell_hint": {"sv": "Håll muspekaren över en cell för bedömningens motivering; ett klick väljer området. "
+                            "Tangentbord: Tab till tabellen, piltangenterna mellan cellerna (motiveringen står här), "
+                            "Enter väljer området.",
+                      "en": "Hover over a cell for the reason of its verdict; a click selects the area. Keyboard: Tab "
+                            "into the table, arrow keys between cells (the reason is shown here), Enter selects the "
+                            "area."},
 }
 TEXTS.update(COMPARE_TEXTS)
 

@@ -10,6 +10,7 @@ README's "Accessibility").
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -121,3 +122,28 @@ def test_table_sorts_and_dropdowns_open_from_the_keyboard(page, live_server):
     expect(group).to_have_attribute("role", "radiogroup")
     assert page.locator("#compare-periods [role='option']").count() == 0
     assert page.locator("#compare-periods input[type='radio']").count() == 3
+
+
+def test_the_table_cells_and_their_reasons_from_the_keyboard(page, live_server):
+    """Tab into the table, arrows between cells (each reason read out below the table, nothing
+    selected yet), Enter selects the area and indicator, Tab leaves the table (no trap)."""
+    page.goto(live_server + "/?period=2023-T2&region=Stockholm")
+    ready(page, "#compare-grid td[data-dash-column='brand_i_motorfordon']")
+    page.locator("#compare-xlsx").focus()
+    page.keyboard.press("Tab")
+    info = page.locator("#compare-cell-info")
+    expect(info).to_contain_text("Alby · Brand i motorfordon · T2 2023 — ", timeout=TIMEOUT)  # the first cell
+    page.keyboard.press("ArrowRight")
+    expect(info).to_contain_text("Alby · Anlagd brand · T2 2023 — ", timeout=TIMEOUT)
+    page.keyboard.press("ArrowDown")
+    expect(info).to_contain_text(re.compile(r"^\S.* · Anlagd brand · T2 2023 — (Grön|Gul|Röd|Grå): "),
+                                 timeout=TIMEOUT)
+    second = info.inner_text().split(" · ")[0]
+    assert second != "Alby"
+    page.wait_for_timeout(700)
+    assert "area=" not in page.url  # browsing does not select
+    page.keyboard.press("Enter")
+    expect(page.locator("#area-panel .area-title")).to_have_text(second, timeout=TIMEOUT)
+    assert "indicator=brand" in page.url and "indicator=brand_i" not in page.url
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#compare-grid') === null")
