@@ -68,34 +68,23 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       browsing: function () { return Date.now() - this.navAt < 500; },
     },
 
-    /* the selected area's panel: thick dark line and a bold title, restyled in place */
-    highlight: function (view, figure) {
-      const nu = window.dash_clientside.no_update;
-      const meta = figure && figure.layout && figure.layout.meta;
-      if (!meta || !meta.areas) { return ""; }
+    /* the selected area's panel gets the class "selected" (a frame); the sentence says where it is */
+    highlight: function (view) {
+      const grid = document.querySelector("#small-multiples .sm-grid");
+      if (!grid) { return ""; }
       const selected = view && view.area ? String(view.area) : null;
-      const gd = document.querySelector("#small-multiples .js-plotly-plot");
-      const k = selected === null ? -1 : meta.areas.indexOf(selected);
-      if (gd && window.Plotly && gd.data && gd.data.length === meta.areas.length) {
-        const colors = meta.areas.map(a => a === selected ? "#00205b" : "#4f7fb3");
-        const widths = meta.areas.map(a => a === selected ? 3 : 1.4);
-        window.Plotly.restyle(gd, { "line.color": colors, "line.width": widths });
-        const anns = (gd.layout.annotations || []);
-        const update = {};
-        anns.forEach(function (a, i) {
-          if (a.name === undefined || meta.areas.indexOf(String(a.name)) < 0) { return; }
-          const name = meta.names[meta.areas.indexOf(String(a.name))];
-          const plain = a.text.replace("<b>" + name + "</b>", name);
-          const want = String(a.name) === selected ? plain.replace(name, "<b>" + name + "</b>") : plain;
-          if (want !== a.text) { update["annotations[" + i + "].text"] = want; }
-        });
-        if (Object.keys(update).length) { window.Plotly.relayout(gd, update); }
-      }
+      const panels = Array.prototype.slice.call(grid.querySelectorAll(".sm-panel"));
+      let k = -1;
+      panels.forEach(function (el, i) {
+        const on = el.dataset.area === selected;
+        el.classList.toggle("selected", on);
+        if (on) { k = i; }
+      });
       if (k < 0) { return ""; }
-      const n = meta.areas.length;
-      return meta.lang === "sv"
-        ? "Valt område: " + meta.names[k] + " (nummer " + (k + 1) + " av " + n + "), tjock mörkblå linje."
-        : "Selected area: " + meta.names[k] + " (number " + (k + 1) + " of " + n + "), thick dark blue line.";
+      const name = panels[k].dataset.name;
+      return grid.dataset.lang === "en"
+        ? "Selected area: " + name + " (number " + (k + 1) + " of " + panels.length + "), framed."
+        : "Valt område: " + name + " (nummer " + (k + 1) + " av " + panels.length + "), med ram.";
     },
   },
 });

@@ -143,46 +143,39 @@ def show_compare(view: dict | None, real, synthetic, n_periods, sort_by):
 
 # --------------------------------------------------------------------------- small multiples
 @callback(
-    Output(Ids.SMALL_MULTIPLES, "figure"),
+    Output(Ids.SMALL_MULTIPLES, "children"),
     Output(Ids.SMALL_MULTIPLES_NOTE, "children"),
     Input(Ids.COMPARE_VIEW, "data"),
-    Input(Ids.COMPARE_REAL, "value"),
-    State(Ids.COMPARE_SYNTHETIC, "value"),
     State(Ids.VIEW, "data"),
 )
-def show_multiples(view: dict | None, real, synthetic, current: dict | None):
-    """The chosen indicator (else the first shown column) for every area of the selection, sorted
-    by its verdict; the selected area highlighted."""
-    if not view or not view.get("period") or (real is None and synthetic is None):
+def show_multiples(view: dict | None, current: dict | None):
+    """The chosen indicator for every area of the selection, sorted by its verdict; the selected
+    area highlighted."""
+    if not view or not view.get("period"):
         return no_update, no_update
     lang = _lang(view)
     if _kommun():
-        return no_update, t("kommun_no_series", lang)
-    shown = data.ordered_columns(list(real or []) + list(synthetic or []), lang)
+        return [], t("kommun_no_series", lang)
     every = {c.id: c for c in data.indicator_columns(lang)}
-    indicator = view.get("indicator") if view.get("indicator") in every else (shown[0].id if shown else None)
-    if indicator is None:
-        return no_update, t("pick_indicator", lang)
-    triggers = set(ctx.triggered_prop_ids.values()) if ctx.triggered_prop_ids else set()
-    if triggers == {Ids.COMPARE_REAL} and view.get("indicator") in every:
-        return no_update, no_update  # the chosen indicator is drawn already: a column tick changes nothing
+    indicator = view.get("indicator")
+    if indicator not in every:
+        return [], t("pick_indicator", lang)
     try:
+        from indicators.calendar import parse_period
+
         region = view.get("region") or "alla"
         period = view["period"]
         panels = data.small_multiples(region, indicator, period, view.get("cmp", "prev_year"), lang,
                                       view.get("list"))
-        from indicators.calendar import parse_period
-
         p = parse_period(period)
         col = every[indicator]
-        selected = (current or {}).get("area")
-        fig = view_.small_multiples_figure(panels, p.first, p.last, view_.unit_label(col.name, col.unit, lang),
-                                           selected, lang)
-        note = view_.multiples_note(panels, col.name, p.label_for(lang), region, None, lang)
-        return fig, note
+        grid = view_.small_multiples_grid(panels, p.first, p.last, col.name,
+                                          view_.unit_label(col.name, col.unit, lang), (current or {}).get("area"),
+                                          lang)
+        return grid, view_.multiples_note(panels, col.name, p.label_for(lang), region, None, lang)
     except Exception:  # noqa: BLE001
         log.exception("small multiples failed for %s", view)
-        return no_update, t("error", lang)
+        return [], t("error", lang)
 
 
 # --------------------------------------------------------------------------- downloads
@@ -262,10 +255,10 @@ clientside_callback(
     State(Ids.COMPARE_GRID, "data"),
     prevent_initial_call=True,
 )
-# the selected area in the small multiples: restyled in place, no redraw
+# the selected area in the small multiples: its panel's class moves, nothing is redrawn
 clientside_callback(
     ClientsideFunction(namespace="compare", function_name="highlight"),
     Output(Ids.SMALL_MULTIPLES_MARK, "children"),
     Input(Ids.VIEW, "data"),
-    Input(Ids.SMALL_MULTIPLES, "figure"),
+    Input(Ids.SMALL_MULTIPLES, "children"),
 )

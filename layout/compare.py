@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from urllib.parse import quote
 
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dash_table, dcc, html
 
 from i18n import fmt_number, fmt_percent
@@ -26,10 +26,6 @@ RAG_WORD = {"sv": {"red": "röd", "amber": "gul", "green": "grön", "grey": "ing
             "en": {"red": "red", "amber": "amber", "green": "green", "grey": "not assessed"}}
 #: cell backgrounds (dark text on them: contrast ≥ 7:1)
 RAG_FILL = {"red": "#fde0dc", "amber": "#fdebd0", "green": "#dff3e4"}
-#: panel title colours in the small multiples (≥ 4.5:1 on white)
-RAG_INK = {"red": "#a3162a", "amber": "#8a4500", "green": "#17692e", "grey": "#4d4d4d"}
-SELECTED_LINE = "#00205b"
-LINE = "#4f7fb3"
 #: a column id of an earlier period: ``<indicator>@<period>`` (the selected period's columns are
 #: the bare indicator id); ``assets/compare.js`` strips the suffix before the hub sees a click
 PERIOD_SEP = "@"
@@ -94,7 +90,7 @@ def build_compare_section(lang: str, regions: Sequence[str]) -> html.Section:
     ])
     return html.Section(className="card compare-card", id="compare-view", **{"aria-labelledby": "compare-title"},
                         children=[
-        html.Div([html.H2(t("compare", lang), id="compare-title"),
+        html.Div([html.H2(tx("compare", lang), id="compare-title"),
                   html.Div([html.Label(tx("region", lang, instance="compare"), htmlFor=Ids.REGION, className="sr-only"),
                             dcc.Dropdown(id=Ids.REGION, options=options, value="alla", clearable=False,
                                          searchable=False, style={"minWidth": "180px"})],
@@ -115,11 +111,10 @@ def build_compare_section(lang: str, regions: Sequence[str]) -> html.Section:
                      hidden=True),
         ]),
         html.Div(className="card-body", children=[
-            html.H3(t("cmp_multiples", lang), id="compare-multiples-title", className="compare-h3"),
+            html.H3(tx("cmp_multiples", lang), id="compare-multiples-title", className="compare-h3"),
             html.P([html.Span(id=Ids.SMALL_MULTIPLES_NOTE), " ",
                     html.Strong(id=Ids.SMALL_MULTIPLES_MARK, **{"aria-live": "polite"})], className="muted"),
-            dcc.Graph(id=Ids.SMALL_MULTIPLES, figure=_blank_figure(), config={"displaylogo": False,
-                                                                        "displayModeBar": False}),
+            html.Div(id=Ids.SMALL_MULTIPLES, className="small-multiples"),
         ]),
     ])
 
@@ -153,14 +148,6 @@ def compare_grid() -> dash_table.DataTable:
                       "color": "#1b1b1b"},
         css=[{"selector": ".dash-spreadsheet-menu", "rule": "display: none"}],
     )
-
-
-def _blank_figure() -> dict:
-    fig = go.Figure()
-    fig.update_layout(height=60, margin=dict(l=0, r=0, t=0, b=0), paper_bgcolor="#fff", plot_bgcolor="#fff")
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig.to_plotly_json()
 
 
 # --------------------------------------------------------------------------- chooser
@@ -323,81 +310,124 @@ def multiples_note(panels: Sequence[SmallMultiple], indicator: str, period_label
                 "variation, säkra förbättringar och sist utan bedömning. Samma skala på alla diagram; vald period "
                 "skuggad.")
         if name:
-            text += f" Valt område: {name} (nummer {pos} av {n}), mörkblå tjock linje."
+            text += f" Valt område: {name} (nummer {pos} av {n}), med ram."
         return text
     text = (f"{indicator} per month, the last 36 months, for all {n} areas ({where}), sorted by the verdict "
             f"for {period_label}: clear deteriorations first, then those to watch, within normal variation, "
             "clear improvements and last the unassessed. The same scale on every chart; the selected period "
             "shaded.")
     if name:
-        text += f" Selected area: {name} (number {pos} of {n}), thick dark blue line."
+        text += f" Selected area: {name} (number {pos} of {n}), framed."
     return text
 
 
-def _panel_title(p: SmallMultiple, selected: bool) -> str:
-    arrow = f" {p.arrow}" if p.arrow and p.arrow != "=" else ""
-    name = f"<b>{p.name}</b>" if selected else p.name
-    return (f"<span style='color:{RAG_INK.get(p.rag, RAG_INK['grey'])}'>{RAG_ICON.get(p.rag, '○')}</span> "
-            f"{name}{arrow}<br><span style='font-size:10px;color:#4d4d4d'>{p.verdict}</span>")
+#: one panel's picture (SVG user units; the picture scales with the page)
+SVG_W, SVG_H = 300, 112
+_PAD_L, _PAD_R, _PAD_T, _PAD_B = 28, 6, 6, 18
 
 
-def small_multiples_figure(panels: Sequence[SmallMultiple], period_first: str, period_last: str, unit_label: str,
-                           selected: str | None, lang: str, cols: int = 4) -> go.Figure:
-    """One small line chart per area, every one on the same y scale (0 to the largest month of any
-    area) and the same time axis (year ticks on every panel), the selected period shaded, the
-    selected area drawn thick and dark. Traces and titles carry the area id (``meta``/``name``) so
-    ``assets/compare.js`` can move the highlight when the selection changes without a redraw."""
-    n = len(panels)
-    rows = max(1, math.ceil(n / cols))
-    top = max((v for p in panels for v in p.values if v is not None), default=1.0) or 1.0
-    fig = go.Figure()
-    row_h, head = 150, 70  # head: the shared axis label above the first row of panel titles
-    height = rows * row_h + head + 30
-    gap_x, gap_y = 0.05, 64 / height  # room for the two-line titles and the year ticks
-    width = (1 - gap_x * (cols - 1)) / cols
-    plot_h = (1 - head / height - gap_y * (rows - 1)) / rows - 0.0
-    x0 = pd.Timestamp(period_first + "-01")
-    x1 = pd.Timestamp(period_last + "-01") + pd.offsets.MonthEnd(1)
-    layout: dict = {}
-    annotations = []
-    shapes = []
-    for k, p in enumerate(panels):
-        r, c = divmod(k, cols)
-        ax = "" if k == 0 else str(k + 1)
-        left = c * (width + gap_x)
-        y_top = 1 - head / height - r * (plot_h + gap_y)
-        dom_y = [max(0.0, y_top - plot_h), y_top]
-        layout[f"xaxis{ax}"] = dict(domain=[left, left + width], anchor=f"y{ax}", type="date", tickformat="%Y",
-                                    dtick="M12", ticks="outside", showgrid=False, linecolor="#999",
-                                    tickfont=dict(size=10), range=[pd.Timestamp(p.months[0] + "-01"),
-                                                                   pd.Timestamp(p.months[-1] + "-28")])
-        layout[f"yaxis{ax}"] = dict(domain=dom_y, anchor=f"x{ax}", range=[0, top * 1.08], gridcolor="#eee",
-                                    zeroline=False, tickfont=dict(size=10), showticklabels=True, nticks=4)
+def _nice_top(top: float) -> float:
+    """A round upper end for the shared y scale (≥ ``top``): 1, 2, 5 × 10^k.
+
+    >>> _nice_top(0), _nice_top(7), _nice_top(56), _nice_top(1463.9)
+    (1.0, 8.0, 60.0, 1500.0)
+    """
+    if top <= 0:
+        return 1.0
+    k = 10 ** math.floor(math.log10(top))
+    for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if m * k >= top:
+            return float(f"{m * k:.6g}")
+    return float(10 * k)
+
+
+def panel_svg(p: SmallMultiple, top: float, period_first: str, period_last: str, lang: str) -> str:
+    """One area's months as a small SVG line chart on the shared scale ``0…top``: y ticks at 0,
+    half and top, the year under each January, the selected period shaded. Pure text (no plotly:
+    sixty-five of these draw at once)."""
+    months = p.months
+    n = len(months)
+    w, h = SVG_W - _PAD_L - _PAD_R, SVG_H - _PAD_T - _PAD_B
+
+    def x(i: float) -> float:
+        return _PAD_L + (i + 0.5) * w / n
+
+    def y(v: float) -> float:
+        return _PAD_T + h - (v / top) * h
+
+    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{SVG_W}' height='{SVG_H}' "
+             f"viewBox='0 0 {SVG_W} {SVG_H}' font-family='system-ui,Segoe UI,Arial,sans-serif' font-size='10'>"]
+    if period_first in months:  # the selected period, shaded
+        a = months.index(period_first)
+        b = months.index(period_last) if period_last in months else n - 1
+        parts.append(f"<rect x='{x(a) - w / n / 2:.1f}' y='{_PAD_T}' width='{(b - a + 1) * w / n:.1f}' "
+                     f"height='{h}' fill='#dbe7f5'/>")
+    for frac in (0.0, 0.5, 1.0):  # the shared y scale
+        v = top * frac
+        parts.append(f"<line x1='{_PAD_L}' x2='{SVG_W - _PAD_R}' y1='{y(v):.1f}' y2='{y(v):.1f}' "
+                     f"stroke='{'#8c8c8c' if frac == 0 else '#e3e3e3'}' stroke-width='1'/>")
+        label = fmt_number(v, lang, 0 if float(v).is_integer() else 1)
+        parts.append(f"<text x='{_PAD_L - 4}' y='{y(v) + 3.5:.1f}' text-anchor='end' fill='#3d3d3d'>{label}</text>")
+    for i, m in enumerate(months):  # the time axis: every January
+        if m.endswith("-01"):
+            parts.append(f"<line x1='{x(i):.1f}' x2='{x(i):.1f}' y1='{_PAD_T + h}' y2='{_PAD_T + h + 3}' stroke='#8c8c8c'/>")
+            parts.append(f"<text x='{x(i):.1f}' y='{SVG_H - 4}' text-anchor='middle' fill='#3d3d3d'>{m[:4]}</text>")
+    run: list[str] = []
+    for i, v in enumerate(list(p.values) + [None]):  # gaps (months without a value) break the line
+        if v is None:
+            if len(run) > 1:
+                parts.append(f"<polyline fill='none' stroke='#2f6fb0' stroke-width='1.6' points='{' '.join(run)}'/>")
+            elif len(run) == 1:
+                cx, cy = run[0].split(",")
+                parts.append(f"<circle cx='{cx}' cy='{cy}' r='1.6' fill='#2f6fb0'/>")
+            run = []
+        else:
+            run.append(f"{x(i):.1f},{y(min(v, top)):.1f}")
+    if all(v is None for v in p.values):
+        parts.append(f"<text x='{_PAD_L + w / 2:.1f}' y='{_PAD_T + h / 2:.1f}' text-anchor='middle' fill='#4d4d4d'>"
+                     f"{'ingen serie' if lang == 'sv' else 'no series'}</text>")
+    parts.append("</svg>")
+    return "data:image/svg+xml;charset=utf-8," + quote("".join(parts))
+
+
+def panel_alt(p: SmallMultiple, indicator: str, lang: str) -> str:
+    """The picture in words: what it shows, its highest and latest month, the verdict."""
+    vals = [(m, v) for m, v in zip(p.months, p.values, strict=True) if v is not None]
+    span = f"{p.months[0]}–{p.months[-1]}"
+    if not vals:
+        return (f"{p.name}: {indicator} per månad {span}, ingen serie." if lang == "sv" else
+                f"{p.name}: {indicator} per month {span}, no series.")
+    hi_m, hi = max(vals, key=lambda mv: mv[1])
+    last_m, last = vals[-1]
+    if lang == "sv":
+        return (f"{p.name}: {indicator} per månad {span}; högst {fmt_number(hi, lang, 1 if hi % 1 else 0)} "
+                f"({hi_m}), senast {fmt_number(last, lang, 1 if last % 1 else 0)} ({last_m}); bedömning: {p.verdict}.")
+    return (f"{p.name}: {indicator} per month {span}; highest {fmt_number(hi, lang, 1 if hi % 1 else 0)} "
+            f"({hi_m}), latest {fmt_number(last, lang, 1 if last % 1 else 0)} ({last_m}); verdict: {p.verdict}.")
+
+
+def small_multiples_grid(panels: Sequence[SmallMultiple], period_first: str, period_last: str, indicator: str,
+                         unit_label: str, selected: str | None, lang: str) -> list:
+    """Every area's panel on one shared scale (0 to a round number above the largest month of any
+    area) and the same months, sorted as given (:func:`services.compare.signal_order`): a title
+    with the verdict's colour shape, arrow and words, the picture with its text alternative. The
+    selected area's panel carries the class ``selected`` (``assets/compare.js`` moves it when the
+    selection changes, without a redraw)."""
+    top = _nice_top(max((v for p in panels for v in p.values if v is not None), default=0.0))
+    items = []
+    for p in panels:
+        arrow = f" {p.arrow}" if p.arrow and p.arrow != "=" else ""
         sel = str(selected) == p.area_id
-        x = [pd.Timestamp(m + "-15") for m in p.months]
-        fig.add_trace(go.Scatter(
-            x=x, y=[v for v in p.values], mode="lines", xaxis=f"x{ax}", yaxis=f"y{ax}", meta=p.area_id,
-            name=p.name, showlegend=False, connectgaps=False,
-            line=dict(color=SELECTED_LINE if sel else LINE, width=3 if sel else 1.4),
-            hovertemplate="%{x|%Y-%m}: %{y}<extra>" + p.name + "</extra>"))
-        shapes.append(dict(type="rect", xref=f"x{ax}", yref=f"y{ax} domain", x0=x0, x1=x1, y0=0, y1=1,
-                           fillcolor="rgba(10,94,176,0.10)", line=dict(width=0), layer="below"))
-        annotations.append(dict(text=_panel_title(p, sel), name=p.area_id, showarrow=False, xref="paper",
-                                yref="paper", x=left, y=y_top + 0.004, xanchor="left", yanchor="bottom",
-                                align="left", font=dict(size=12, color="#1b1b1b")))
-        if all(v is None for v in p.values):
-            annotations.append(dict(text="ingen serie" if lang == "sv" else "no series", showarrow=False,
-                                    xref=f"x{ax} domain", yref=f"y{ax} domain", x=0.5, y=0.5,
-                                    font=dict(size=11, color="#4d4d4d")))
-    annotations.append(dict(text=unit_label, showarrow=False, xref="paper", yref="paper", x=0, y=1,
-                            xanchor="left", yanchor="top", font=dict(size=12, color="#1b1b1b")))
-    fig.update_layout(**layout, annotations=annotations, shapes=shapes, height=height,
-                      margin=dict(l=40, r=10, t=10, b=30), paper_bgcolor="#fff", plot_bgcolor="#fff",
-                      font=dict(family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", size=11,
-                                color="#1b1b1b"),
-                      separators=",\u00a0" if lang == "sv" else ".,", hovermode="closest", showlegend=False,
-                      meta={"lang": lang, "areas": [p.area_id for p in panels], "names": [p.name for p in panels]})
-    return fig
+        items.append(html.Figure(className="sm-panel" + (" selected" if sel else ""),
+                                 **{"data-area": p.area_id, "data-name": p.name}, children=[
+            html.Figcaption([html.Span(RAG_ICON.get(p.rag, "○"), className=f"sm-icon {p.rag}", **{"aria-hidden": "true"}),
+                             " ", html.Strong(p.name), arrow, html.Br(),
+                             html.Span(f"{RAG_WORD[lang].get(p.rag, p.rag)}: {p.verdict}", className="sm-verdict")]),
+            html.Img(src=panel_svg(p, top, period_first, period_last, lang), alt=panel_alt(p, indicator, lang),
+                     className="sm-chart", width=SVG_W, height=SVG_H),
+        ]))
+    return [html.P(unit_label, className="sm-axis"), html.Div(items, className="sm-grid",
+                                                              **{"data-lang": lang, "data-top": str(top)})]
 
 
 def unit_label(indicator_name: str, unit: str, lang: str) -> str:

@@ -50,7 +50,7 @@ JOURNEYS = {
     "landing": ("/", "#area-panel .overview"),
     "area": ("/?area=74&indicator=skjutningar&layers=hotspots", "#map path[class*='hotspot-']"),
     "compare": ("/?period=2023-T2&region=Stockholm&indicator=brand_i_motorfordon&area=74",
-                "#small-multiples .xtick text"),
+                "#small-multiples .sm-panel"),
     "export": ("/?area=74", "#area-panel .indicator-card"),
 }
 

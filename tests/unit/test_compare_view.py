@@ -125,23 +125,42 @@ def test_small_multiples_sort_by_the_verdict():
     assert order == ["Rosengård", "Alby", "Araby", "Öxnehaga"]  # the clear rise first, unassessed last
 
 
+def _svg(uri: str) -> str:
+    from urllib.parse import unquote
+
+    assert uri.startswith("data:image/svg+xml")
+    return unquote(uri.split(",", 1)[1])
+
+
 def test_small_multiples_draw_every_area_on_one_scale_with_year_ticks():
     months = tuple(f"{y}-{m:02d}" for y in (2021, 2022, 2023) for m in range(1, 13))
     rng = np.random.default_rng(1)
     panels = [SmallMultiple(str(k), f"Område {k}", months, tuple(float(v) for v in rng.poisson(2 + k, 36)),
                             "green", "▲", "inom normal variation", "normal", "") for k in range(27)]
-    fig = view.small_multiples_figure(panels, "2023-05", "2023-08", "Upplopp per månad (antal)", "5", "sv")
-    assert len(fig.data) == 27  # every area of the selection, none cut off
-    top = max(v for p in panels for v in p.values)
-    ranges = {tuple(ax.range) for name, ax in fig.layout.to_plotly_json().items() if name.startswith("yaxis")
-              for ax in [fig.layout[name]]}
-    assert len(ranges) == 1 and list(ranges)[0][1] >= top  # one shared y scale
-    xaxes = [fig.layout[n] for n in fig.layout.to_plotly_json() if n.startswith("xaxis")]
-    assert len(xaxes) == 27 and all(ax.tickformat == "%Y" and ax.showticklabels is not False for ax in xaxes)
-    selected = [tr for tr in fig.data if tr.meta == "5"]
-    assert selected[0].line.width > fig.data[0].line.width
-    assert "<b>Område 5</b>" in next(a.text for a in fig.layout.annotations if a.name == "5")
-    assert fig.layout.meta["areas"] == [p.area_id for p in panels]
+    panels[3] = SmallMultiple("3", "Område 3", months, (None,) * 36, "grey", "", "ingen bedömning", "untested", "")
+    axis, grid = view.small_multiples_grid(panels, "2023-05", "2023-08", "Upplopp", "Upplopp per månad (antal)",
+                                           "5", "sv")
+    figures = grid.children
+    assert len(figures) == 27  # every area of the selection, none cut off
+    assert [f.to_plotly_json()["props"]["data-area"] for f in figures] == [p.area_id for p in panels]  # order kept
+    top = max(v for p in panels for v in p.values if v is not None)
+    scale = float(grid.to_plotly_json()["props"]["data-top"])
+    assert scale >= top
+    label = view.fmt_number(scale, "sv", 0)
+    for f in figures:
+        svg = _svg(f.children[1].src)
+        assert f">{label}</text>" in svg  # one shared y scale, labelled on every panel
+        assert all(f">{y}</text>" in svg for y in ("2021", "2022", "2023"))  # a labelled time axis
+        assert "<rect" in svg  # the period shaded
+        assert f.children[1].alt.startswith(f.to_plotly_json()["props"]["data-name"] + ": Upplopp per månad")
+    assert "ingen serie" in _svg(figures[3].children[1].src) and "ingen serie" in figures[3].children[1].alt
+    assert [f.className for f in figures].count("sm-panel selected") == 1
+    assert figures[5].className == "sm-panel selected"
+    assert axis.children == "Upplopp per månad (antal)"
+
+
+def test_the_shared_scale_ends_on_a_round_number():
+    assert [view._nice_top(v) for v in (0, 0.4, 7, 10, 56, 59, 1463.9)] == [1.0, 0.4, 8.0, 10.0, 60.0, 60.0, 1500.0]
 
 
 # --------------------------------------------------------------------------- downloads
@@ -202,3 +221,15 @@ def test_long_download_has_every_verdict_field_per_area_indicator_and_period():
     value_col = header.index("Värde") + 1
     assert isinstance(ws.cell(row=2, column=value_col).value, int | float)  # numbers stay numbers
     assert ("Dataversion", "42") in [(r[0].value, r[1].value) for r in wb["Om tabellen"].iter_rows()]
+
+
+def test_the_examples_in_the_docstrings_hold():
+    import doctest
+
+    import layout.compare
+    import reports.plain
+    import services.compare
+
+    for module in (services.compare, layout.compare, reports.plain):
+        result = doctest.testmod(module)
+        assert result.attempted and not result.failed, module.__name__
