@@ -32,12 +32,15 @@
   }
 
   function fixOptionLists(root) {
-    root.querySelectorAll(".dash-options-list[role='listbox']").forEach(function (list) {
+    // RadioItems and Checklist only: a dropdown's popup list is a real listbox of options
+    const lists = ".dash-options-list.dash-radioitems, .dash-options-list.dash-checklist";
+    root.querySelectorAll(".dash-radioitems[role='listbox'], .dash-checklist[role='listbox']").forEach(function (list) {
       list.setAttribute("role", list.classList.contains("dash-radioitems") ? "radiogroup" : "group");
       const src = nameSource(list);
       if (src && !list.hasAttribute("aria-labelledby")) { list.setAttribute("aria-labelledby", idOf(src)); }
     });
-    root.querySelectorAll(".dash-options-list-option[role], .dash-options-list-option[aria-selected]").forEach(function (o) {
+    root.querySelectorAll(lists.split(", ").map(l => l + " > .dash-options-list-option[role], " + l
+        + " > .dash-options-list-option[aria-selected]").join(", ")).forEach(function (o) {
       o.removeAttribute("role");
       o.removeAttribute("aria-selected");
     });
