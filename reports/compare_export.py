@@ -96,20 +96,21 @@ def shown_frame(tables: Sequence[tuple[str, pd.DataFrame]], indicators: Sequence
     sv = lang == "sv"
     change_word, verdict_word = ("förändring (%)", "bedömning") if sv else ("change (%)", "verdict")
     out: list[dict] = []
-    by_period = {p: t.set_index(["area_id", "indicator_id"], drop=False) for p, t in tables}
+    wanted = {i for i, _, _ in indicators}
+    by_period = {p: {(str(r.area_id), r.indicator_id): r for r in t.itertuples() if r.indicator_id in wanted}
+                 for p, t in tables}
+    first_row = {p: {str(r.area_id): r for r in t.drop_duplicates("area_id").itertuples()} for p, t in tables}
     for area in area_order:
-        for period, table in tables:
-            idx = by_period[period]
-            area_rows = table[table["area_id"].astype(str) == str(area)]
-            if area_rows.empty:
+        for period, _ in tables:
+            head = first_row[period].get(str(area))
+            if head is None:
                 continue
-            rec = _meta(area_rows.iloc[0], period, cmp_, version, lang)
+            rec = _meta(head, period, cmp_, version, lang)
             for ind_id, name, unit in indicators:
-                key = (area_rows.iloc[0]["area_id"], ind_id)
-                if key not in idx.index:
+                r = by_period[period].get((str(area), ind_id))
+                if r is None:
                     rec[name] = rec[f"{name} – {change_word}"] = rec[f"{name} – {verdict_word}"] = None
                     continue
-                r = next(idx.loc[[key]].itertuples())
                 rec[name] = _round(r.value, 0 if unit == "count" else 1)
                 rec[f"{name} – {change_word}"] = _round(r.pct_change, 0)
                 rec[f"{name} – {verdict_word}"] = _verdict_text(r, lang)

@@ -17,6 +17,7 @@ cells the kommun tier already sees.
 
 from __future__ import annotations
 
+import math
 import re
 
 from i18n import fmt_number, fmt_percent
@@ -80,13 +81,15 @@ def poi_sentence(t: dict, data: ReportData, plain: bool) -> str:
     ratio = t.get("rate_ratio")
     if not ratio_shown or ratio is None:
         return head + "."
-    r = fmt_number(ratio, lang, 1)
-    if ratio >= 1:
-        dense = f"{r} gånger tätare än i resten av området" if sv else f"{r} times as dense as in the rest of the area"
+    if not outside or not math.isfinite(ratio):  # every event near the places: no ratio to give
+        dense = "inga händelser i resten av området" if sv else "none in the rest of the area"
     else:
-        dense = (f"{r} gånger så tätt som i resten av området" if sv
-                 else f"{r} times as dense as in the rest of the area")
+        r = fmt_number(ratio, lang, 1)
+        word = ("gånger tätare än" if ratio >= 1 else "gånger så tätt som") if sv else "times as dense as"
+        dense = f"{r} {word} {'i resten av området' if sv else 'in the rest of the area'}"
     p = t.get("p_value")
+    if p is not None and not math.isfinite(p):
+        p = None
     if not plain:
         return f"{head}: {dense}" + ("" if p is None else f", {p_is(p, lang)}") + "."
     if p is None:
