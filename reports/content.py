@@ -8,6 +8,7 @@ text it is shown as (``'<5'`` and ``'..'`` in the kommun tier).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -254,6 +255,9 @@ def _numbers_frame(data: ReportData, n: Numbers, rows: list[Row], charts: list[d
         for k in ("n_places", "events_inside", "events_outside", "events_total", "area_share",
                   "rate_ratio", "p_value"):
             if t.get(k) is not None:
+                if isinstance(t[k], float) and not math.isfinite(t[k]):  # e.g. no event outside: no ratio
+                    add(hyp, "", kind, k, None, "–")
+                    continue
                 dec = 0 if k.startswith(("n_", "events")) else 3
                 add(hyp, "", kind, k, t[k], fmt_number(t[k], lang, dec))
     return pd.DataFrame(out)
