@@ -69,6 +69,20 @@ class Ids(StrEnum):
     COMPARE_XLSX = "compare-xlsx"
     COMPARE_DOWNLOAD = "compare-download"
     SMALL_MULTIPLES = "small-multiples"
+    # the compare view (layout/compare.py)
+    COMPARE_GRID = "compare-grid"  # the areas × indicators DataTable inside ``compare-table``
+    COMPARE_PERIODS = "compare-periods"
+    COMPARE_REAL = "compare-real"  # column chooser: real series
+    COMPARE_SYNTHETIC = "compare-synthetic"  # column chooser: synthetic demo indicators
+    COMPARE_ONLY_REAL = "compare-only-real"
+    COMPARE_ALL_COLUMNS = "compare-all-columns"
+    COMPARE_COLUMNS_SUMMARY = "compare-columns-summary"
+    COMPARE_SHAPE = "compare-shape"  # download: the table as shown | long format
+    COMPARE_NOTE = "compare-note"
+    COMPARE_COUNT = "compare-count"  # what is shown and what is hidden, in words
+    COMPARE_CELL_INFO = "compare-cell-info"  # the selected cell's reason (keyboard and touch)
+    SMALL_MULTIPLES_NOTE = "small-multiples-note"
+    SMALL_MULTIPLES_MARK = "small-multiples-mark"  # clientside: the selected area's highlight
     MAP_METRIC = "map-metric"
     EXPORT_TIER = "export-tier"
     EXPORT_PURPOSE = "export-purpose"

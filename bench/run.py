@@ -243,11 +243,11 @@ def print_table(metrics: list[dict]) -> None:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--scale", choices=sorted(SCALES), default="quick")
-    p.add_argument("--only", nargs="*", help="run only these groups: import indicators hotspots page app report")
+    p.add_argument("--only", nargs="*", help="run only these groups: import indicators hotspots page app report compare")
     args = p.parse_args(argv)
     scale = SCALES[args.scale]
     DATA.mkdir(parents=True, exist_ok=True)
-    groups = args.only or ["import", "indicators", "hotspots", "page", "app", "report"]
+    groups = args.only or ["import", "indicators", "hotspots", "page", "app", "report", "compare"]
     metrics: list[dict] = []
     if "import" in groups:
         metrics += bench_import(scale["import_rows"])
@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         metrics += bench_indicators(ensure_store(scale, args.scale))
     if "hotspots" in groups:
         metrics += bench_hotspots(scale["hot_points"])
-    for extra in ("page", "app", "report"):
+    for extra in ("page", "app", "report", "compare"):
         if extra in groups:
             try:
                 module = __import__(f"bench.bench_{extra}", fromlist=["run"])

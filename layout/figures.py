@@ -187,26 +187,5 @@ def sparkline_svg(values: list[float], color: str = "#0a5eb0", width: int = 120,
     return "data:image/svg+xml;charset=utf-8," + quote(svg)
 
 
-def small_multiples_figure(series: dict[str, pd.DataFrame], lang: str, title: str) -> go.Figure:
-    """One small line chart per area, shared y axis."""
-    names = list(series)
-    if not names:
-        return empty_figure("Inga värden" if lang == "sv" else "No values", lang)
-    cols = 4
-    rows = math.ceil(len(names) / cols)
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=names, shared_yaxes=True, vertical_spacing=0.12 / max(rows, 1) * 2)
-    for i, name in enumerate(names):
-        g = series[name]
-        fig.add_trace(go.Scatter(x=_month_ts(g["month"]), y=g["value"], mode="lines", line=dict(color="#0a5eb0", width=1.5),
-                                 name=name, showlegend=False, hovertemplate="%{x|%Y-%m}: %{y}<extra>" + name + "</extra>"),
-                      i // cols + 1, i % cols + 1)
-    fig = _base_layout(fig, lang, 120 * rows + 60)
-    fig.update_layout(title=dict(text=title, x=0, font=dict(size=13)), margin=dict(l=36, r=8, t=56, b=24),
-                      showlegend=False)
-    fig.update_annotations(font_size=11)
-    fig.update_xaxes(showticklabels=False)
-    return fig
-
-
 # the one formatter of a value in its unit (cards, reports, reasons)
 fmt_value = _fmt_value_in_unit

@@ -78,8 +78,9 @@ def build_header(lang: str, list_years: list[int], list_year: int, periods: list
             _control(Ids.COMPARISON, "comparison", lang, _dropdown(Ids.COMPARISON, cmp_options, "prev_year", 200)),
             html.Button(t("copy_link", lang), id=Ids.COPY_LINK, className="btn", n_clicks=0),
             html.Span(id=Ids.COPY_STATUS, className="copy-status", role="status"),
+            # named by its visible text ("English"/"Svenska", WCAG 2.5.3); the title says what it does
             html.Button(t("language", lang), id=Ids.LANG, className="btn", n_clicks=0, lang="en" if lang == "sv" else "sv",
-                        **{"aria-label": "Byt språk / switch language"}),
+                        title="Byt språk / switch language"),
             html.Div([html.Span(user, className="user-name"), html.A(t("logout", lang), href="/logout", className="btn logout")],
                      className="user-box") if user else None,
         ]),
@@ -160,18 +161,10 @@ def build_side(lang: str, indicator_options: list[dict], sources: list[dict] | N
 
 
 def build_compare(lang: str, regions: list[str]) -> html.Section:
-    options = [{"label": t("all_regions", lang), "value": "alla"}] + [{"label": r, "value": r} for r in regions]
-    return html.Section(className="card compare-card", id="compare-view", children=[
-        html.Div([tx("compare", lang, html.H2),
-                  html.Div(dcc.Dropdown(id=Ids.REGION, options=options, value="alla", clearable=False,
-                                        searchable=False, style={"minWidth": "180px"}), className="region-select"),
-                  html.Button(tx("download_csv", lang), id=Ids.COMPARE_CSV, className="btn", n_clicks=0),
-                  html.Button(tx("download_xlsx", lang), id=Ids.COMPARE_XLSX, className="btn", n_clicks=0),
-                  dcc.Download(id=Ids.COMPARE_DOWNLOAD)], className="card-head"),
-        dcc.Loading(html.Div(id=Ids.COMPARE_TABLE, className="card-body"), type="dot", delay_show=300),
-        html.Div(dcc.Graph(id=Ids.SMALL_MULTIPLES, figure=empty_figure(t("pick_indicator", lang), lang),
-                           config={"displaylogo": False}), className="card-body"),
-    ])
+    """The compare view (``layout/compare.py``)."""
+    from layout.compare import build_compare_section
+
+    return build_compare_section(lang, regions)
 
 
 def build_page(lang: str, list_years: list[int], list_year: int, areas_fc: dict,

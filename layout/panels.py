@@ -1,10 +1,11 @@
-"""Factories for the area panel: header, indicator cards, coverage line, overview, compare table."""
+"""Factories for the area panel: header, indicator cards, coverage line, overview, kommun table
+(the compare view is ``layout/compare.py``)."""
 
 from __future__ import annotations
 
-from dash import dash_table, html
+from dash import html
 
-from i18n import fmt_number, fmt_p, fmt_percent
+from i18n import fmt_number, fmt_p
 from layers.areas import CATEGORY_LABELS
 from layout.figures import fmt_value, sparkline_svg
 from reports.facts import verdict
@@ -131,42 +132,6 @@ def overview_list(rows, lang: str, title: str) -> html.Div:
     if not items:
         items = [html.Li("Inga signifikanta förändringar efter FDR." if lang == "sv" else "No significant changes after FDR.")]
     return html.Div([html.H3(title), html.Ul(items, className="overview")])
-
-
-COMPARE_COLUMNS_SV = {"area_name": "Område", "region": "Region"}
-
-
-def compare_table(table, indicator_ids: list[str], names: dict[str, str], lang: str) -> dash_table.DataTable:
-    """Areas × indicators: value, change and RAG text per cell (sortable; a cell click selects)."""
-    wide = {}
-    for r in table.itertuples():
-        row = wide.setdefault(r.area_id, {"id": r.area_id, "area_id": r.area_id, "area_name": r.area_name,
-                                          "region": r.region})
-        if r.indicator_id not in indicator_ids:
-            continue
-        v = "–" if r.value != r.value or r.value is None else fmt_number(r.value, lang, 0 if r.unit == "count" else 1)
-        ch = "" if r.pct_change != r.pct_change or r.pct_change is None else f" ({fmt_percent(r.pct_change, lang)})"
-        arrow = f" {r.arrow}" if getattr(r, "arrow", "") else ""
-        row[r.indicator_id] = f"{RAG_ICON.get(r.rag, '○')} {v}{arrow}{ch}"
-        row[f"{r.indicator_id}__rag"] = r.rag
-        row[f"{r.indicator_id}__sort"] = -1 if r.value != r.value or r.value is None else float(r.value)
-    data = list(wide.values())
-    columns = [{"name": "Område" if lang == "sv" else "Area", "id": "area_name"},
-               {"name": "Region", "id": "region"}] + [{"name": names.get(i, i), "id": i} for i in indicator_ids]
-    styles = []
-    for i in indicator_ids:
-        for rag, color in (("red", "#fde0dc"), ("amber", "#fdebd0"), ("green", "#dff3e4")):
-            styles.append({"if": {"filter_query": f'{{{i}__rag}} = "{rag}"', "column_id": i}, "backgroundColor": color})
-    return dash_table.DataTable(
-        id={"type": "compare-datatable", "id": "main"}, data=data, columns=columns, sort_action="native", page_size=25,
-        style_table={"overflowX": "auto", "minWidth": "100%"},
-        style_cell={"fontFamily": "system-ui, sans-serif", "fontSize": 12, "padding": "4px 6px", "whiteSpace": "nowrap",
-                    "textAlign": "right", "minWidth": "90px"},
-        style_cell_conditional=[{"if": {"column_id": "area_name"}, "textAlign": "left", "minWidth": "160px"},
-                                {"if": {"column_id": "region"}, "textAlign": "left"}],
-        style_header={"fontWeight": "600", "backgroundColor": "#f3f4f6", "whiteSpace": "normal", "height": "auto"},
-        style_data_conditional=styles, cell_selectable=True,
-    )
 
 
 def kommun_table(area: dict, rows: list[dict], lang: str, period_label: str) -> html.Div:

@@ -1,7 +1,8 @@
 """``cli.py report`` and ``cli.py note``: lägesbild exports and analyst notes from the command line.
 
     python cli.py report --area 74 --period 2026-T1 --format pdf --out rinkeby.pdf [--tier kommun]
-    python cli.py report --region Stockholm --period 2026-T1 --format pdf --out reports/
+    python cli.py report --region Stockholm --period 2026-T1 --format pdf --out stockholm.pdf
+    python cli.py report --region Stockholm --period 2026-T1 --format pdf --out reports/ --split
     python cli.py note add --area 74 --period 2026-T1 --section problem --text "…" [--internal]
     python cli.py note edit --id 12 --text "…"
     python cli.py note list --area 74 --period 2026-T1 [--history]
@@ -42,7 +43,7 @@ def _check_period(text: str) -> str:
 
 def cmd_report(args) -> int:
     import cli
-    from services.reports import export_report, region_batch
+    from services.reports import BOOK_FORMATS, export_report, region_batch, region_book
 
     period = _check_period(args.period)
     fmt = (args.format or Path(args.out).suffix.lstrip(".") or "pdf").lower()
@@ -53,9 +54,21 @@ def cmd_report(args) -> int:
     engine = cli.engine()
     user = _user(args)
     if args.region:
-        paths = region_batch(args.region, period, Path(args.out), fmt, args.tier, args.comparison,
-                             args.lang, engine=engine, user=user)
-        print(f"{len(paths)} reports in {args.out} ({fmt}, {args.tier})")
+        if args.split or fmt not in BOOK_FORMATS:
+            paths = region_batch(args.region, period, Path(args.out), fmt, args.tier, args.comparison,
+                                 args.lang, engine=engine, user=user)
+            print(f"{len(paths)} reports in {args.out} ({fmt}, {args.tier})")
+            return 0
+        book = region_book(args.region, period, fmt, args.tier, args.comparison, args.lang, engine=engine,
+                           user=user)
+        out = Path(args.out)
+        if out.is_dir() or args.out.endswith(("/", "\\")):
+            out.mkdir(parents=True, exist_ok=True)
+            out = out / book.filename
+        elif not out.parent.exists():
+            raise InputError(str(out), f"directory {out.parent} does not exist")
+        out.write_bytes(book.content)
+        print(f"{out}: {len(book.content):,} bytes ({fmt}, {args.tier} tier, one file with a contents page)")
         return 0
     out = Path(args.out)
     if out.is_dir():
@@ -108,10 +121,13 @@ def register(add) -> None:
     p = add("report", cmd_report, "Export the lägesbild of an area (or of every area of a region) as "
             "PDF, DOCX, HTML, Markdown, CSV or XLSX, in the police or the kommun tier.")
     p.add_argument("--area", help="area id (SPECIALOMRADES_ID), e.g. 74 for Rinkeby")
-    p.add_argument("--region", help="instead of --area: every area of a police region (or 'alla'); --out is a directory")
+    p.add_argument("--region", help="instead of --area: every area of a police region (or 'alla') in ONE pdf or "
+                   "docx with a contents page (--out: a file, or a directory to name it in); other formats "
+                   "and --split write one file per area into the --out directory")
     p.add_argument("--period", required=True, help="2025-05, 2025-T2, 2025, R12:2025-08, YTD:2025-08")
     p.add_argument("--format", choices=FORMATS, default=None, help="default: from --out's suffix, else pdf")
-    p.add_argument("--out", required=True, help="output file (a directory with --region)")
+    p.add_argument("--out", required=True, help="output file (with --region also a directory)")
+    p.add_argument("--split", action="store_true", help="with --region: one file per area (into the --out directory)")
     p.add_argument("--tier", choices=["police", "kommun"], default="police",
                    help="kommun: aggregates only, counts below 5 suppressed, no points, no internal notes")
     p.add_argument("--comparison", choices=["prev_year", "baseline", "target"], default="prev_year")

@@ -8,17 +8,20 @@ text it is shown as (``'<5'`` and ``'..'`` in the kommun tier).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from i18n import fmt_number
 from indicators.calendar import parse_period
+from indicators.texts import noun
 from layers.areas import CATEGORY_LABELS
 from layers.method_card import method_card
-from reports.facts import SECTIONS, Fact, build_facts, classify, rag_label, verdict
+from reports.facts import SECTIONS, Fact, classify, rag_label, verdict
 from reports.model import NoteItem, ReportData
 from reports.numberview import Numbers
+from reports.plain import has_marks, method_footnote, report_facts
 from reports.texts import L, pick, section_title
 
 TABLE_FIELDS = ("value", "reference", "change", "p_adjusted")
@@ -82,6 +85,12 @@ class ReportContent:
     area_id: str = ""
     period: str = ""
     labels: dict[str, str] = field(default_factory=dict)
+    #: the kommun tier's footnote naming the method behind the plain words (¹), else None
+    footnote: str | None = None
+    #: indicators whose every number is hidden (kommun tier): said once under the table, not as
+    #: rows of "<5 .. .." (``rows`` leaves them out)
+    small_rows: list[Row] = field(default_factory=list)
+    small_note: str = ""
 
 
 # --------------------------------------------------------------------------- pieces
@@ -104,26 +113,67 @@ def _row(ind: dict, data: ReportData, n: Numbers) -> Row:
         if not n.kommun:
             reason = ind.get(f"reason_{lang}") or ind.get("reason") or ""
         elif classify(ind, cmp_) == "untested" and ind.get("rule") != "target":
-            note = f" ({ind['coverage_note']})" if ind.get("coverage_note") else ""
-            reason = f"{rag_label(rag, lang)}: {words}{note}."
+            # the verdict column says the words; the reason line only what it adds (coverage)
+            reason = ind.get("coverage_note") or ""
         else:
-            reason = _kommun_reason(ind, n, words, lang)
+            reason = ""  # "Grön: 175 mot 128 (i fjol), inom normal variation." repeats the row
         rag_text = rag_label(rag, lang)
-    else:
-        rag, words, rag_text = "hidden", "..", ".."
-        reason = pick(("Små tal: värde eller jämförelse dolt, ingen bedömning visas.",
-                       "Small counts: value or comparison hidden, no verdict shown."), lang)
+    else:  # a verdict on a hidden small count would narrow it down: none is shown
+        rag, words = "hidden", pick(("små tal", "small counts"), lang)
+        rag_text = pick(("Ingen bedömning", "Not assessed"), lang)
+        reason = ""
     return Row(ind["id"], ind["name"], bool(ind.get("synthetic")), n.text(ind["id"], "value"),
                n.reference_text(ind["id"]), n.change_text(ind["id"]),
                n.text(ind["id"], "p_adjusted") if not n.kommun else "", rag, rag_text, words, reason)
 
 
-def _kommun_reason(ind: dict, n: Numbers, words: str, lang: str) -> str:
-    """The kommun tier's reason: the RAG colour with the shown numbers only."""
-    head = rag_label(ind.get("rag"), lang)
-    v, ref = n.text(ind["id"], "value"), n.reference_text(ind["id"])
-    label = n.reference_label().lower()
-    return f"{head}: {v} {'mot' if lang == 'sv' else 'vs'} {ref} ({label}), {words}."
+#: a cell that shows no number (hidden, suppressed or missing)
+_NO_NUMBER = frozenset({"", "–", "..", "<5"})
+
+
+def is_empty_row(row: Row) -> bool:
+    """A row that shows no number: every cell "<5", "..", "–" or empty (in the kommun tier: a
+    suppressed small count, or a series not yet reported). Its verdict is then grey or hidden."""
+    return row.rag in ("hidden", "grey") and all(v.strip() in _NO_NUMBER for v in (row.value, row.reference, row.change))
+
+
+def small_counts_note(rows: list[Row], ref_label: str, lang: str) -> str:
+    """One sentence for the rows :func:`is_empty_row` leaves out of the table, grouped by what
+    their cells show: ``'Blåljussabotage, upplopp och våld mot polis: färre än 5 både i perioden
+    och i fjol; …'``."""
+    if not rows:
+        return ""
+    sv = lang == "sv"
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for r in rows:
+        name = noun(r.name) + (" *" if r.synthetic else "")
+        note = r.reason if r.rag == "grey" else ""
+        groups.setdefault((r.value.strip(), r.reference.strip(), note), []).append(name)
+    ref = ref_label.lower()
+    parts = []
+    for (value, refv, note), names in groups.items():
+        if value == "<5" and refv == "<5":
+            what = f"färre än 5 både i perioden och {ref}" if sv else f"fewer than 5 both in the period and {ref}"
+        elif value == "<5" and refv == "–":
+            what = ("färre än 5 i perioden, inget att jämföra med" if sv
+                    else "fewer than 5 in the period, nothing to compare with")
+        elif value == "<5":
+            what = "färre än 5 i perioden" if sv else "fewer than 5 in the period"
+        elif value == "–":
+            what = "inga uppgifter för perioden" if sv else "no figures for the period"
+        else:
+            what = "värdet dolt för att skydda små tal" if sv else "the value hidden to protect small counts"
+        parts.append(f"{_join(names, lang)}: {what}" + (f" ({note})" if note else ""))
+    star = (" (* syntetiska data)" if sv else " (* synthetic data)") if any(r.synthetic for r in rows) else ""
+    head = "Utan tal att visa (inga egna rader)" if sv else "No figure to show (no rows of their own)"
+    return f"{head} – " + "; ".join(parts) + star + "."
+
+
+def _join(names: list[str], lang: str) -> str:
+    if len(names) == 1:
+        return names[0][:1].upper() + names[0][1:]
+    text = ", ".join(names[:-1]) + (" och " if lang == "sv" else " and ") + names[-1]
+    return text[:1].upper() + text[1:]
 
 
 def _hotspot_lines(data: ReportData) -> tuple[list[str], list[tuple[str, str]]]:
@@ -205,6 +255,9 @@ def _numbers_frame(data: ReportData, n: Numbers, rows: list[Row], charts: list[d
         for k in ("n_places", "events_inside", "events_outside", "events_total", "area_share",
                   "rate_ratio", "p_value"):
             if t.get(k) is not None:
+                if isinstance(t[k], float) and not math.isfinite(t[k]):  # e.g. no event outside: no ratio
+                    add(hyp, "", kind, k, None, "–")
+                    continue
                 dec = 0 if k.startswith(("n_", "events")) else 3
                 add(hyp, "", kind, k, t[k], fmt_number(t[k], lang, dec))
     return pd.DataFrame(out)
@@ -215,7 +268,7 @@ def build_content(data: ReportData, figures: bool = True) -> ReportContent:
     """Assemble the report content (and render its map and charts when ``figures``)."""
     lang = data.lang
     n = Numbers(data)
-    facts = build_facts(data, n)
+    facts = report_facts(data, n)
     area = data.area
     p = parse_period(data.summary["period"])
     period_label = data.summary.get("period_label") or p.label_for(lang)
@@ -245,8 +298,10 @@ def build_content(data: ReportData, figures: bool = True) -> ReportContent:
         notes = tuple(nt for nt in data.notes if nt.section == key and (not data.kommun or not nt.internal))
         sections.append(Section(key, section_title(key, lang), tuple(facts[key]), notes))
 
-    rows = [_row(i, data, n) for i in data.indicators]
+    all_rows = [_row(i, data, n) for i in data.indicators]
     ref_label = n.reference_label()
+    small = [r for r in all_rows if data.kommun and is_empty_row(r)]
+    rows = [r for r in all_rows if r not in small]
     columns = [L("col_indicator", lang), L("col_value", lang), ref_label, L("col_change", lang)]
     if not data.kommun:
         columns.append(L("col_p", lang))
@@ -277,15 +332,21 @@ def build_content(data: ReportData, figures: bool = True) -> ReportContent:
     src_lines += [f"{L('indicator_sources', lang)}: {s}" for s in ind_src]
     if synthetic:
         src_lines.append(L("synthetic_source", lang))
-    method_notes = [f.text for f in facts["caveats"] if f.kind in ("fdr", "suppression")]
+    if data.kommun:  # the body's plain caveat points here: name the method itself
+        method_notes = [method_footnote(data, pointer=False).removeprefix("¹ ")]
+        method_notes += [f.text for f in facts["caveats"] if f.kind == "suppression"]
+    else:
+        method_notes = [f.text for f in facts["caveats"] if f.kind in ("fdr", "suppression")]
     res = ((data.hotspots or {}).get("method") or {}).get("h3_resolution") or 9
     method_notes += [pick((
-        "RAG: röd/gul/grön enligt två regler – statistisk (E-test/Poisson/t-test med "
-        "Benjamini–Hochberg) och mål (tolerans 10 %); den allvarligaste färgen gäller, grå = ingen "
-        "bedömning möjlig.",
-        "RAG: red/amber/green from two rules – statistical (E-test/Poisson/t-test with "
-        "Benjamini–Hochberg) and target (10% tolerance); the more severe colour applies, grey = no "
-        "assessment possible."), lang),
+        "Färg (röd/gul/grön): röd eller grön bara för en förändring som är signifikant efter "
+        "Benjamini–Hochberg över alla områden och indikatorer i listan, med ett test för antal som tillåter "
+        "mer variation mellan åren än ren slump (negativ binomialfördelning); ett missat mål är gult om "
+        "inte dess test är signifikant; grå = ingen bedömning möjlig (METHODS.md).",
+        "Colour (red/amber/green): red or green only for a change that is significant after "
+        "Benjamini–Hochberg across every area and indicator of the list, with a test for counts that "
+        "allows more year-to-year variation than chance alone (negative binomial); a missed target is "
+        "amber unless its test is significant; grey = no assessment possible (METHODS.md)."), lang),
         pick(("Hotspots: Getis-Ord Gi* på H3-hexagoner (upplösning "
               f"{res}) som ligger till minst 90 % i området plus "
               f"{fmt_number(data.map.buffer_m if data.map else 300, lang)} m, bara händelser med exakt "
@@ -306,13 +367,17 @@ def build_content(data: ReportData, figures: bool = True) -> ReportContent:
         caveats=[f.text for f in facts["caveats"]], hypotheses=[f.text for f in facts["hypotheses"]],
         columns=columns, rows=rows, hotspot_lines=hotspot_lines, method_rows=method_rows,
         sources=src_lines, method_notes=method_notes,
-        numbers=_numbers_frame(data, n, rows, charts, facts), area_id=str(area["id"]),
+        numbers=_numbers_frame(data, n, all_rows, charts, facts), area_id=str(area["id"]),
         period=p.label, labels={k: L(k, lang) for k in ("summary_heading", "notes", "note_by", "internal",
                                                           "caveats", "map", "charts", "table", "hotspots",
                                                           "method", "hypotheses", "sources", "method_notes",
                                                           "page", "of", "col_reason", "synthetic_tag",
                                                           "generated_facts")},
     )
+    if data.kommun and has_marks(facts):
+        content.footnote = method_footnote(data)
+    content.small_rows = small
+    content.small_note = small_counts_note(small, ref_label, lang)
     content.chart_title = L("charts", lang)
     content.chart_caption = L("charts_caption_kommun" if data.kommun else "charts_caption_police", lang)
     buffer = fmt_number(data.map.buffer_m if data.map else 300, lang)

@@ -110,6 +110,12 @@ def _conf(cls: str, lang: str) -> str:
     return fmt_percent(float(cls[-2:]), lang, 0, signed=False)
 
 
+def p_is(p: float | None, lang: str) -> str:
+    """``'p = 0,013'`` or ``'p < 0,001'`` (never ``'p = < 0,001'``)."""
+    text = fmt_p(p, lang)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
+
+
 def rag_label(rag: str | None, lang: str) -> str:
     return L(f"rag_{rag or 'grey'}", lang)
 
@@ -268,8 +274,8 @@ class _Writer:
                              "this offence rises with police effort" if i.get("proactive")
                              else "an effort measure, neither good nor bad in itself"))
                 elif k == "nominal":
-                    extra = (f" – ojusterat p = {fmt_p(i.get('p_test'), self.lang)}, bevaka" if self.sv
-                             else f" – unadjusted p = {fmt_p(i.get('p_test'), self.lang)}, watch")
+                    extra = (f" – ojusterat {p_is(i.get('p_test'), self.lang)}, bevaka" if self.sv
+                             else f" – unadjusted {p_is(i.get('p_test'), self.lang)}, watch")
                 what = self.change_sentence(i, extra)
             else:
                 what = self.target_sentence(i, "off_target") if target_status(i) == "off_target" \
@@ -303,11 +309,11 @@ class _Writer:
                         f"{proj.get('year')}{self.syn(i)}.")
                 self.add("atgarder", text, [(i["id"], "projection")], "projection")
         for i in nominal:
-            text = (f"Bevaka {noun(i['name'])} nästa period: ojusterat p = "
-                    f"{fmt_p(i.get('p_test'), self.lang)}, men inte signifikant efter korrektion för "
+            text = (f"Bevaka {noun(i['name'])} nästa period: ojusterat "
+                    f"{p_is(i.get('p_test'), self.lang)}, men inte signifikant efter korrektion för "
                     f"många samtidiga test{self.syn(i)}." if self.sv else
-                    f"Watch {noun(i['name'])} next period: unadjusted p = "
-                    f"{fmt_p(i.get('p_test'), self.lang)}, but not significant after correcting for "
+                    f"Watch {noun(i['name'])} next period: unadjusted "
+                    f"{p_is(i.get('p_test'), self.lang)}, but not significant after correcting for "
                     f"multiple testing{self.syn(i)}.")
             self.add("atgarder", text, [(i["id"], "p_test"), (i["id"], "p_adjusted")], "watch")
 
@@ -439,8 +445,8 @@ class _Writer:
             dense = (("gånger tätare än", "times denser than") if t["rate_ratio"] > 1
                      else ("gånger så tätt som", "times as dense as"))
             return (f"{head}: {ratio} {pick(dense, self.lang)} "
-                    f"{pick(('i resten av området', 'in the rest of the area'), self.lang)}, p = "
-                    f"{fmt_p(t.get('p_value'), self.lang)}.")
+                    f"{pick(('i resten av området', 'in the rest of the area'), self.lang)}, "
+                    f"{p_is(t.get('p_value'), self.lang)}.")
         return head + "."
 
     def priorities(self) -> None:

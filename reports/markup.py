@@ -95,6 +95,8 @@ def render_html(content: ReportContent) -> str:
                            f"{n.created_at:%Y-%m-%d %H:%M}{itag}</div>")
             out.append("</div>")
         out.append("</section>")
+    if content.footnote:  # the method behind the plain words (kommun tier)
+        out.append(f'<p class="small footnote">{e(content.footnote)}</p>')
     if content.caveats:
         out.append(f"<h3>{e(lab['caveats'])}</h3><ul class=\"small\">")
         out += [f"<li>{e(c)}</li>" for c in content.caveats]
@@ -117,8 +119,11 @@ def render_html(content: ReportContent) -> str:
         out.append(f'<tr data-indicator="{e(r.id)}"><td>{e(r.name)}{syn}</td>'
                    + "".join(f'<td class="num">{e(v)}</td>' for v in nums)
                    + f'<td><span class="chip {e(r.rag)}">{e(r.rag_text)}</span> {e(r.verdict)}</td></tr>')
-        out.append(f'<tr class="reason"><td colspan="{len(content.columns)}">{e(r.reason)}</td></tr>')
+        if r.reason:
+            out.append(f'<tr class="reason"><td colspan="{len(content.columns)}">{e(r.reason)}</td></tr>')
     out.append("</tbody></table>")
+    if content.small_note:  # the indicators with no figure to show, named once
+        out.append(f"<p>{e(content.small_note)}</p>")
     if content.hypotheses:
         out.append(f"<h3>{e(lab['hypotheses'])}</h3><ul>")
         out += [f"<li>{e(h)}</li>" for h in content.hypotheses]
@@ -173,6 +178,8 @@ def render_markdown(content: ReportContent) -> str:
                 out.append(f"> {m(n.text)}  \n> — {m(n.author)}, {n.created_at:%Y-%m-%d %H:%M}{tag}")
                 out.append("")
         out.append("")
+    if content.footnote:
+        out += [m(content.footnote), ""]
     if content.caveats:
         out += [f"### {m(lab['caveats'])}", ""] + [f"- {m(c)}" for c in content.caveats] + [""]
     out += [f"## {m(lab['table'])}", ""]
@@ -186,6 +193,8 @@ def render_markdown(content: ReportContent) -> str:
         cells = [name, *nums, f"{r.rag_text}: {r.verdict}", r.reason]
         out.append("| " + " | ".join(m(c) for c in cells) + " |")
     out.append("")
+    if content.small_note:
+        out += [m(content.small_note), ""]
     if content.hypotheses:
         out += [f"### {m(lab['hypotheses'])}", ""] + [f"- {m(h)}" for h in content.hypotheses] + [""]
     if content.method_rows:

@@ -1,5 +1,9 @@
 """The print-ready A4 PDF (reportlab): tier band, area and period on every page, page X of Y.
 
+:func:`render_pdf` prints one area's report; :func:`render_pdf_book` prints several (a region) as
+one PDF with a contents page, each area starting on a new page with its own running header and a
+bookmark in the PDF outline.
+
 Fonts are the DejaVu Sans files that ship with matplotlib (Swedish letters, the minus sign,
 ≈, ≥ and non-breaking spaces all render; nothing is fetched), embedded as subsets with a
 ToUnicode map so the text can be searched and extracted.
@@ -8,6 +12,7 @@ ToUnicode map so the text can be searched and extracted.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -23,15 +28,18 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    Flowable,
     Frame,
     Image,
     KeepTogether,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from reports.content import ReportContent
 
@@ -90,6 +98,9 @@ def _styles() -> dict[str, ParagraphStyle]:
                                    leading=9.5, textColor=MUTED),
         "banner": ParagraphStyle("banner", parent=base, fontName="DejaVu-Bold", fontSize=8.5, leading=11,
                                  textColor=colors.HexColor("#5b3b00")),
+        "footnote": ParagraphStyle("footnote", parent=base, fontSize=7.8, leading=10, textColor=INK,
+                                   spaceBefore=4, spaceAfter=2),
+        "toc": ParagraphStyle("toc", parent=base, fontSize=10, leading=15, leftIndent=0, rightIndent=18),
     }
 
 
@@ -98,7 +109,8 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 
 
 class _NumberedCanvas(rl_canvas.Canvas):
-    """Defers page decoration until the page count is known (``Sida 3 av 5``)."""
+    """Defers page decoration until the page count is known (``Sida 3 av 5``); each page is
+    decorated with the report whose :class:`_Begin` marker was drawn last (``_content``)."""
 
     content: ReportContent
 
@@ -108,13 +120,18 @@ class _NumberedCanvas(rl_canvas.Canvas):
 
     def showPage(self):  # noqa: N802 - reportlab API
         self._pages.append(dict(self.__dict__))
+        self._marks = []  # the bookmarks of the next page
         self._startPage()
 
     def save(self):
         total = len(self._pages)
         for state in self._pages:
             self.__dict__.update(state)
-            _decorate(self, self.content, total)
+            for key, title in state.get("_marks") or ():  # only now is the page the PDF's current one
+                self.bookmarkPage(key)
+                if title:
+                    self.addOutlineEntry(title, key, level=0)
+            _decorate(self, state.get("_content") or self.content, total)
             super().showPage()
         super().save()
 
@@ -183,6 +200,26 @@ def _image(png: bytes, width: float) -> Image:
     return Image(io.BytesIO(png), width=width, height=width * h / w)
 
 
+class _Begin(Flowable):
+    """Zero-size marker where a report begins: the pages from here on carry its header and
+    footer, and it gets a bookmark (and a contents entry in a book)."""
+
+    def __init__(self, content: ReportContent, key: str, toc_text: str | None = None,
+                 in_toc: bool = True) -> None:
+        super().__init__()
+        self.content, self.key, self.toc_text, self.in_toc = content, key, toc_text, in_toc
+        self.width = self.height = 0
+
+    def wrap(self, *_args):
+        return 0, 0
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv._content = self.content  # noqa: SLF001 - read by _NumberedCanvas.save
+        # bookmarks wait for _NumberedCanvas.save: the pages are written there, not here
+        canv._marks = [*getattr(canv, "_marks", []), (self.key, self.toc_text)]  # noqa: SLF001
+
+
 def _indicator_table(content: ReportContent, st) -> Table:
     kommun = content.tier == "kommun"
     widths = [44 * mm, 19 * mm, 19 * mm, 25 * mm] + ([15 * mm] if not kommun else [])
@@ -208,6 +245,9 @@ def _indicator_table(content: ReportContent, st) -> Table:
         cells.append(Paragraph(f"{verdict} {escape(r.verdict)}", st["cell"]))
         data.append(cells)
         i = len(data) - 1
+        if not r.reason:  # nothing the verdict column does not already say
+            style += [("LINEBELOW", (0, i), (-1, i), 0.3, RULE), ("BOTTOMPADDING", (0, i), (-1, i), 3.5)]
+            continue
         data.append([_p(r.reason, st["reason"])] + [""] * (len(cells) - 1))
         style += [("SPAN", (0, i + 1), (-1, i + 1)),
                   ("LINEBELOW", (0, i + 1), (-1, i + 1), 0.3, RULE),
@@ -217,17 +257,8 @@ def _indicator_table(content: ReportContent, st) -> Table:
     return t
 
 
-def render_pdf(content: ReportContent) -> bytes:
-    """The A4 PDF of a report."""
-    st = _styles()
-    buf = io.BytesIO()
-    doc = BaseDocTemplate(buf, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
-                          topMargin=TOP, bottomMargin=BOTTOM, title=content.title,
-                          author="Lägesbild", subject=f"{content.header} · {content.tier_short}",
-                          creator="Lägesbild (reportlab)")
-    frame = Frame(MARGIN_X, BOTTOM, TEXT_W, PAGE_H - TOP - BOTTOM, id="body", leftPadding=0,
-                  rightPadding=0, topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+def _story(content: ReportContent, st) -> list:
+    """The flowables of one report."""
     lab = content.labels
     story: list = [_p(content.title, st["title"]), _p(content.subtitle, st["subtitle"]),
                    _meta_table(content, st), Spacer(1, 5)]
@@ -245,6 +276,10 @@ def render_pdf(content: ReportContent) -> bytes:
         story.append(KeepTogether(block[:2]))
         story.extend(block[2:])
         story.extend(_notes(sec, content, st))
+    if content.footnote:  # the method behind the plain words (kommun tier)
+        story.append(Table([[_p(content.footnote, st["footnote"])]], colWidths=[TEXT_W], style=TableStyle([
+            ("LINEABOVE", (0, 0), (0, 0), 0.5, RULE), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 2)])))
     if content.caveats:
         story.append(_p(lab["caveats"], st["h3"]))
         for c in content.caveats:
@@ -257,6 +292,9 @@ def render_pdf(content: ReportContent) -> bytes:
                                    _p(content.chart_caption, st["caption"])]))
     story.append(_p(lab["table"], st["h2"]))
     story.append(_indicator_table(content, st))
+    if content.small_note:  # the indicators with no number to show, in one sentence
+        story.append(Spacer(1, 4))
+        story.append(_p(content.small_note, st["body"]))
     if content.hypotheses:
         story.append(_p(lab["hypotheses"], st["h3"]))
         for h in content.hypotheses:
@@ -280,10 +318,63 @@ def render_pdf(content: ReportContent) -> bytes:
     story.append(_p(lab["sources"], st["h3"]))
     for s in content.sources:
         story.append(Paragraph(escape(s), st["small"], bulletText="–"))
+    return story
 
+
+def _doc(buf, title: str, subject: str, lang: str):
+    doc = _BookDoc(buf, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=TOP,
+                   bottomMargin=BOTTOM, title=title, author="Lägesbild", subject=subject,
+                   creator="Lägesbild (reportlab)", lang="sv-SE" if lang == "sv" else "en")
+    frame = Frame(MARGIN_X, BOTTOM, TEXT_W, PAGE_H - TOP - BOTTOM, id="body", leftPadding=0,
+                  rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    return doc
+
+
+class _BookDoc(BaseDocTemplate):
+    """Contents entries from the :class:`_Begin` markers (what page each report starts on)."""
+
+    def afterFlowable(self, flowable) -> None:  # noqa: N802 - reportlab API
+        if isinstance(flowable, _Begin) and flowable.toc_text and flowable.in_toc:
+            self.notify("TOCEntry", (0, escape(flowable.toc_text), self.page, flowable.key))
+
+
+def _canvas_for(content: ReportContent):
     class _Canvas(_NumberedCanvas):
         pass
 
     _Canvas.content = content
-    doc.build(story, canvasmaker=_Canvas)
+    return _Canvas
+
+
+def render_pdf(content: ReportContent) -> bytes:
+    """The A4 PDF of a report."""
+    st = _styles()
+    buf = io.BytesIO()
+    doc = _doc(buf, content.title, f"{content.header} · {content.tier_short}", content.lang)
+    doc.build([_Begin(content, "report", None), *_story(content, st)], canvasmaker=_canvas_for(content))
+    return buf.getvalue()
+
+
+def render_pdf_book(contents: list[ReportContent], title: str, subtitle: str) -> bytes:
+    """Several reports (e.g. every area of a region) as one PDF: a contents page with the page
+    each area starts on, then each report from a new page with its own running header; the PDF
+    outline has a bookmark per area."""
+    if not contents:
+        raise ValueError("render_pdf_book: no reports")
+    st = _styles()
+    first = contents[0]
+    sv = first.lang == "sv"
+    cover = replace(first, header=title, title=title)
+    buf = io.BytesIO()
+    doc = _doc(buf, title, f"{title} · {first.tier_short}", first.lang)
+    toc = TableOfContents(dotsMinLevel=0)
+    toc.levelStyles = [st["toc"]]
+    story: list = [_Begin(cover, "contents", "Innehåll" if sv else "Contents", in_toc=False),
+                   _p(title, st["title"]), _p(subtitle, st["subtitle"]), Spacer(1, 6),
+                   _p("Innehåll" if sv else "Contents", st["h2"]), toc]
+    for k, content in enumerate(contents):
+        area = content.title.split(": ", 1)[-1]
+        story += [PageBreak(), _Begin(content, f"area{k}", f"{area} ({content.area_id})"), *_story(content, st)]
+    doc.multiBuild(story, canvasmaker=_canvas_for(cover))
     return buf.getvalue()

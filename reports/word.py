@@ -8,8 +8,10 @@ indicator table as a real Word table, the map and charts as pictures.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 from docx import Document
+from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -60,8 +62,7 @@ def _small(par, text: str, size: float = 8, color: RGBColor | None = MUTED, bold
     return run
 
 
-def render_docx(content: ReportContent) -> bytes:
-    """The DOCX of a report."""
+def _new_document() -> Document:
     doc = Document()
     sec = doc.sections[0]
     sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
@@ -71,16 +72,24 @@ def render_docx(content: ReportContent) -> bytes:
     normal = doc.styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(10)
-    lab = content.labels
+    return doc
 
-    # header: tier band + area/period; footer: created, data version, page X of Y
+
+def _page_frame(sec, content: ReportContent) -> None:
+    """The section's header (tier band + area/period) and footer (created, data version, page X
+    of Y), its own (not the previous section's)."""
+    lab = content.labels
+    sec.header.is_linked_to_previous = False
+    sec.footer.is_linked_to_previous = False
     hp = sec.header.paragraphs[0]
+    for run in list(hp.runs):
+        run._r.getparent().remove(run._r)
     _shade(hp, TIER_HEX.get(content.tier, "1B1B1B"))
     r = hp.add_run(" " + content.tier_label)
     r.bold = True
     r.font.size = Pt(8.5)
     r.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
-    hp2 = sec.header.add_paragraph()
+    hp2 = sec.header.paragraphs[1] if len(sec.header.paragraphs) > 1 else sec.header.add_paragraph()
     _small(hp2, content.header, 8)
     fp = sec.footer.paragraphs[0]
     _small(fp, f"{content.footer} · {content.tier_short} · {lab['page']} ")
@@ -88,6 +97,57 @@ def render_docx(content: ReportContent) -> bytes:
     _small(fp, f" {lab['of']} ")
     _field(_small(fp, ""), "NUMPAGES")
 
+
+def render_docx(content: ReportContent) -> bytes:
+    """The DOCX of a report."""
+    doc = _new_document()
+    _page_frame(doc.sections[0], content)
+    _body(doc, content)
+    _properties(doc, content.title, f"{content.header} · {content.tier_short}")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def render_docx_book(contents: list[ReportContent], title: str, subtitle: str) -> bytes:
+    """Several reports (a region) as one DOCX: a contents page (Word's table of contents, filled
+    when fields are updated, and the list of areas), then each report in its own section (new
+    page, its own header and footer)."""
+    if not contents:
+        raise ValueError("render_docx_book: no reports")
+    first = contents[0]
+    sv = first.lang == "sv"
+    doc = _new_document()
+    _page_frame(doc.sections[0], replace(first, header=title))
+    _small(doc.add_paragraph(), title, 22, None, bold=True)  # not a Title: the contents list the areas' titles
+    _small(doc.add_paragraph(), subtitle, 10)
+    doc.add_heading("Innehåll" if sv else "Contents", level=1)
+    toc = doc.add_paragraph()
+    _field(toc.add_run(), 'TOC \\t "Title,1" \\h \\z')
+    _small(doc.add_paragraph(), ("Uppdatera fältet (F9) för sidnummer. Områden i rapporten:" if sv else
+                                 "Update the field (F9) for page numbers. Areas in this report:"), 8)
+    for c in contents:
+        doc.add_paragraph(c.title.split(": ", 1)[-1] + f" ({c.area_id})", style="List Number")
+    for c in contents:
+        sec = doc.add_section(WD_SECTION.NEW_PAGE)
+        _page_frame(sec, c)
+        _body(doc, c)
+    _properties(doc, title, f"{title} · {first.tier_short}")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def _properties(doc, title: str, subject: str) -> None:
+    core = doc.core_properties
+    core.title = title
+    core.subject = subject
+    core.author = "Lägesbild"
+
+
+def _body(doc, content: ReportContent) -> None:
+    """One report's headings, facts, notes, pictures and tables."""
+    lab = content.labels
     doc.add_heading(content.title, level=0)
     p = doc.add_paragraph()
     _small(p, content.subtitle, 10)
@@ -124,6 +184,8 @@ def render_docx(content: ReportContent) -> bytes:
                 meta = doc.add_paragraph()
                 tag = f" · {lab['internal']}" if n.internal else ""
                 _small(meta, f"— {n.author}, {n.created_at:%Y-%m-%d %H:%M}{tag}")
+    if content.footnote:  # the method behind the plain words (kommun tier)
+        _small(doc.add_paragraph(), content.footnote, 8, None)
     if content.caveats:
         doc.add_heading(lab["caveats"], level=2)
         for c in content.caveats:
@@ -179,6 +241,8 @@ def render_docx(content: ReportContent) -> bytes:
                 for run in par.runs:
                     if run.font.size is None:
                         run.font.size = Pt(8)
+    if content.small_note:  # indicators with no figure to show: one sentence, not empty rows
+        doc.add_paragraph(content.small_note)
 
     if content.hypotheses:
         doc.add_heading(lab["hypotheses"], level=2)
@@ -199,10 +263,3 @@ def render_docx(content: ReportContent) -> bytes:
     doc.add_heading(lab["sources"], level=2)
     for s in content.sources:
         _small(doc.add_paragraph(style="List Bullet"), s, 8.5, None)
-    core = doc.core_properties
-    core.title = content.title
-    core.subject = f"{content.header} · {content.tier_short}"
-    core.author = "Lägesbild"
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()

@@ -166,20 +166,6 @@ def overview(period: str, cmp_: str, lang: str, list_year: int | None, region: s
     return sig.sort_values(["order", "p_adjusted", "abs_z"], ascending=[True, True, False]).head(n)
 
 
-def small_multiples(region: str, indicator_id: str, period: str, list_year: int | None, max_areas: int = 16) -> dict[str, pd.DataFrame]:
-    """Monthly series of one indicator for each area of a region (for the small multiples)."""
-    from services.geo import area_table, default_list_year
-
-    eng = engine()
-    areas = area_table(list_year or default_list_year())
-    ids = ind.region_area_ids(areas, region or "alla")[:max_areas]
-    p = parse_period(period)
-    v = values_frame(eng, [indicator_id], ids, (shift_month(p.last, -35), p.last))
-    v = hide_other_places(v, str(eng.url), data_version(eng), list_year or default_list_year())
-    names = dict(zip(areas["id"].astype(str), areas["name"], strict=True))
-    return {names.get(a, a): g.sort_values("month") for a, g in v.groupby("area_id")}
-
-
 def regions(list_year: int | None) -> list[str]:
     """Police regions that have areas on the list."""
     from services.geo import area_table, default_list_year

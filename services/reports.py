@@ -309,16 +309,66 @@ def log_table_export(view: str, fmt: str, period: str | None, detail: dict, user
         write_audit(conn, "export", user or "demo", area_id=area_id, period=period, layer=fmt, detail=detail)
 
 
-def region_batch(region: str, period: str, out_dir: Path, fmt: str = "pdf", tier: str = "police",
-                 comparison: str = "prev_year", lang: str = "sv", engine: Engine | None = None,
-                 user: str | None = None) -> list[Path]:
-    """One report per area of a police region (or ``alla``) into ``out_dir``; returns the paths."""
+#: formats a region's reports can be bound into one file (a contents page, one area after another)
+BOOK_FORMATS = ("pdf", "docx")
+
+
+def region_ids(region: str, engine: Engine | None = None) -> list[str]:
+    """Area ids of a police region (or ``alla``) on the newest list."""
     eng = engine or configured_engine()
     areas = areas_frame(eng)
     if areas.empty:
         raise InputError(None, "the store has no areas (run `python cli.py bootstrap`)")
     latest = areas[areas["list_year"] == areas["list_year"].max()]
-    ids = region_area_ids(latest, region)
+    return region_area_ids(latest, region)
+
+
+def region_book(region: str, period: str, fmt: str = "pdf", tier: str = "police",
+                comparison: str = "prev_year", lang: str = "sv", engine: Engine | None = None,
+                user: str | None = None) -> ReportFile:
+    """Every area of a police region (or ``alla``) in ONE PDF or DOCX: a contents page, then each
+    area's report from a new page with its own running header. Each area is logged as an export."""
+    from reports.content import build_content
+    from reports.texts import L
+
+    fmt = check_format(fmt)
+    if fmt not in BOOK_FORMATS:
+        raise InputError(None, f"--format {fmt}: one file per region is made for {', '.join(BOOK_FORMATS)}; "
+                               "use --split for separate files")
+    eng = engine or configured_engine()
+    ids = region_ids(region, eng)
+    contents = []
+    for aid in ids:
+        data = gather(aid, period, tier, comparison, lang, None, eng)
+        contents.append(build_content(data, figures=True))
+        if user:
+            log_export(eng, user, data, fmt)
+    first = contents[0]
+    sv = lang == "sv"
+    where = ("hela landet" if sv else "all of Sweden") if region.strip().lower() in ("alla", "all") else (
+        f"polisregion {region}" if sv else f"police region {region}")
+    title = f"{L('doc_title', lang)} – {where}"
+    subtitle = (f"{first.period_label} · {first.tier_short} · {len(contents)} "
+                f"{'områden' if sv else 'areas'} · {L('comparison', lang).lower()}: {L(f'cmp_{comparison}', lang)}")
+    if fmt == "pdf":
+        from reports.pdf import render_pdf_book
+
+        body = render_pdf_book(contents, title, subtitle)
+    else:
+        from reports.word import render_docx_book
+
+        body = render_docx_book(contents, title, subtitle)
+    period_slug = parse_period(period).label.replace(":", "-")
+    return ReportFile(body, f"lagesbild_{slug(region)}_{period_slug}_{tier}.{fmt}", MEDIA_TYPES[fmt])
+
+
+def region_batch(region: str, period: str, out_dir: Path, fmt: str = "pdf", tier: str = "police",
+                 comparison: str = "prev_year", lang: str = "sv", engine: Engine | None = None,
+                 user: str | None = None) -> list[Path]:
+    """One report per area of a police region (or ``alla``) into ``out_dir`` (``--split``);
+    returns the paths. :func:`region_book` binds them into one file."""
+    eng = engine or configured_engine()
+    ids = region_ids(region, eng)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []

@@ -74,12 +74,13 @@ def test_landing_area_indicator_hotspots_in_three_clicks(page, live_server):
 def test_compare_cell_selects_area_and_indicator(page, live_server):
     page.goto(live_server)
     wait_ready(page)
-    page.wait_for_selector("#compare-table td[data-dash-column='narkotikabrott']", timeout=TIMEOUT)
+    # the real series are the table's default columns (the synthetic ones are a tick away)
+    page.wait_for_selector("#compare-table td[data-dash-column='polisen_handelser']", timeout=TIMEOUT)
     row = page.locator("#compare-table tr", has_text="Alby").first
-    row.locator("td[data-dash-column='narkotikabrott']").click()
-    page.wait_for_selector(".indicator-card.selected[data-indicator='narkotikabrott']", timeout=TIMEOUT)
+    row.locator("td[data-dash-column='polisen_handelser']").click()
+    page.wait_for_selector(".indicator-card.selected[data-indicator='polisen_handelser']", timeout=TIMEOUT)
     assert area_title(page) == "Alby"
-    assert "area=17" in page.url and "indicator=narkotikabrott" in page.url
+    assert "area=17" in page.url and "indicator=polisen_handelser" in page.url
     shot(page, "compare_cell")
 
 

@@ -199,8 +199,11 @@ def test_content_keeps_internal_notes_out_of_the_kommun_tier():
     assert pn == ["Oro vid skolan", "Spaning vid torget"]
     assert kn == ["Oro vid skolan"]
     assert kommun.tier_label.startswith("KOMMUNVERSION") and police.tier_label.startswith("POLISVERSION")
-    row = next(r for r in kommun.rows if r.id == "skjutningar")
-    assert (row.value, row.reference, row.change, row.rag_text) == ("<5", "<5", "..", "..")
+    # a row with no figure to show is not a row of the table: it is named once under it
+    assert "skjutningar" not in {r.id for r in kommun.rows}
+    row = next(r for r in kommun.small_rows if r.id == "skjutningar")
+    assert (row.value, row.reference, row.change, row.rag) == ("<5", "<5", "..", "hidden")
+    assert "skjutningar" in kommun.small_note.lower() and "färre än 5" in kommun.small_note
     row = next(r for r in police.rows if r.id == "skjutningar")
     assert (row.value, row.reference, row.rag_text) == ("3", "1", "Grön")
     numbers = kommun.numbers
@@ -251,3 +254,14 @@ def test_export_panel_layout():
     kids = ids(kommun)
     assert Ids.EXPORT_PDF in kids and Ids.NOTE_SAVE not in kids  # no notes editor in the kommun tier
     assert not any(isinstance(i, dict) and i.get("type") in (Ids.NOTE_TEXT, Ids.NOTE_INTERNAL) for i in kids)
+
+
+def test_every_event_near_the_places_does_not_break_the_report():
+    """No event outside the places' buffer: an infinite rate ratio is said in words, never printed."""
+    every = {**POI, "events_inside": POI["events_total"], "events_outside": 0, "rate_ratio": float("inf")}
+    police = build_content(data(poi_tests=(every,)), figures=False)
+    assert any("inga händelser i resten av området" in h for h in police.hypotheses)
+    ratio = police.numbers[police.numbers.iloc[:, 3] == "rate_ratio"]
+    assert len(ratio) == 1 and ratio.iloc[0, 5] == "–"
+    kommun = build_content(data(tier="kommun", poi_tests=(every,)), figures=False)  # 0 outside is a small count
+    assert not any("gånger" in h or "inf" in h for h in kommun.hypotheses)

@@ -1,0 +1,217 @@
+"""Downloads of the compare view: the table as shown, or the long format, as CSV or XLSX.
+
+* **As shown**: one row per area and period, in the order the table shows them, the shown
+  indicators only; per indicator its value (rounded as on screen), its % change and its verdict
+  (colour word, arrow, plain words). Swedish headers in the Swedish view, a period, a comparison
+  and a data version column.
+* **Long**: one row per area × indicator × period with every field of the verdict object (value,
+  references, change, test, p, FDR-adjusted p, colour, signal, arrow, verdict, reason).
+
+Swedish CSV is what Swedish Excel opens: ``;`` between fields, decimal comma, UTF-8 with BOM.
+Numbers are numbers (never text with spaces), rounded half away from zero (:func:`i18n.half_up`).
+Every value is a field of the verdict rows handed in: nothing is recomputed.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+from i18n import half_up
+from indicators.calendar import parse_period
+
+RAG_WORDS = {"sv": {"red": "röd", "amber": "gul", "green": "grön", "grey": "ingen bedömning"},
+             "en": {"red": "red", "amber": "amber", "green": "green", "grey": "not assessed"}}
+CMP_WORDS = {"sv": {"prev_year": "samma period i fjol", "baseline": "säsongsnormal (tre år)", "target": "mål"},
+             "en": {"prev_year": "same period last year", "baseline": "seasonal baseline (three years)",
+                    "target": "target"}}
+YES_NO = {"sv": ("ja", "nej"), "en": ("yes", "no")}
+
+#: the leading columns of both shapes
+META_HEADERS = {
+    "sv": {"area_id": "Område-id", "area_name": "Område", "region": "Region", "period": "Period",
+           "period_name": "Periodens namn", "comparison": "Jämförelse", "data_version": "Dataversion"},
+    "en": {"area_id": "Area id", "area_name": "Area", "region": "Region", "period": "Period",
+           "period_name": "Period name", "comparison": "Comparison", "data_version": "Data version"},
+}
+#: the long format's columns: verdict field → header
+LONG_HEADERS = {
+    "sv": {"kommun": "Kommun", "indicator_id": "Indikator-id", "indicator_name": "Indikator", "unit": "Enhet",
+           "synthetic": "Syntetisk", "value": "Värde", "reference": "Jämförelsevärde",
+           "previous": "Samma period i fjol", "baseline": "Säsongsnormal", "target": "Mål",
+           "change": "Förändring", "pct_change": "Förändring (%)", "test": "Test", "p": "p",
+           "p_adjusted": "Justerat p (FDR)", "rag": "Färg", "signal": "Signal", "arrow": "Riktning",
+           "verdict": "Bedömning", "reason": "Motivering", "complete": "Komplett period"},
+    "en": {"kommun": "Municipality", "indicator_id": "Indicator id", "indicator_name": "Indicator",
+           "unit": "Unit", "synthetic": "Synthetic", "value": "Value", "reference": "Reference value",
+           "previous": "Same period last year", "baseline": "Seasonal baseline", "target": "Target",
+           "change": "Change", "pct_change": "Change (%)", "test": "Test", "p": "p",
+           "p_adjusted": "Adjusted p (FDR)", "rag": "Colour", "signal": "Signal", "arrow": "Direction",
+           "verdict": "Verdict", "reason": "Reason", "complete": "Complete period"},
+}
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
+
+
+def _round(v, decimals: int):
+    return None if _missing(v) else half_up(float(v), decimals)
+
+
+def _p4(v):
+    """A p-value to four significant digits (tiny ones stay visible)."""
+    return None if _missing(v) else float(f"{float(v):.4g}")
+
+
+def _verdict_text(row, lang: str) -> str:
+    arrow = row.arrow if isinstance(row.arrow, str) and row.arrow not in ("", "=") else ""
+    head = RAG_WORDS[lang].get(row.rag or "grey", row.rag)
+    return f"{head}{' ' + arrow if arrow else ''}: {row.verdict or ''}".strip()
+
+
+def _meta(row, period: str, cmp_: str, version: int, lang: str) -> dict:
+    h = META_HEADERS[lang]
+    return {h["area_id"]: str(row.area_id), h["area_name"]: row.area_name, h["region"]: row.region,
+            h["period"]: period, h["period_name"]: parse_period(period).label_for(lang),
+            h["comparison"]: CMP_WORDS[lang].get(cmp_, cmp_), h["data_version"]: int(version)}
+
+
+def shown_frame(tables: Sequence[tuple[str, pd.DataFrame]], indicators: Sequence[tuple[str, str, str]],
+                area_order: Sequence[str], cmp_: str, version: int, lang: str) -> pd.DataFrame:
+    """The table as shown: one row per area (in ``area_order``) and period (oldest first).
+
+    Parameters
+    ----------
+    tables : sequence of (period, compare rows)
+        :func:`services.compare.tables`.
+    indicators : sequence of (id, name, unit)
+        The shown columns, in their order.
+    area_order : sequence of str
+        Area ids in the order the table shows them.
+    """
+    sv = lang == "sv"
+    change_word, verdict_word = ("förändring (%)", "bedömning") if sv else ("change (%)", "verdict")
+    out: list[dict] = []
+    wanted = {i for i, _, _ in indicators}
+    by_period = {p: {(str(r.area_id), r.indicator_id): r for r in t.itertuples() if r.indicator_id in wanted}
+                 for p, t in tables}
+    first_row = {p: {str(r.area_id): r for r in t.drop_duplicates("area_id").itertuples()} for p, t in tables}
+    for area in area_order:
+        for period, _ in tables:
+            head = first_row[period].get(str(area))
+            if head is None:
+                continue
+            rec = _meta(head, period, cmp_, version, lang)
+            for ind_id, name, unit in indicators:
+                r = by_period[period].get((str(area), ind_id))
+                if r is None:
+                    rec[name] = rec[f"{name} – {change_word}"] = rec[f"{name} – {verdict_word}"] = None
+                    continue
+                rec[name] = _round(r.value, 0 if unit == "count" else 1)
+                rec[f"{name} – {change_word}"] = _round(r.pct_change, 0)
+                rec[f"{name} – {verdict_word}"] = _verdict_text(r, lang)
+            out.append(rec)
+    frame = pd.DataFrame(out)
+    for _, name, unit in indicators:
+        if name in frame and unit == "count":
+            frame[name] = frame[name].astype("Int64")
+        col = f"{name} – {change_word}"
+        if col in frame:
+            frame[col] = frame[col].astype("Int64")
+    return frame
+
+
+def long_frame(tables: Sequence[tuple[str, pd.DataFrame]], area_order: Sequence[str], cmp_: str, version: int,
+               lang: str, indicator_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """Every verdict field, one row per area × indicator × period (``indicator_ids``: all when
+    None), areas in ``area_order``, periods oldest first."""
+    h = LONG_HEADERS[lang]
+    yes, no = YES_NO[lang]
+    rank = {str(a): k for k, a in enumerate(area_order)}
+    out: list[dict] = []
+    for period, table in tables:
+        rows = table if indicator_ids is None else table[table["indicator_id"].isin(list(indicator_ids))]
+        for r in rows.itertuples():
+            if str(r.area_id) not in rank:
+                continue
+            rec = _meta(r, period, cmp_, version, lang)
+            rec.update({
+                h["kommun"]: r.kommun, h["indicator_id"]: r.indicator_id, h["indicator_name"]: r.indicator_name,
+                h["unit"]: r.unit, h["synthetic"]: yes if bool(r.synthetic) else no,
+                h["value"]: _round(r.value, 3), h["reference"]: _round(r.reference, 3),
+                h["previous"]: _round(r.previous, 3), h["baseline"]: _round(r.baseline, 3),
+                h["target"]: _round(r.target, 3), h["change"]: _round(r.change, 3),
+                h["pct_change"]: _round(r.pct_change, 1), h["test"]: r.test if isinstance(r.test, str) else None,
+                h["p"]: _p4(r.p), h["p_adjusted"]: _p4(r.p_adjusted),
+                h["rag"]: RAG_WORDS[lang].get(r.rag or "grey", r.rag), h["signal"]: r.signal,
+                h["arrow"]: r.arrow if isinstance(r.arrow, str) else None, h["verdict"]: r.verdict,
+                h["reason"]: r.reason, h["complete"]: yes if bool(r.complete) else no,
+                "_rank": rank[str(r.area_id)], "_period": period,
+            })
+            out.append(rec)
+    frame = pd.DataFrame(out)
+    if frame.empty:
+        return frame
+    order = {p: k for k, (p, _) in enumerate(tables)}
+    frame["_p"] = frame["_period"].map(order)
+    frame = frame.sort_values(["_rank", "_p"], kind="stable").drop(columns=["_rank", "_p", "_period"])
+    return frame.reset_index(drop=True)
+
+
+def to_csv(frame: pd.DataFrame, lang: str) -> bytes:
+    """Swedish Excel CSV in the Swedish view (``;``, decimal comma, BOM); plain CSV in English."""
+    if lang == "sv":
+        text = frame.to_csv(index=False, sep=";", decimal=",")
+    else:
+        text = frame.to_csv(index=False, sep=",", decimal=".")
+    return text.encode("utf-8-sig")
+
+
+def to_xlsx(frame: pd.DataFrame, about: Sequence[tuple[str, str]], lang: str) -> bytes:
+    """An Excel workbook: the table (numbers as numbers) and a sheet describing it."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        sheet = "Jämförelse" if lang == "sv" else "Comparison"
+        frame.to_excel(xl, index=False, sheet_name=sheet)
+        ws = xl.sheets[sheet]
+        ws.freeze_panes = "C2"
+        for col in ws.columns:
+            width = max(len(str(c.value or "")) for c in col[:50])
+            ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 60)
+        pd.DataFrame(list(about), columns=["", ""]).to_excel(
+            xl, index=False, header=False, sheet_name="Om tabellen" if lang == "sv" else "About")
+    return buf.getvalue()
+
+
+def about_rows(region: str, periods: Sequence[str], cmp_: str, version: int, shape: str, hidden: Sequence[str],
+               lang: str) -> list[tuple[str, str]]:
+    """What the workbook's second sheet says about the table."""
+    sv = lang == "sv"
+    where = ("hela landet" if sv else "all of Sweden") if region in (None, "", "alla") else region
+    rows = [("Region", where),
+            ("Perioder" if sv else "Periods", ", ".join(periods)),
+            ("Jämförelse" if sv else "Comparison", CMP_WORDS[lang].get(cmp_, cmp_)),
+            ("Dataversion" if sv else "Data version", str(version)),
+            ("Format", ("tabellen som den visas" if sv else "the table as shown") if shape == "shown"
+             else ("långt format" if sv else "long format")),
+            ("Bedömning" if sv else "Verdict",
+             "FDR (Benjamini–Hochberg) över alla områden × indikatorer i listan, per period" if sv else
+             "FDR (Benjamini–Hochberg) across every area × indicator of the list, per period")]
+    if hidden:
+        rows.append(("Indikatorer som inte visas" if sv else "Indicators not shown", ", ".join(hidden)))
+    return rows
+
+
+def filename(region: str, period: str, shape: str, ext: str) -> str:
+    """``lagesbild_jamforelse_stockholm_2023-T2_tabell.csv``."""
+    import re
+    import unicodedata
+
+    ascii_ = unicodedata.normalize("NFKD", str(region or "alla")).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-") or "alla"
+    kind = "tabell" if shape == "shown" else "lang"
+    return f"lagesbild_jamforelse_{slug}_{period.replace(':', '-')}_{kind}.{ext}"
