@@ -13,7 +13,9 @@ from layout.panels import compare_table
 from layout.strings import t
 from reports.spreadsheet import csv_text, xlsx_bytes
 from services import page
+from services.context import engine
 from services.reports import log_table_export
+from services.revisions import table_versions
 
 log = logging.getLogger(__name__)
 MAX_COLUMNS = 10
@@ -78,6 +80,7 @@ def download_compare(csv_clicks, xlsx_clicks, view):
     region, fmt = view.get("region") or "alla", "xlsx" if ctx.triggered_id == Ids.COMPARE_XLSX else "csv"
     table = page.compare(region, view["period"], view.get("cmp", "prev_year"), view.get("lang", "sv"),
                          view.get("list"))  # an unknown region is an InputError: 400 with the reason
+    table = table_versions(engine(), table, view["period"])  # every figure with its data version
     log_table_export("compare", fmt, view["period"], {"region": region, "comparison": view.get("cmp", "prev_year"),
                                                       "list": view.get("list"), "rows": len(table)})
     name = f"lagesbild_jamforelse_{region}_{view['period'].replace(':', '-')}"

@@ -113,9 +113,36 @@ def _row(ind: dict, data: ReportData, n: Numbers) -> Row:
         rag, words, rag_text = "hidden", "..", ".."
         reason = pick(("Små tal: värde eller jämförelse dolt, ingen bedömning visas.",
                        "Small counts: value or comparison hidden, no verdict shown."), lang)
+    reason = " ".join(x for x in (reason, _version_note(ind, n.kommun, lang)) if x)
     return Row(ind["id"], ind["name"], bool(ind.get("synthetic")), n.text(ind["id"], "value"),
                n.reference_text(ind["id"]), n.change_text(ind["id"]),
                n.text(ind["id"], "p_adjusted") if not n.kommun else "", rag, rag_text, words, reason)
+
+
+def _version_note(ind: dict, kommun: bool, lang: str) -> str:
+    """What the row's reason adds about its data: preliminary values (never tested), a revision
+    since an earlier export ("reviderat +3 sedan 2026-03-02 (var 12)"; in the kommun tier without
+    the numbers, which may be small counts) and the figure's data version (the import it came from)."""
+    from indicators.revisions import revision_text
+
+    unit = ind.get("unit") or "count"
+    parts = []
+    if ind.get("preliminary"):
+        months = ", ".join(m["month"] for m in ind.get("preliminary_months") or [])
+        if kommun:
+            parts.append(pick((f"{months} preliminärt (ej slutligt, ej bedömt).",
+                               f"{months} preliminary (not final, not assessed)."), lang))
+        else:
+            with_prelim = ind.get("value_preliminary")
+            shown = "" if with_prelim is None else fmt_number(with_prelim, lang, 0 if unit == "count" else 1)
+            parts.append(pick((f"{months} preliminärt (ej slutligt, ej testat); med de preliminära värdena {shown}.",
+                               f"{months} preliminary (not final, not tested); with the preliminary values {shown}."),
+                              lang))
+    if ind.get("revision"):
+        parts.append(revision_text(ind["revision"], lang, unit, numbers=not kommun).capitalize() + ".")
+    if ind.get("data_version") is not None:
+        parts.append(f"{L('data_version', lang).capitalize()} {ind['data_version']}.")
+    return " ".join(parts)
 
 
 def _kommun_reason(ind: dict, n: Numbers, words: str, lang: str) -> str:
@@ -144,28 +171,54 @@ def _numbers_frame(data: ReportData, n: Numbers, rows: list[Row], charts: list[d
     out: list[dict] = []
     tbl = L("table", lang)
 
-    def add(section: str, ind_id: str, name: str, measure: str, value, text: str, synthetic=False):
+    versions = {i["id"]: i.get("data_version") for i in data.indicators}
+    month_versions = {}
+    if data.monthly is not None and "import_id" in data.monthly.columns:
+        month_versions = {(str(i), str(m)): v for i, m, v in
+                          zip(data.monthly["indicator_id"], data.monthly["month"], data.monthly["import_id"], strict=True)
+                          if v is not None and v == v}
+
+    def add(section: str, ind_id: str, name: str, measure: str, value, text: str, synthetic=False, version=None):
         out.append({"avsnitt" if lang == "sv" else "section": section,
                     "indikator_id" if lang == "sv" else "indicator_id": ind_id,
                     "indikator" if lang == "sv" else "indicator": name,
                     "mått" if lang == "sv" else "measure": measure,
                     "värde" if lang == "sv" else "value": value,
                     "visas som" if lang == "sv" else "shown as": text,
-                    "syntetisk" if lang == "sv" else "synthetic": bool(synthetic)})
+                    "syntetisk" if lang == "sv" else "synthetic": bool(synthetic),
+                    # the data version (import) the number came from
+                    "dataversion" if lang == "sv" else "data_version": None if version is None else int(version)})
 
     fields = ["value", "previous", "baseline", "target", "change", "pct_change"]
     if not n.kommun:
         fields += ["z_poisson", "z_baseline", "p_test", "p_adjusted", "rate_per_1000", "cum_deviation"]
     for ind in data.indicators:
         i = ind["id"]
+        ver = versions.get(i)
         for f in fields:
             if ind.get(f) is None:
                 continue
-            add(tbl, i, ind["name"], f, n.raw(i, f), n.text(i, f), ind.get("synthetic"))
+            add(tbl, i, ind["name"], f, n.raw(i, f), n.text(i, f), ind.get("synthetic"), ver)
         row = next(r for r in rows if r.id == i)
-        add(tbl, i, ind["name"], "rag", None, row.rag_text, ind.get("synthetic"))
+        add(tbl, i, ind["name"], "rag", None, row.rag_text, ind.get("synthetic"), ver)
         add(tbl, i, ind["name"], "verdict" if lang == "en" else "bedömning", None, row.verdict,
-            ind.get("synthetic"))
+            ind.get("synthetic"), ver)
+        if ind.get("preliminary") and not n.kommun:
+            for m in ind.get("preliminary_months") or []:
+                add(tbl, i, ind["name"], f"preliminary.{m['month']}", m["value"],
+                    fmt_number(m["value"], lang, 0 if float(m["value"]).is_integer() else 1), ind.get("synthetic"),
+                    m.get("data_version"))
+            if ind.get("value_preliminary") is not None:
+                add(tbl, i, ind["name"], "value_preliminary", ind["value_preliminary"],
+                    fmt_number(ind["value_preliminary"], lang, 0 if float(ind["value_preliminary"]).is_integer() else 1),
+                    ind.get("synthetic"), ver)
+        rev = ind.get("revision")
+        if rev:
+            from indicators.revisions import revision_text
+
+            unit = ind.get("unit") or "count"
+            add(tbl, i, ind["name"], "revision", None if n.kommun else rev["change"],
+                revision_text(rev, lang, unit, numbers=not n.kommun), ind.get("synthetic"), ver)
         proj = ind.get("projection") or {}
         if not n.kommun:
             for k in ("actual_to_date", "target_to_date", "projected_total"):
@@ -179,7 +232,7 @@ def _numbers_frame(data: ReportData, n: Numbers, rows: list[Row], charts: list[d
             for m, v in zip(c["months"], c["values"], strict=True):
                 if v is not None:
                     add(chart, ind["id"], ind["name"], m, v, fmt_number(v, lang, 0 if float(v).is_integer() else 1),
-                        ind.get("synthetic"))
+                        ind.get("synthetic"), month_versions.get((str(ind["id"]), str(m))))
         else:
             for label, v, text in c["bars"]:
                 add(chart, ind["id"], ind["name"], label, v, text, ind.get("synthetic"))
