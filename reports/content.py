@@ -260,7 +260,11 @@ def _numbers_frame(data: ReportData, n: Numbers, rows: list[Row], charts: list[d
             if t.get(k) is not None:
                 dec = 0 if k.startswith(("n_", "events")) else 3
                 add(hyp, "", kind, k, t[k], fmt_number(t[k], lang, dec))
-    return pd.DataFrame(out)
+    frame = pd.DataFrame(out)
+    version_col = "dataversion" if lang == "sv" else "data_version"
+    if version_col in frame.columns:  # import ids: whole numbers, empty where a number has none
+        frame[version_col] = frame[version_col].astype("Int64")
+    return frame
 
 
 # --------------------------------------------------------------------------- build
