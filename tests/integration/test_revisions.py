@@ -305,3 +305,31 @@ def test_the_page_draws_preliminary_months_hatched_and_cards_grey(run_cli, copy_
     assert card["preliminary"] == "PRELIMINÄR" and card["rag"] == "grey"
     assert card["value"] == f"{sum(vals[m] for m in ('2026-09', '2026-10', '2026-11', '2026-12')):g}"
     assert "preliminär" in card["reason"]
+
+
+@pytest.mark.postgis
+def test_revisions_and_preliminary_values_on_postgres(pg_engine, data_dir, tmp_path):
+    """The same on PostgreSQL: the migration's column and table, revisions kept, final-only reads."""
+    from store.bootstrap import bootstrap
+    from store.imports import import_indicators
+
+    bootstrap(pg_engine, data_dir, demo=False)
+    on = dt.date(2026, 12, 4)
+    vals = dict(history(first="2025-01", last="2026-11"), **{"2026-12": 2.0})
+    first = import_indicators(pg_engine, write_long(tmp_path / "a.csv", vals, {"2026-12": "ja"}), on=on)
+    assert first.preliminary == 1 and first.replaced == 0
+    assert set(values_frame(pg_engine, final_only=True)["month"]) == set(vals) - {"2026-12"}
+    flagged = values_frame(pg_engine, flags=True).set_index("month")
+    assert bool(flagged.at["2026-12", "preliminary"]) and int(flagged.at["2026-12", "import_id"]) == first.import_id
+    with pytest.raises(Exception, match="2026-12 is the running month"):
+        import_indicators(pg_engine, write_long(tmp_path / "b.csv", vals), on=on)
+    final = import_indicators(pg_engine, write_long(tmp_path / "c.csv", dict(vals, **{"2026-12": 5.0})),
+                              on=dt.date(2027, 1, 2))
+    assert final.replaced == 1
+    revs = revisions_frame(pg_engine, [AREA], [IND], with_imports=True)
+    assert revs[["month", "old_value", "old_preliminary", "new_value", "old_import_id", "import_id"]].values.tolist() == [
+        ["2026-12", 2.0, True, 5.0, first.import_id, final.import_id]]
+    assert revs["old_file"].iloc[0].endswith("a.csv") and revs["file"].iloc[0].endswith("c.csv")
+    counts = table_counts(pg_engine)
+    assert import_indicators(pg_engine, tmp_path / "c.csv", on=dt.date(2027, 1, 2)).status == "unchanged"
+    assert table_counts(pg_engine) == counts
