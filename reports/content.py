@@ -113,36 +113,43 @@ def _row(ind: dict, data: ReportData, n: Numbers) -> Row:
         rag, words, rag_text = "hidden", "..", ".."
         reason = pick(("Små tal: värde eller jämförelse dolt, ingen bedömning visas.",
                        "Small counts: value or comparison hidden, no verdict shown."), lang)
-    reason = " ".join(x for x in (reason, _version_note(ind, n.kommun, lang)) if x)
     return Row(ind["id"], ind["name"], bool(ind.get("synthetic")), n.text(ind["id"], "value"),
                n.reference_text(ind["id"]), n.change_text(ind["id"]),
                n.text(ind["id"], "p_adjusted") if not n.kommun else "", rag, rag_text, words, reason)
 
 
-def _version_note(ind: dict, kommun: bool, lang: str) -> str:
-    """What the row's reason adds about its data: preliminary values (never tested), a revision
-    since an earlier export ("reviderat +3 sedan 2026-03-02 (var 12)"; in the kommun tier without
-    the numbers, which may be small counts) and the figure's data version (the import it came from)."""
+def _version_notes(data: ReportData) -> tuple[list[str], str | None]:
+    """What the report says about its figures' data: one caveat per indicator with preliminary
+    values (never tested) or a revision since an earlier export ("Rån: reviderat +3 sedan
+    2026-03-02 (var 12)"; in the kommun tier without the numbers, which may be small counts), and
+    one method note giving each figure's data version (the import it came from)."""
     from indicators.revisions import revision_text
 
-    unit = ind.get("unit") or "count"
-    parts = []
-    if ind.get("preliminary"):
-        months = ", ".join(m["month"] for m in ind.get("preliminary_months") or [])
-        if kommun:
-            parts.append(pick((f"{months} preliminärt (ej slutligt, ej bedömt).",
-                               f"{months} preliminary (not final, not assessed)."), lang))
-        else:
+    lang, kommun = data.lang, data.kommun
+    caveats, versions = [], []
+    for ind in data.indicators:
+        unit = ind.get("unit") or "count"
+        if ind.get("preliminary"):
+            months = ", ".join(m["month"] for m in ind.get("preliminary_months") or [])
             with_prelim = ind.get("value_preliminary")
-            shown = "" if with_prelim is None else fmt_number(with_prelim, lang, 0 if unit == "count" else 1)
-            parts.append(pick((f"{months} preliminärt (ej slutligt, ej testat); med de preliminära värdena {shown}.",
-                               f"{months} preliminary (not final, not tested); with the preliminary values {shown}."),
-                              lang))
-    if ind.get("revision"):
-        parts.append(revision_text(ind["revision"], lang, unit, numbers=not kommun).capitalize() + ".")
-    if ind.get("data_version") is not None:
-        parts.append(f"{L('data_version', lang).capitalize()} {ind['data_version']}.")
-    return " ".join(parts)
+            if kommun or with_prelim is None:
+                caveats.append(pick((f"{ind['name']}: {months} preliminärt (ej slutligt), ingen bedömning.",
+                                     f"{ind['name']}: {months} preliminary (not final), not assessed."), lang))
+            else:
+                shown = fmt_number(with_prelim, lang, 0 if unit == "count" else 1)
+                caveats.append(pick((f"{ind['name']}: {months} preliminärt (ej slutligt, ej testat); med de "
+                                     f"preliminära värdena {shown}.",
+                                     f"{ind['name']}: {months} preliminary (not final, not tested); with the "
+                                     f"preliminary values {shown}."), lang))
+        if ind.get("revision"):
+            caveats.append(f"{ind['name']}: {revision_text(ind['revision'], lang, unit, numbers=not kommun)}.")
+        if ind.get("data_version") is not None:
+            versions.append(f"{ind['name']} {ind['data_version']}")
+    line = None
+    if versions:
+        line = pick(("Dataversion per indikator (importen som värdena kommer från): ",
+                     "Data version per indicator (the import the values come from): "), lang) + ", ".join(versions) + "."
+    return caveats, line
 
 
 def _kommun_reason(ind: dict, n: Numbers, words: str, lang: str) -> str:
@@ -354,13 +361,16 @@ def build_content(data: ReportData, figures: bool = True) -> ReportContent:
              lang)]
     if (area.get("real_series") or {}).get("note"):  # which DeSOs the real offence series count, or why none
         method_notes.append(area["real_series"]["note"])
+    data_caveats, version_line = _version_notes(data)  # preliminary values, revisions, data versions
+    if version_line:
+        method_notes.append(version_line)
 
     content = ReportContent(
         lang=lang, tier=data.tier, title=f"{L('doc_title', lang)}: {area['name']}", subtitle=subtitle,
         period_label=period_label, header=f"{L('doc_title', lang)} · {area['name']} ({area['id']}) · {period_label}",
         tier_label=tier_label, tier_short=tier_short, meta=meta, footer=footer,
         synthetic_banner=L("synthetic_banner", lang) if synthetic else None, sections=sections,
-        caveats=[f.text for f in facts["caveats"]], hypotheses=[f.text for f in facts["hypotheses"]],
+        caveats=[f.text for f in facts["caveats"]] + data_caveats, hypotheses=[f.text for f in facts["hypotheses"]],
         columns=columns, rows=rows, hotspot_lines=hotspot_lines, method_rows=method_rows,
         sources=src_lines, method_notes=method_notes,
         numbers=_numbers_frame(data, n, rows, charts, facts), area_id=str(area["id"]),

@@ -142,6 +142,15 @@ def test_a_reimport_that_changes_a_value_keeps_the_old_one_and_the_summary_says_
     assert rev["text"] == f"reviderat +5 sedan {local_today.isoformat()} (var {shown:g})"
     assert run_cli("summary", "--area", AREA, "--period", "2025-T1", "--format", "table") == 0
     assert f"Rån: reviderat +5 sedan {local_today.isoformat()}" in capsys.readouterr().out
+    # the report of the period says it among its caveats (the kommun tier without the numbers)
+    assert run_cli("report", "--area", AREA, "--period", "2025-T1", "--format", "md", "--out", tmp_path / "r.md") == 0
+    assert f"Rån: reviderat +5 sedan {local_today.isoformat()} (var {shown:g})" in (tmp_path / "r.md").read_text("utf-8")
+    assert run_cli("report", "--area", AREA, "--period", "2025-T1", "--format", "md", "--tier", "kommun",
+                   "--out", tmp_path / "k.md") == 0
+    kommun = (tmp_path / "k.md").read_text("utf-8")
+    line = next(x for x in kommun.splitlines() if "reviderat" in x)
+    assert f"Rån: reviderat sedan {local_today.isoformat()}." in line and "+5" not in line and "var " not in line
+    capsys.readouterr()
     # another period, whose months did not change, has no note; nor a period nobody exported
     _, other = summary_json(run_cli, capsys, "2024-T1")
     assert other["revision"] is None
@@ -184,8 +193,8 @@ def test_an_export_carries_the_data_version_of_each_figure(run_cli, copy_engine,
     # the document's rows say it too
     assert run_cli("report", "--area", AREA, "--period", "2025-T1", "--format", "md", "--out", tmp_path / "r.md") == 0
     md = (tmp_path / "r.md").read_text("utf-8")
-    row = next(line for line in md.splitlines() if line.startswith("| Rån"))
-    assert f"Dataversion {v1}." in row
+    line = next(x for x in md.splitlines() if "Dataversion per indikator" in x)
+    assert f"Rån {v1}" in line and f"Skjutningar {v2}" in line and "Trygghet" not in line
     # the compare table: every row with its data version
     capsys.readouterr()
     assert run_cli("compare", "--region", "Stockholm", "--period", "2025-T1", "--format", "json") == 0
