@@ -30,7 +30,6 @@ from sqlalchemy import Engine, or_, select
 from indicators.calendar import parse_period
 from indicators.revisions import (
     aggregate,
-    figure_version,
     fmt_figure,
     period_revision,
     revision_text,
@@ -40,7 +39,7 @@ from indicators.revisions import (
 )
 from services.context import data_version
 from store.queries import area_values
-from store.revisions import revisions_frame
+from store.revisions import has_revisions, revisions_frame
 from store.schema import audit_log
 
 HISTORY_YEARS = 3  # the entry's previous year and three-year baseline
@@ -149,29 +148,41 @@ def annotate_summary(summary: dict, engine: Engine, lang: str = "sv") -> dict:
     rows = area_values(engine, area_id, span, flags=True)
     rows = hide_other_places(rows, url, version, area.get("list_year"))
     rows = rows[rows["month"].isin(months)]
-    revs = revisions_frame(engine, [area_id], None, span, field="value") if len(rows) else pd.DataFrame()
+    revs = (revisions_frame(engine, [area_id], None, span, field="value")
+            if len(rows) and has_revisions(engine, area_id) else pd.DataFrame())
     exports = exports_of(engine, area_id, p.label, area.get("region")) if len(revs) else []
-    by_ind = {k: g for k, g in rows.groupby("indicator_id")}
-    revs_by = {k: g for k, g in revs.groupby("indicator_id")} if len(revs) else {}
+    # one pass over the area's rows (a summary has ~20 indicators: no per-indicator frame work)
+    ids = pd.to_numeric(rows["import_id"], errors="coerce")
+    versions = {str(k): int(v) for k, v in ids.groupby(rows["indicator_id"]).max().dropna().items()}
+    period_rows: dict[str, list[tuple[str, float, bool, int | None]]] = {}
+    in_period = rows["month"].isin(p.months).to_numpy()
+    for ind, month, value, prelim, imp in zip(rows["indicator_id"].to_numpy()[in_period],
+                                              rows["month"].to_numpy()[in_period],
+                                              rows["value"].to_numpy()[in_period],
+                                              rows["preliminary"].to_numpy()[in_period],
+                                              ids.to_numpy()[in_period], strict=True):
+        period_rows.setdefault(str(ind), []).append((str(month), float(value), bool(prelim),
+                                                     None if imp != imp else int(imp)))
+    with_revs = set(revs["indicator_id"]) if len(revs) else set()
     for entry in summary["indicators"]:
         ind, unit = entry["id"], entry.get("unit") or "count"
-        mine = by_ind.get(ind, rows.iloc[0:0])
-        entry["data_version"] = figure_version(mine)
-        in_period = mine[mine["month"].isin(p.months)].sort_values("month")
-        prelim = in_period[in_period["preliminary"]]
-        entry["preliminary"] = bool(len(prelim))
-        entry["preliminary_months"] = [{"month": str(r.month), "value": float(r.value),
-                                        "data_version": None if pd.isna(r.import_id) else int(r.import_id)}
-                                       for r in prelim.itertuples()]
-        entry["value_preliminary"] = aggregate(in_period["value"], unit) if len(prelim) else None
-        if len(prelim):
+        entry["data_version"] = versions.get(ind)
+        mine = sorted(period_rows.get(ind, []))
+        prelim = [r for r in mine if r[2]]
+        entry["preliminary"] = bool(prelim)
+        entry["preliminary_months"] = [{"month": m, "value": v, "data_version": i} for m, v, _, i in prelim]
+        entry["value_preliminary"] = aggregate([r[1] for r in mine], unit) if prelim else None
+        entry["revision"] = None
+        if prelim:
             entry["complete"] = False  # the engine saw these months as pending already (final rows only)
-            note = text("prelim_note", lang).format(months=", ".join(prelim["month"]))
-            final = set(in_period.loc[~in_period["preliminary"], "month"])
-            others = [m for m in p.months if m not in final and m not in set(prelim["month"])]
+            note = text("prelim_note", lang).format(months=", ".join(r[0] for r in prelim))
+            present = {r[0] for r in mine}
             old = entry.get("coverage_note")
-            entry["coverage_note"] = note + (f"; {old}" if old and others else "")
-        entry["revision"] = _revision(mine, revs_by.get(ind), exports, p.months, unit, lang)
+            missing = [m for m in p.months if m not in present]  # months without any value: the engine's note
+            entry["coverage_note"] = note + (f"; {old}" if old and missing else "")
+        if ind in with_revs and exports:
+            entry["revision"] = _revision(rows[rows["indicator_id"] == ind], revs[revs["indicator_id"] == ind],
+                                          exports, p.months, unit, lang)
     return summary
 
 

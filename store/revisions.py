@@ -86,6 +86,13 @@ def record_revisions(conn: Connection, rows: list[dict]) -> int:
     return len(rows)
 
 
+def has_revisions(engine: Engine, area_id: str) -> bool:
+    """Whether any value of the area was ever replaced (one index lookup)."""
+    rv = indicator_revisions.c
+    with engine.connect() as conn:
+        return conn.execute(select(rv.id).where(rv.area_id == str(area_id)).limit(1)).first() is not None
+
+
 def revisions_frame(engine: Engine, area_ids: Sequence[str] | None = None,
                     indicator_ids: Sequence[str] | None = None, months: tuple[str, str] | None = None,
                     field: str | None = None, with_imports: bool = False) -> pd.DataFrame:
