@@ -22,6 +22,7 @@ import shapely
 from sqlalchemy import Engine, and_, false, func, select
 
 from store.schema import (
+    PRELIMINARY_VALUES,
     area_lineage,
     area_profiles,
     area_real_series,
@@ -234,6 +235,13 @@ def latest_value_months(
     )
     with engine.connect() as conn:
         return {str(i): str(m) for i, m in conn.execute(stmt) if m is not None}
+
+
+def latest_preliminary_month(engine: Engine) -> str | None:
+    """The newest month with a preliminary value in the store (None without any); one lookup in
+    the partial index of preliminary rows."""
+    with engine.connect() as conn:
+        return conn.execute(select(func.max(indicator_values.c.month)).where(PRELIMINARY_VALUES)).scalar_one()
 
 
 def targets_frame(engine: Engine, area_ids: Sequence[str] | None = None) -> pd.DataFrame:

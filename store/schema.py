@@ -184,6 +184,11 @@ Index("ix_indicator_values_indicator_month", indicator_values.c.indicator_id, in
 Index("ix_indicator_values_month", indicator_values.c.month, indicator_values.c.indicator_id,
       indicator_values.c.area_id, indicator_values.c.value, indicator_values.c.preliminary)
 
+# the preliminary values only (a few rows): the newest preliminary month in one lookup
+PRELIMINARY_VALUES = text("preliminary")
+Index("ix_indicator_values_preliminary", indicator_values.c.month,
+      sqlite_where=PRELIMINARY_VALUES, postgresql_where=PRELIMINARY_VALUES)
+
 # Revisions (migration 0009_revisions): every value or target an import replaced (or removed), with
 # the import that wrote it and the import that replaced it, so that any earlier data version of a
 # figure can be rebuilt: the value of a key as of import V is the row whose

@@ -314,6 +314,14 @@ def test_the_page_draws_preliminary_months_hatched_and_cards_grey(run_cli, copy_
     assert card["preliminary"] == "PRELIMINÄR" and card["rag"] == "grey"
     assert card["value"] == f"{sum(vals[m] for m in ('2026-09', '2026-10', '2026-11', '2026-12')):g}"
     assert "preliminär" in card["reason"]
+    # the period and the month with the preliminary value can be chosen (labelled); the default
+    # period stays the latest complete one
+    from services.periods import default_period, period_options
+
+    opts = {o["value"]: o["label"] for o in period_options("sv")}
+    assert opts["2026-T3"] == "tertial 3 2026 (sep–dec) (preliminär)" and opts["2026-12"].endswith("(preliminär)")
+    assert not opts["2026-11"].endswith("(preliminär)") and not opts["2026-T2"].endswith("(preliminär)")
+    assert default_period() == "2026-T2"
 
 
 @pytest.mark.postgis

@@ -6,7 +6,7 @@
 - ``indicator_values.preliminary``: a value of a month that had not ended when it was imported (or
   that its file marks preliminary) is stored flagged, shown as preliminary and never tested; the
   covering month index gets the column so that the verdict engine's final-only reads stay
-  index-only;
+  index-only; a partial index holds the preliminary rows' months (the newest one in one lookup);
 - ``ix_audit_log_period_action``: the exports of a period, for the revision notes.
 
 Revision ID: 0009_revisions
@@ -22,6 +22,8 @@ down_revision = "0008_sec_sessions_throttle_locks"
 branch_labels = None
 depends_on = None
 
+PRELIMINARY = sa.text("preliminary")
+
 
 def upgrade() -> None:
     with op.batch_alter_table("indicator_values") as batch:
@@ -29,6 +31,8 @@ def upgrade() -> None:
     op.drop_index("ix_indicator_values_month", table_name="indicator_values")
     op.create_index("ix_indicator_values_month", "indicator_values",
                     ["month", "indicator_id", "area_id", "value", "preliminary"], unique=False)
+    op.create_index("ix_indicator_values_preliminary", "indicator_values", ["month"], unique=False,
+                    sqlite_where=PRELIMINARY, postgresql_where=PRELIMINARY)
     op.create_table(
         "indicator_revisions",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -60,6 +64,7 @@ def downgrade() -> None:
     op.drop_index("ix_indicator_revisions_import_id", table_name="indicator_revisions")
     op.drop_index("ix_indicator_revisions_key", table_name="indicator_revisions")
     op.drop_table("indicator_revisions")
+    op.drop_index("ix_indicator_values_preliminary", table_name="indicator_values")
     op.drop_index("ix_indicator_values_month", table_name="indicator_values")
     op.create_index("ix_indicator_values_month", "indicator_values", ["month", "indicator_id", "area_id", "value"],
                     unique=False)
