@@ -283,6 +283,15 @@ def test_preliminary_month_flag_and_a_preliminary_mark_of_a_past_month(run_cli, 
     assert v[v].index.tolist() == ["2026-11", "2026-12"]
     assert run_cli("import-indicators", path, "--preliminary-month", "2026-13") == 2
     assert "'2026-13' is not a month" in capsys.readouterr().err
+    # a wide table: the running month's column is named; a Preliminär column marks the row's values
+    wide = tmp_path / "wide.csv"
+    wide.write_text("Område;Indikator;2026-10;2026-11;2026-12\nRinkeby;skjutningar;1;0;2\n", "utf-8")
+    assert run_cli("import-indicators", wide) == 2
+    assert "wide.csv: row 2, column '2026-12': 2026-12 is the running month" in capsys.readouterr().err
+    wide.write_text("Område;Indikator;2026-11;2026-12;Preliminär\nRinkeby;skjutningar;0;2;ja\n", "utf-8")
+    assert run_cli("import-indicators", wide) == 0
+    w = values_frame(copy_engine, ["skjutningar"], [AREA], flags=True)
+    assert w["preliminary"].all() and sorted(w["month"]) == ["2026-11", "2026-12"]
     # the store's coverage ends at the last final month: the default period is not the preliminary one
     from store.queries import catalogue_frame
 
