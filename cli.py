@@ -37,9 +37,11 @@ def _engine():
 def _audit_export(engine, command: str, fmt: str, period: str, area_id: str | None = None, **detail) -> None:
     """The audit row of data a command writes out (summary, compare, hotspots), before it does:
     if the row cannot be written, the command fails and prints nothing."""
+    from services.context import data_version
     from store.audit import write_audit
     from store.imports import current_user
 
+    detail.setdefault("data_version", data_version(engine))  # what the output showed (revision notes)
     with engine.begin() as conn:
         write_audit(conn, "export", current_user(), area_id=area_id, period=period, layer=fmt,
                     detail={"command": command, **{k: v for k, v in detail.items() if v is not None}})
@@ -61,7 +63,12 @@ def _audit_refused_import(args, exc: InputError) -> None:
 
 def _print_report(rep) -> None:
     status = "unchanged (the store holds this already)" if rep.status == "unchanged" else rep.status
-    print(f"{rep.kind}: {rep.file}: {status}; rows accepted {rep.rows_accepted}, rejected {rep.rows_rejected}")
+    extra = ""
+    if getattr(rep, "preliminary", 0):
+        extra += f"; {rep.preliminary} preliminary (shown, never tested)"
+    if getattr(rep, "replaced", 0):
+        extra += f"; {rep.replaced} stored values replaced, the earlier ones kept (`cli.py revisions`)"
+    print(f"{rep.kind}: {rep.file}: {status}; rows accepted {rep.rows_accepted}, rejected {rep.rows_rejected}{extra}")
     for w in rep.warnings:
         print(f"  warning: {w}")
 
@@ -92,7 +99,8 @@ def cmd_import_areas(args) -> int:
 def cmd_import_indicators(args) -> int:
     from store.imports import import_indicators
 
-    _print_report(import_indicators(_engine(), args.path, args.create_missing_indicators))
+    _print_report(import_indicators(_engine(), args.path, args.create_missing_indicators,
+                                    preliminary_months=tuple(args.preliminary_month or ())))
     return EXIT_OK
 
 
@@ -178,18 +186,48 @@ def cmd_sources(args) -> int:
 def cmd_summary(args) -> int:
     from services.indicators import area_summary_json
     from services.nowcast import annotate_summary
+    from services.revisions import annotate_summary as annotate_revisions
 
     engine = _engine()
     data = annotate_summary(area_summary_json(engine, args.area, args.period, args.comparison, args.lang,
                                               args.list_year), engine, args.lang)
+    data = annotate_revisions(data, engine, args.lang)  # data versions, preliminary values, revisions
     _audit_export(engine, "summary", args.format, data["period"], str(data["area"]["id"]),
-                  comparison=args.comparison)
+                  comparison=args.comparison, data_version=data["data_version"])
     if args.format == "json":
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         from services.indicators import summary_table_text
+        from services.revisions import summary_notes_text
 
-        print(summary_table_text(data))
+        print(summary_table_text(data) + summary_notes_text(data))
+    return EXIT_OK
+
+
+def cmd_revisions(args) -> int:
+    """Every value of an area and indicator that an import replaced (the earlier ones are kept)."""
+    from services.revisions import revision_list, revision_table_text
+    from store.queries import areas_frame, catalogue_frame
+
+    engine = _engine()
+    areas = areas_frame(engine)
+    area = areas[areas["id"].astype(str) == str(args.area)].sort_values("list_year")
+    if area.empty:
+        raise InputError(None, f"--area: unknown area id '{args.area}' (`python cli.py areas` lists them)")
+    cat = catalogue_frame(engine)
+    ind = cat[cat["id"] == args.indicator]
+    if ind.empty:
+        raise InputError(None, f"--indicator: unknown indicator '{args.indicator}'. Known indicators: "
+                               f"{', '.join(sorted(cat['id']))}")
+    items = revision_list(engine, str(args.area), args.indicator, args.period)
+    _audit_export(engine, "revisions", args.format, args.period, str(args.area), indicator=args.indicator,
+                  rows=len(items))
+    a = area.iloc[-1]
+    if args.format == "json":
+        print(json.dumps({"area": {"id": str(a["id"]), "name": a["name"]}, "indicator": args.indicator,
+                          "period": args.period, "revisions": items}, ensure_ascii=False, indent=2))
+    else:
+        print(revision_table_text({"id": str(a["id"]), "name": a["name"]}, ind.iloc[0].to_dict(), items, args.lang))
     return EXIT_OK
 
 
@@ -198,6 +236,14 @@ def cmd_compare(args) -> int:
 
     engine = _engine()
     table = compare_json(engine, args.region, args.period, args.comparison, args.lang, args.list_year)
+    if table["rows"]:  # every figure carries the data version it came from
+        import pandas as pd
+
+        from services.revisions import table_versions
+
+        versions = table_versions(engine, pd.DataFrame(table["rows"])[["area_id", "indicator_id"]], table["period"])
+        for row, v in zip(table["rows"], versions["data_version"], strict=True):
+            row["data_version"] = None if pd.isna(v) else int(v)
     _audit_export(engine, "compare", args.format, table["period"], None, region=args.region,
                   comparison=args.comparison, rows=len(table["rows"]))
     if args.format == "json":
@@ -320,6 +366,15 @@ def _period(text: str) -> str:
     return text
 
 
+def _month(text: str) -> str:
+    from geodata.tabular import parse_month
+
+    try:
+        return parse_month(text, Path("--preliminary-month"), 0, "YYYY-MM")
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(exc.detail) from exc
+
+
 def _resolution(text: str) -> int | str:
     if text.strip().lower() == "auto":
         return "auto"
@@ -357,6 +412,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("import-indicators", cmd_import_indicators, "Import monthly indicator values: a long table (Område;Indikator;Månad;Värde[;Mål]) or a wide one (one column per month). CSV from Excel (; , or tab, decimal comma, UTF-8/BOM/cp1252), XLSX.")
     p.add_argument("path", type=Path)
     p.add_argument("--create-missing-indicators", action="store_true", help="add unknown indicators to the catalogue instead of failing")
+    p.add_argument("--preliminary-month", action="append", type=_month, metavar="YYYY-MM",
+                   help="store this month's values as preliminary (shown, never tested); repeatable. Without it "
+                        "(or a column Preliminär with ja/nej) a value of the running month or a later one is "
+                        "refused (exit 2)")
 
     p = add("import-events", cmd_import_events, "Import point events: CSV/GeoJSON/GeoPackage/Parquet with x/y (SWEREF 99 TM) or lat/lon, polisen.se API JSON, or the DeSO crime tables.")
     p.add_argument("path", type=Path)
@@ -388,6 +447,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="json", choices=["json", "table"])
     p.add_argument("--lang", default="sv", choices=["sv", "en"])
     p.add_argument("--list-year", type=int, default=None, help="list year of the area set (default: newest)")
+
+    p = add("revisions", cmd_revisions, "Every value of an area and indicator that an import replaced: month, "
+            "value before and after, preliminary flags, the import that replaced it and when (the earlier values "
+            "are kept; `summary` notes a value that changed after an earlier export).")
+    p.add_argument("--area", required=True, help="the police's area id")
+    p.add_argument("--indicator", required=True, help="indicator id, e.g. ran")
+    p.add_argument("--period", type=_period, default=None, help="only the months of this period")
+    p.add_argument("--format", default="table", choices=["table", "json"])
+    p.add_argument("--lang", default="sv", choices=["sv", "en"])
 
     p = add("compare", cmd_compare, "The regional table: areas × indicators with value, change, statistics, RAG and reason.")
     p.add_argument("--region", required=True, help="police region (Stockholm, Väst, Syd, Öst, Mitt, Bergslagen, Nord) or 'alla'")

@@ -316,11 +316,13 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         if (c.spark) { b.style.backgroundImage = 'url("' + c.spark + '")'; }
         b.appendChild(span("name", c.name));
         if (c.synthetic) { b.appendChild(span("badge synthetic", c.synthetic)); }
+        if (c.preliminary) { b.appendChild(span("badge preliminary", c.preliminary)); }
         b.appendChild(span("value", c.value));
         b.appendChild(span("cmp", c.cmp));
         const v = span("cmp verdict", " " + c.verdict);
         v.insertBefore(span("badge " + c.rag, c.rag_label), v.firstChild);
         b.appendChild(v);
+        if (c.revision) { b.appendChild(span("revision", c.revision)); }
         frag.appendChild(b);
       });
       box.replaceChildren(frag);

@@ -144,6 +144,15 @@ def bench_indicators(db: Path) -> list[dict]:
 
     values, c, areas, targets, _ = svc.frames(engine, period)
     pure, _ = timed(lambda: compare_table(values, c, areas, period, "prev_year", targets=targets), 5)
+    # what the page and the CLI add to a summary: each figure's data version, preliminary values,
+    # revision notes (floor: the read of the area's rows with their flags it needs)
+    import copy
+
+    from services.revisions import annotate_summary
+
+    summary = svc.area_summary_json(engine, "74", period)
+    t_annotate, _ = timed(lambda: annotate_summary(copy.deepcopy(summary), engine), 9)
+    floor_flags, _ = timed(lambda: area_values(engine, "74", window, flags=True), 9)
     engine.dispose()
     return [
         metric(f"compare_table_national_cold ({table['area_id'].nunique()} areas x {table['indicator_id'].nunique()} ind, {len(rows)} value rows)",
@@ -154,6 +163,8 @@ def bench_indicators(db: Path) -> list[dict]:
         metric("area_summary_new_area (period section shared, area rows read)", new_summary, "ms",
                "<= 20", floor=floor_area),
         metric("area_summary_warm (cached read)", warm_summary, "ms", "<= 20", floor=floor_area),
+        metric("summary_data_versions_revisions (added to a summary)", t_annotate, "ms", "<= 20",
+               floor=floor_flags),
     ]
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from i18n import fmt_number
 from indicators.texts import fmt_value as _fmt_value_in_unit
 
 FONT = dict(family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", size=12, color="#1b1b1b")
@@ -76,7 +77,8 @@ def trend_figure(trend: dict, lang: str, title: str) -> go.Figure:
     bar = unit == "count"
     name = "Utfall" if lang == "sv" else "Actual"
     nowcast = [r for r in trend.get("nowcast") or [] if r["month"] in set(s["month"])]
-    final = ~s["month"].isin([r["month"] for r in nowcast])
+    preliminary = [r for r in trend.get("preliminary") or [] if r["month"] in set(s["month"])]
+    final = ~s["month"].isin([r["month"] for r in nowcast] + [r["month"] for r in preliminary])
     if bar:
         fig.add_trace(go.Bar(x=x[final], y=s["value"][final], name=name, marker_color="#0a5eb0", opacity=0.85), 1, 1)
     else:
@@ -84,6 +86,8 @@ def trend_figure(trend: dict, lang: str, title: str) -> go.Figure:
                                  line=dict(color="#0a5eb0", width=2), marker=dict(size=4)), 1, 1)
     if nowcast:
         _add_nowcast(fig, nowcast, bar, lang)
+    if preliminary:
+        _add_preliminary(fig, preliminary, bar, lang)
     if s["target"].notna().any():
         fig.add_trace(go.Scatter(x=x, y=s["target"], name="Mål" if lang == "sv" else "Target", mode="lines",
                                  line=dict(color="#b35806", width=2, dash="dash", shape="hv")), 1, 1)
@@ -167,6 +171,35 @@ def _add_nowcast(fig: go.Figure, rows: list[dict], bar: bool, lang: str) -> None
                   layer="below", annotation_text=NOWCAST_LABEL[lang].replace(" (", "<br>("),
                   annotation_position="top left", annotation_align="left",
                   annotation_font=dict(size=10, color="#444"), row=1, col=1)
+
+
+PRELIMINARY_LABEL = {"sv": "preliminär", "en": "preliminary"}
+
+
+def _add_preliminary(fig: go.Figure, rows: list[dict], bar: bool, lang: str) -> None:
+    """Preliminary values (a month that had not ended when it was imported, or one its file marks
+    preliminary): hatched like the months still being registered, grey-framed and labelled
+    "preliminär" — shown, never judged (no colour of a verdict)."""
+    sv = lang == "sv"
+    nx = _month_ts(pd.Series([r["month"] for r in rows]))
+    name = "Preliminärt värde (ej slutligt, testas inte)" if sv else "Preliminary value (not final, not tested)"
+    hover = [f"{r['month']}: {fmt_number(r['value'], lang, 0 if float(r['value']).is_integer() else 1)} "
+             f"({PRELIMINARY_LABEL[lang]})" for r in rows]
+    if bar:
+        fig.add_trace(go.Bar(x=nx, y=[r["value"] for r in rows], name=name, text=hover,
+                             hovertemplate="%{text}<extra></extra>", marker=dict(
+                                 color="rgba(120,120,120,0.18)", line=dict(color="#555", width=1),
+                                 pattern=dict(shape="x", fgcolor="#555", size=6, solidity=0.3))), 1, 1)
+    else:
+        fig.add_trace(go.Scatter(x=nx, y=[r["value"] for r in rows], name=name, mode="markers", text=hover,
+                                 hovertemplate="%{text}<extra></extra>",
+                                 marker=dict(symbol="circle-open", size=9, color="#555", line=dict(width=2))), 1, 1)
+    for r in rows:  # each month framed and labelled (preliminary months need not be adjacent)
+        first = pd.Timestamp(r["month"] + "-01")
+        fig.add_vrect(x0=first, x1=first + pd.offsets.MonthEnd(1), line=dict(color="#555", width=1, dash="dot"),
+                      fillcolor="rgba(0,0,0,0)", layer="below", annotation_text=PRELIMINARY_LABEL[lang],
+                      annotation_position="top left", annotation_align="left",
+                      annotation_font=dict(size=10, color="#555"), row=1, col=1)
 
 
 def sparkline_svg(values: list[float], color: str = "#0a5eb0", width: int = 120, height: int = 26) -> str:

@@ -70,6 +70,10 @@ def card_data(ind: dict, cmp_: str, lang: str, selected: bool, spark: list[float
     estimate = (ind.get("nowcast") or {}).get("period")
     if estimate:  # months still being registered: the estimate, marked as one (never a verdict)
         value = f"≈\u00a0{estimate['estimate']} ({estimate['lo90']}–{estimate['hi90']})"
+    preliminary = bool(ind.get("preliminary"))
+    if preliminary and ind.get("value_preliminary") is not None:  # the period with its preliminary months
+        value = fmt_value(ind["value_preliminary"], unit, lang)
+    revision = (ind.get("revision") or {}).get("text")
     return {
         "id": ind["id"],
         "name": ind["name"],
@@ -80,9 +84,12 @@ def card_data(ind: dict, cmp_: str, lang: str, selected: bool, spark: list[float
         "rag": rag,
         "rag_label": rag_label(rag, lang),
         "verdict": verdict(ind, cmp_, lang),  # the words of the PDF/DOCX report, target included
-        "reason": (ind.get("coverage_note") if estimate else "\n".join(
+        "reason": (ind.get("coverage_note") if estimate or preliminary else "\n".join(
             x for x in (ind.get("reason"), ind.get("source") and
                         f"{'Källa' if lang == 'sv' else 'Source'}: {ind['source']}") if x)) or "",
+        # a preliminary period is shown grey and marked, never red/green (it is not tested)
+        "preliminary": ("PRELIMINÄR" if lang == "sv" else "PRELIMINARY") if preliminary else None,
+        "revision": revision or None,  # "reviderat +3 sedan 2026-03-02 (var 12)"
         "selected": bool(selected),
         "spark": sparkline_svg(spark),
     }

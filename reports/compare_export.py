@@ -22,6 +22,7 @@ import pandas as pd
 
 from i18n import half_up
 from indicators.calendar import parse_period
+from reports.spreadsheet import csv_text, safe_frame
 
 RAG_WORDS = {"sv": {"red": "röd", "amber": "gul", "green": "grön", "grey": "ingen bedömning"},
              "en": {"red": "red", "amber": "amber", "green": "green", "grey": "not assessed"}}
@@ -165,9 +166,9 @@ def long_frame(tables: Sequence[tuple[str, pd.DataFrame]], area_order: Sequence[
 def to_csv(frame: pd.DataFrame, lang: str) -> bytes:
     """Swedish Excel CSV in the Swedish view (``;``, decimal comma, BOM); plain CSV in English."""
     if lang == "sv":
-        text = frame.to_csv(index=False, sep=";", decimal=",")
+        text = csv_text(frame, sep=";", decimal=",")
     else:
-        text = frame.to_csv(index=False, sep=",", decimal=".")
+        text = csv_text(frame, sep=",", decimal=".")
     return text.encode("utf-8-sig")
 
 
@@ -176,13 +177,13 @@ def to_xlsx(frame: pd.DataFrame, about: Sequence[tuple[str, str]], lang: str) ->
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
         sheet = "Jämförelse" if lang == "sv" else "Comparison"
-        frame.to_excel(xl, index=False, sheet_name=sheet)
+        safe_frame(frame).to_excel(xl, index=False, sheet_name=sheet)
         ws = xl.sheets[sheet]
         ws.freeze_panes = "C2"
         for col in ws.columns:
             width = max(len(str(c.value or "")) for c in col[:50])
             ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 60)
-        pd.DataFrame(list(about), columns=["", ""]).to_excel(
+        safe_frame(pd.DataFrame(list(about), columns=["", ""])).to_excel(
             xl, index=False, header=False, sheet_name="Om tabellen" if lang == "sv" else "About")
     return buf.getvalue()
 

@@ -176,6 +176,48 @@ def _join(names: list[str], lang: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _version_notes(data: ReportData) -> tuple[list[str], str | None]:
+    """What the report says about its figures' data: one caveat per indicator with preliminary
+    values (never tested) or a revision since an earlier export ("Rån: reviderat +3 sedan
+    2026-03-02 (var 12)"; in the kommun tier without the numbers, which may be small counts), and
+    one method note giving each figure's data version (the import it came from)."""
+    from indicators.revisions import revision_text
+
+    lang, kommun = data.lang, data.kommun
+    caveats, versions = [], []
+    for ind in data.indicators:
+        unit = ind.get("unit") or "count"
+        if ind.get("preliminary"):
+            months = ", ".join(m["month"] for m in ind.get("preliminary_months") or [])
+            with_prelim = ind.get("value_preliminary")
+            if kommun or with_prelim is None:
+                caveats.append(pick((f"{ind['name']}: {months} preliminärt (ej slutligt), ingen bedömning.",
+                                     f"{ind['name']}: {months} preliminary (not final), not assessed."), lang))
+            else:
+                shown = fmt_number(with_prelim, lang, 0 if unit == "count" else 1)
+                caveats.append(pick((f"{ind['name']}: {months} preliminärt (ej slutligt, ej testat); med de "
+                                     f"preliminära värdena {shown}.",
+                                     f"{ind['name']}: {months} preliminary (not final, not tested); with the "
+                                     f"preliminary values {shown}."), lang))
+        if ind.get("revision"):
+            caveats.append(f"{ind['name']}: {revision_text(ind['revision'], lang, unit, numbers=not kommun)}.")
+        if ind.get("data_version") is not None:
+            versions.append(f"{ind['name']} {ind['data_version']}")
+    line = None
+    if versions:
+        line = pick(("Dataversion per indikator (importen som värdena kommer från): ",
+                     "Data version per indicator (the import the values come from): "), lang) + ", ".join(versions) + "."
+    return caveats, line
+
+
+def _kommun_reason(ind: dict, n: Numbers, words: str, lang: str) -> str:
+    """The kommun tier's reason: the RAG colour with the shown numbers only."""
+    head = rag_label(ind.get("rag"), lang)
+    v, ref = n.text(ind["id"], "value"), n.reference_text(ind["id"])
+    label = n.reference_label().lower()
+    return f"{head}: {v} {'mot' if lang == 'sv' else 'vs'} {ref} ({label}), {words}."
+
+
 def _hotspot_lines(data: ReportData) -> tuple[list[str], list[tuple[str, str]]]:
     fc = data.hotspots
     lang = data.lang
@@ -194,28 +236,54 @@ def _numbers_frame(data: ReportData, n: Numbers, rows: list[Row], charts: list[d
     out: list[dict] = []
     tbl = L("table", lang)
 
-    def add(section: str, ind_id: str, name: str, measure: str, value, text: str, synthetic=False):
+    versions = {i["id"]: i.get("data_version") for i in data.indicators}
+    month_versions = {}
+    if data.monthly is not None and "import_id" in data.monthly.columns:
+        month_versions = {(str(i), str(m)): v for i, m, v in
+                          zip(data.monthly["indicator_id"], data.monthly["month"], data.monthly["import_id"], strict=True)
+                          if v is not None and v == v}
+
+    def add(section: str, ind_id: str, name: str, measure: str, value, text: str, synthetic=False, version=None):
         out.append({"avsnitt" if lang == "sv" else "section": section,
                     "indikator_id" if lang == "sv" else "indicator_id": ind_id,
                     "indikator" if lang == "sv" else "indicator": name,
                     "mått" if lang == "sv" else "measure": measure,
                     "värde" if lang == "sv" else "value": value,
                     "visas som" if lang == "sv" else "shown as": text,
-                    "syntetisk" if lang == "sv" else "synthetic": bool(synthetic)})
+                    "syntetisk" if lang == "sv" else "synthetic": bool(synthetic),
+                    # the data version (import) the number came from
+                    "dataversion" if lang == "sv" else "data_version": None if version is None else int(version)})
 
     fields = ["value", "previous", "baseline", "target", "change", "pct_change"]
     if not n.kommun:
         fields += ["z_poisson", "z_baseline", "p_test", "p_adjusted", "rate_per_1000", "cum_deviation"]
     for ind in data.indicators:
         i = ind["id"]
+        ver = versions.get(i)
         for f in fields:
             if ind.get(f) is None:
                 continue
-            add(tbl, i, ind["name"], f, n.raw(i, f), n.text(i, f), ind.get("synthetic"))
+            add(tbl, i, ind["name"], f, n.raw(i, f), n.text(i, f), ind.get("synthetic"), ver)
         row = next(r for r in rows if r.id == i)
-        add(tbl, i, ind["name"], "rag", None, row.rag_text, ind.get("synthetic"))
+        add(tbl, i, ind["name"], "rag", None, row.rag_text, ind.get("synthetic"), ver)
         add(tbl, i, ind["name"], "verdict" if lang == "en" else "bedömning", None, row.verdict,
-            ind.get("synthetic"))
+            ind.get("synthetic"), ver)
+        if ind.get("preliminary") and not n.kommun:
+            for m in ind.get("preliminary_months") or []:
+                add(tbl, i, ind["name"], f"preliminary.{m['month']}", m["value"],
+                    fmt_number(m["value"], lang, 0 if float(m["value"]).is_integer() else 1), ind.get("synthetic"),
+                    m.get("data_version"))
+            if ind.get("value_preliminary") is not None:
+                add(tbl, i, ind["name"], "value_preliminary", ind["value_preliminary"],
+                    fmt_number(ind["value_preliminary"], lang, 0 if float(ind["value_preliminary"]).is_integer() else 1),
+                    ind.get("synthetic"), ver)
+        rev = ind.get("revision")
+        if rev:
+            from indicators.revisions import revision_text
+
+            unit = ind.get("unit") or "count"
+            add(tbl, i, ind["name"], "revision", None if n.kommun else rev["change"],
+                revision_text(rev, lang, unit, numbers=not n.kommun), ind.get("synthetic"), ver)
         proj = ind.get("projection") or {}
         if not n.kommun:
             for k in ("actual_to_date", "target_to_date", "projected_total"):
@@ -229,7 +297,7 @@ def _numbers_frame(data: ReportData, n: Numbers, rows: list[Row], charts: list[d
             for m, v in zip(c["months"], c["values"], strict=True):
                 if v is not None:
                     add(chart, ind["id"], ind["name"], m, v, fmt_number(v, lang, 0 if float(v).is_integer() else 1),
-                        ind.get("synthetic"))
+                        ind.get("synthetic"), month_versions.get((str(ind["id"]), str(m))))
         else:
             for label, v, text in c["bars"]:
                 add(chart, ind["id"], ind["name"], label, v, text, ind.get("synthetic"))
@@ -260,7 +328,11 @@ def _numbers_frame(data: ReportData, n: Numbers, rows: list[Row], charts: list[d
                     continue
                 dec = 0 if k.startswith(("n_", "events")) else 3
                 add(hyp, "", kind, k, t[k], fmt_number(t[k], lang, dec))
-    return pd.DataFrame(out)
+    frame = pd.DataFrame(out)
+    version_col = "dataversion" if lang == "sv" else "data_version"
+    if version_col in frame.columns:  # import ids: whole numbers, empty where a number has none
+        frame[version_col] = frame[version_col].astype("Int64")
+    return frame
 
 
 # --------------------------------------------------------------------------- build
@@ -358,13 +430,16 @@ def build_content(data: ReportData, figures: bool = True) -> ReportContent:
              lang)]
     if (area.get("real_series") or {}).get("note"):  # which DeSOs the real offence series count, or why none
         method_notes.append(area["real_series"]["note"])
+    data_caveats, version_line = _version_notes(data)  # preliminary values, revisions, data versions
+    if version_line:
+        method_notes.append(version_line)
 
     content = ReportContent(
         lang=lang, tier=data.tier, title=f"{L('doc_title', lang)}: {area['name']}", subtitle=subtitle,
         period_label=period_label, header=f"{L('doc_title', lang)} · {area['name']} ({area['id']}) · {period_label}",
         tier_label=tier_label, tier_short=tier_short, meta=meta, footer=footer,
         synthetic_banner=L("synthetic_banner", lang) if synthetic else None, sections=sections,
-        caveats=[f.text for f in facts["caveats"]], hypotheses=[f.text for f in facts["hypotheses"]],
+        caveats=[f.text for f in facts["caveats"]] + data_caveats, hypotheses=[f.text for f in facts["hypotheses"]],
         columns=columns, rows=rows, hotspot_lines=hotspot_lines, method_rows=method_rows,
         sources=src_lines, method_notes=method_notes,
         numbers=_numbers_frame(data, n, all_rows, charts, facts), area_id=str(area["id"]),

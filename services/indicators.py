@@ -12,6 +12,11 @@ the engine on the whole history window of :func:`frames`):
 
 ``bench/check_indicator_equivalence.py`` and ``tests/unit/test_indicators_perf_equivalence.py``
 check that the results are those of the whole window.
+
+The verdict engine reads **final values only** (``final_only=True`` in every read below): a
+preliminary value (a month that had not ended when it was imported, or one its file marks
+preliminary) is pending for the engine, never tested; the trend and the cards show it flagged
+(``services.revisions``).
 """
 
 from __future__ import annotations
@@ -75,7 +80,7 @@ def _targets_by_area(url: str, version: int, list_year: int | None) -> dict[str,
 def _window_values(url: str, version: int, first: str, last: str) -> pd.DataFrame:
     from store.engine import engine_for
 
-    return values_frame(engine_for(url), months=(first, last))
+    return values_frame(engine_for(url), months=(first, last), final_only=True)
 
 
 @lru_cache(maxsize=16)  # a period uses two: its compare months and its summary months
@@ -86,13 +91,13 @@ def _month_values(url: str, version: int, months: tuple[str, ...], first: str, l
     from store.engine import engine_for
 
     eng = engine_for(url)
-    frame = values_in_months(eng, months)
+    frame = values_in_months(eng, months, final_only=True)
     wanted = set(months)
-    witness = {(i, m) for i, m in latest_value_months(eng, open_ids, (first, last)).items()
+    witness = {(i, m) for i, m in latest_value_months(eng, open_ids, (first, last), final_only=True).items()
                if m not in wanted}
     if not witness:
         return frame
-    extra = values_in_months(eng, sorted({m for _, m in witness}))
+    extra = values_in_months(eng, sorted({m for _, m in witness}), final_only=True)
     keep = [(i, m) in witness for i, m in zip(extra["indicator_id"], extra["month"], strict=True)]
     return pd.concat([frame, extra[keep]], ignore_index=True)
 
@@ -101,7 +106,7 @@ def _month_values(url: str, version: int, months: tuple[str, ...], first: str, l
 def _area_values(url: str, version: int, area_id: str, first: str, last: str) -> pd.DataFrame:
     from store.engine import engine_for
 
-    return area_values(engine_for(url), area_id, (first, last))
+    return area_values(engine_for(url), area_id, (first, last), final_only=True)
 
 
 @lru_cache(maxsize=32)
@@ -175,7 +180,7 @@ def _history(url: str, version: int) -> pd.DataFrame:
     """Every value row of every area and month (what the dispersion is estimated from)."""
     from store.engine import engine_for
 
-    return values_frame(engine_for(url))
+    return values_frame(engine_for(url), final_only=True)
 
 
 @lru_cache(maxsize=16)

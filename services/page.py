@@ -25,9 +25,11 @@ MAP_METRICS = ("value", "rate_per_1000", "change", "z")
 @memoize(maxsize=512)
 def _summary(url: str, version: int, area_id: str, period: str, cmp_: str, lang: str, list_year: int | None) -> dict:
     from services.nowcast import annotate_summary
+    from services.revisions import annotate_summary as annotate_revisions
 
     eng = engine_for(url)
-    return annotate_summary(ind.area_summary_json(eng, area_id, period, cmp_, lang, list_year), eng, lang)
+    data = annotate_summary(ind.area_summary_json(eng, area_id, period, cmp_, lang, list_year), eng, lang)
+    return annotate_revisions(data, eng, lang)  # data versions, preliminary values, revision notes
 
 
 def summary(area_id: str, period: str, cmp_: str = "prev_year", lang: str = "sv", list_year: int | None = None) -> dict:
@@ -81,8 +83,8 @@ def _series(url: str, version: int, area_id: str, indicator_id: str, last: str,
             list_year: int | None = None) -> pd.DataFrame:
     eng = engine_for(url)
     first = shift_month(last, -(TREND_MONTHS + 36))
-    v = values_frame(eng, [indicator_id], [area_id], (first, last))
-    v = hide_other_places(v, url, version, list_year)[["month", "value"]]
+    v = values_frame(eng, [indicator_id], [area_id], (first, last), flags=True)
+    v = hide_other_places(v, url, version, list_year)[["month", "value", "preliminary"]]
     t = targets_frame(eng, [area_id])
     t = t[(t["indicator_id"] == indicator_id) & (t["month"] >= first) & (t["month"] <= last)][["month", "target"]]
     return v.merge(t, on="month", how="outer").sort_values("month").reset_index(drop=True)
@@ -108,8 +110,10 @@ def national_series(indicator_id: str) -> pd.DataFrame | None:
 
 def trend(area_id: str, indicator_id: str, period: str, list_year: int | None = None) -> dict:
     """Monthly series for the trend chart: values, targets, seasonal band, cumulative deviation,
-    (``national``) Polisen's national yearly totals for shootings and explosions, and the estimate
-    of the months still being registered (``nowcast``, see ``services.nowcast``)."""
+    (``national``) Polisen's national yearly totals for shootings and explosions, the estimate
+    of the months still being registered (``nowcast``, see ``services.nowcast``) and the
+    preliminary values (``preliminary``: ``[{"month", "value"}]``, also flagged in the series'
+    ``preliminary`` column; drawn hatched, never judged)."""
     eng = engine()
     p = parse_period(period)
     cat = catalogue().set_index("id")
@@ -117,9 +121,13 @@ def trend(area_id: str, indicator_id: str, period: str, list_year: int | None = 
         raise KeyError(f"unknown indicator '{indicator_id}'")
     meta = cat.loc[indicator_id]
     last = max(p.last, meta["last_month"] or p.last) if isinstance(meta["last_month"], str) else p.last
+    last = max(last, _last_preliminary(str(eng.url), data_version(eng), str(area_id), indicator_id, last))
     s = _series(str(eng.url), data_version(eng), str(area_id), indicator_id, last, _list_of(list_year))
+    prelim = s["preliminary"].eq(True)
     alpha = ind.dispersion_for(eng, 1).get(indicator_id)
-    band = seasonal_band(s[["month", "value"]].dropna(), meta["unit"],
+    # the normal range and the cumulative deviation from final values only (a preliminary month is
+    # shown, never judged)
+    band = seasonal_band(s.loc[~prelim, ["month", "value"]].dropna(), meta["unit"],
                          alpha=alpha.alpha if alpha is not None else 0.0)
     shown_from = shift_month(last, -TREND_MONTHS + 1)
     s = s[s["month"] >= shown_from]
@@ -127,14 +135,25 @@ def trend(area_id: str, indicator_id: str, period: str, list_year: int | None = 
     cum = None
     if s["target"].notna().any():
         year = p.last[:4]
-        yr = s[s["month"].str.startswith(year)].dropna(subset=["target"])
+        yr = s[s["month"].str.startswith(year) & ~s["preliminary"].eq(True)].dropna(subset=["target"])
         dev = (yr["value"] - yr["target"])
         cum = pd.DataFrame({"month": yr["month"], "cum_deviation": dev.cumsum()}).dropna()
     from services.nowcast import series_nowcast
 
     nowcast = series_nowcast(eng, str(area_id), indicator_id)  # months still being registered
+    preliminary = [{"month": str(m), "value": float(v)} for m, v, f in
+                   zip(s["month"], s["value"], s["preliminary"].eq(True), strict=True) if f and v == v]
     return {"series": s, "band": band, "cum": cum, "meta": meta.to_dict(), "period": p,
-            "national": national_series(indicator_id), "nowcast": nowcast}
+            "national": national_series(indicator_id), "nowcast": nowcast, "preliminary": preliminary}
+
+
+@memoize(maxsize=256)
+def _last_preliminary(url: str, version: int, area_id: str, indicator_id: str, after: str) -> str:
+    """The newest preliminary month of an area's series after ``after`` (else ``after``): the
+    trend reaches it even when the chosen period ends before it."""
+    v = values_frame(engine_for(url), [indicator_id], [area_id], (after, "9999-12"), flags=True)
+    v = v[v["preliminary"]]
+    return str(v["month"].max()) if len(v) else after
 
 
 def choropleth(indicator_id: str, period: str, cmp_: str, metric: str, lang: str, list_year: int | None) -> tuple[dict, list[dict]]:

@@ -32,7 +32,9 @@ def default_period(kind: str = "tertial") -> str | None:
 
 
 def period_options(lang: str = "sv", n_tertials: int = 12) -> list[dict]:
-    """Tertials, years, rolling 12 months and months up to the latest complete month."""
+    """Tertials, years, rolling 12 months and months up to the latest complete month; and, first,
+    the tertials and months after it that hold preliminary values (labelled so: shown, never
+    tested; the default period stays the latest complete one)."""
     eng = engine()
     return [dict(o) for o in _period_options(str(eng.url), data_version(eng), lang, n_tertials)]
 
@@ -42,6 +44,16 @@ def period_options(lang: str = "sv", n_tertials: int = 12) -> list[dict]:
 def _frontier(url: str, version: int) -> tuple[pd.DataFrame, list[str]]:
     cat = catalogue_frame(engine_for(url))
     return cat, frontier_ids(cat)
+
+
+@lru_cache(maxsize=8)
+def _newest_preliminary(url: str, version: int) -> str | None:
+    from store.queries import latest_preliminary_month
+
+    return latest_preliminary_month(engine_for(url))
+
+
+PRELIMINARY_WORD = {"label_sv": "preliminär", "label_en": "preliminary"}
 
 
 @lru_cache(maxsize=32)
@@ -75,4 +87,18 @@ def _period_options(url: str, version: int, lang: str, n_tertials: int) -> tuple
     for i in range(idx, idx - 24, -1):
         p = parse_period(format_month(i))
         options.append({"label": getattr(p, label), "value": p.label})
+    newest = _newest_preliminary(url, version)
+    if newest is not None and newest > last_month:  # months after the complete ones with preliminary values
+        word = PRELIMINARY_WORD[label]
+        months, tertials = [], []
+        for i in range(parse_month(newest), idx, -1):
+            p = parse_period(format_month(i))
+            months.append({"label": f"{getattr(p, label)} ({word})", "value": p.label})
+            t = parse_period(f"{p.label[:4]}-T{(int(p.label[5:]) - 1) // 4 + 1}")
+            if t.label != last_t.label and all(o["value"] != t.label for o in tertials):
+                tertials.append({"label": f"{getattr(t, label)} ({word})", "value": t.label})
+        options = tertials + options
+        first_month = next(k for k, o in enumerate(options) if len(o["value"]) == 7 and o["value"][4] == "-"
+                           and "T" not in o["value"])
+        options = options[:first_month] + months + options[first_month:]
     return tuple(options)

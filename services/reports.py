@@ -162,8 +162,12 @@ def gather(area_id: str, period: str, tier: str = "police", comparison: str = "p
     from services.layers import hotspot_layer, hotspot_view, poi_check, poi_kinds
 
     tier = check_tier(tier)
+    from services.revisions import annotate_summary as annotate_revisions
+
     eng = engine or configured_engine()
     summary = area_summary_json(eng, str(area_id), period, comparison, lang, list_year)
+    # every figure with the data version it came from, preliminary values and revision notes
+    summary = annotate_revisions(summary, eng, lang)
     aid = summary["area"]["id"]
     p = parse_period(summary["period"])
     try:
@@ -185,7 +189,10 @@ def gather(area_id: str, period: str, tier: str = "police", comparison: str = "p
                 d.pop("method", None)
                 tests.append(d)
     first = shift_month(p.first, -36)
-    monthly = hide_other_places(values_frame(eng, area_ids=[aid], months=(first, p.last)), str(eng.url),
+    # final values only, as the verdicts (preliminary ones are in the summary, marked); with the
+    # import each came from (the CSV/XLSX numbers carry it)
+    monthly = hide_other_places(values_frame(eng, area_ids=[aid], months=(first, p.last), final_only=True,
+                                             flags=True).drop(columns="preliminary"), str(eng.url),
                                 data_version(eng), summary["area"].get("list_year"))
     units = {i["id"]: i["unit"] for i in summary["indicators"]}
     targets = targets_frame(eng, [aid])
@@ -300,6 +307,7 @@ def log_table_export(view: str, fmt: str, period: str | None, detail: dict, user
     except ImportError:
         record = None
     detail = {"view": view, "format": fmt, **detail}
+    detail.setdefault("data_version", data_version(engine or configured_engine()))  # what the table showed
     if record is not None:
         record("export", area_id=area_id, period=period, layer=fmt, detail=detail, user=user, engine=engine)
         return

@@ -43,6 +43,7 @@ from store.imports import (
     write_values,
 )
 from store.queries import area_geometries, areas_frame, latest_area_geometries
+from store.revisions import record_revisions, revision_rows
 from store.schema import area_real_series, events, imports, indicator_values, pois, targets
 from store.synthetic import (
     POINT_INDICATORS,
@@ -86,8 +87,14 @@ def load_real_series(engine: Engine, data_dir: Path | None, min_share: float = D
             return None
         earlier = select(imports.c.id).where(imports.c.kind == "demo", imports.c.file_name.like("demo:deso_series%"),
                                              imports.c.id != import_id)
-        conn.execute(delete(indicator_values).where(and_(indicator_values.c.indicator_id.in_(OFFENCE_INDICATORS),
-                                                         indicator_values.c.import_id.in_(earlier))))
+        replaced = and_(indicator_values.c.indicator_id.in_(OFFENCE_INDICATORS), indicator_values.c.import_id.in_(earlier))
+        iv = indicator_values.c
+        old = pd.DataFrame(conn.execute(select(iv.area_id, iv.indicator_id, iv.month, iv.value, iv.synthetic,
+                                               iv.preliminary, iv.import_id).where(replaced)).fetchall(),
+                           columns=["area_id", "indicator_id", "month", "value", "synthetic", "preliminary", "import_id"])
+        # the earlier rule's values are kept as revisions (replaced, or removed where the new rule has none)
+        record_revisions(conn, revision_rows(old, built.values, "value", import_id))
+        conn.execute(delete(indicator_values).where(replaced))
         conn.execute(delete(area_real_series))
         n = write_values(conn, built.values, synthetic=False, import_id=import_id)
         conn.execute(insert(area_real_series), [dict(r, import_id=import_id) for r in basis.to_dict("records")])

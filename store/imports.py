@@ -74,6 +74,8 @@ class ImportReport:
     rows_rejected: int = 0
     warnings: list[str] = field(default_factory=list)
     import_id: int | None = None
+    replaced: int = 0  # stored values (and targets) replaced, kept as revisions
+    preliminary: int = 0  # values stored as preliminary
 
     def as_dict(self) -> dict:
         return self.__dict__.copy()
@@ -183,7 +185,8 @@ def start_import(conn: Connection, kind: str, path: Path, digest: str, user: str
     return int(result.inserted_primary_key[0])
 
 
-def finish_import(conn: Connection, import_id: int, accepted: int, rejected: int, warnings: list[str]) -> None:
+def finish_import(conn: Connection, import_id: int, accepted: int, rejected: int, warnings: list[str],
+                  extra: dict | None = None) -> None:
     """Close the import's log row and write its audit row (same transaction: no import unaudited)."""
     conn.execute(
         update(imports).where(imports.c.id == import_id).values(
@@ -195,7 +198,8 @@ def finish_import(conn: Connection, import_id: int, accepted: int, rejected: int
                        .where(imports.c.id == import_id)).one()
     write_audit(conn, "import", row.imported_by, layer=row.kind,
                 detail={"status": "imported", "import_id": import_id, "file": row.file_name,
-                        "sha256": row.file_hash, "rows_accepted": accepted, "rows_rejected": rejected})
+                        "sha256": row.file_hash, "rows_accepted": accepted, "rows_rejected": rejected,
+                        **(extra or {})})
 
 
 def audit_unchanged(conn: Connection, kind: str, path: Path | str, digest: str, user: str | None,
@@ -408,6 +412,37 @@ INDICATOR_ALIASES = ("indikator", "indicator", "indikator_id", "indicator_id")
 MONTH_ALIASES = ("manad", "month", "period", "ar_manad", "arsmanad")
 VALUE_ALIASES = ("varde", "value", "antal", "utfall", "count")
 TARGET_ALIASES = ("mal", "target", "malvarde")
+PRELIMINARY_ALIASES = ("preliminar", "preliminary", "preliminart", "prel")
+#: the words a preliminary column may hold (case-insensitive; an empty cell is "no")
+YES_WORDS = frozenset({"ja", "j", "yes", "y", "1", "true", "sant", "x"})
+NO_WORDS = frozenset({"nej", "n", "no", "0", "false", "falskt", ""})
+
+
+def today() -> dt.date:
+    """Today's date for the product (the running month is refused on import); tests replace it."""
+    return dt.date.today()
+
+
+def parse_flag(text: object, path: Path, row: int, column: str) -> bool:
+    """``ja``/``nej``, ``1``/``0``, ``true``/``false`` (an empty cell is ``nej``); anything else is an
+    error naming file, row and column.
+
+    >>> parse_flag("Ja", Path("x.csv"), 2, "Preliminär"), parse_flag(" ", Path("x.csv"), 3, "Preliminär")
+    (True, False)
+    """
+    if isinstance(text, bool | np.bool_):
+        return bool(text)
+    if isinstance(text, (int, float, np.integer, np.floating)) and not (isinstance(text, float) and np.isnan(text)):
+        if float(text) in (0.0, 1.0):
+            return bool(float(text))
+    s = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text).strip().casefold()
+    if s in ("nan", "none"):
+        s = ""
+    if s in YES_WORDS:
+        return True
+    if s in NO_WORDS:
+        return False
+    raise InputError(path, f"'{text}' is not ja/nej (expected ja/nej, 1/0 or true/false)", row=row, column=column)
 
 
 def _norm_key(text: object) -> str:
@@ -489,8 +524,10 @@ def parse_indicator_table(path: Path, area_table: pd.DataFrame, catalogue: pd.Da
     month_col = find_column(table, MONTH_ALIASES)
     value_col = find_column(table, VALUE_ALIASES)
     target_col = find_column(table, TARGET_ALIASES)
+    prelim_col = find_column(table, PRELIMINARY_ALIASES)
+    extra = [prelim_col] if prelim_col else []
     if month_col is not None and value_col is not None:
-        long = table[[area_col, ind_col, month_col, value_col, "_row"] + ([target_col] if target_col else [])]
+        long = table[[area_col, ind_col, month_col, value_col, "_row"] + ([target_col] if target_col else []) + extra]
         long = long.rename(columns={month_col: "_month", value_col: "_value", **({target_col: "_target"} if target_col else {})})
         long["_month_col"] = month_col
         long["_value_col"] = value_col
@@ -498,7 +535,7 @@ def parse_indicator_table(path: Path, area_table: pd.DataFrame, catalogue: pd.Da
         month_cols = [c for c in table.columns if c != "_row" and is_month_label(c)]
         if not month_cols:
             raise InputError(path, "neither a long table (Område, Indikator, Månad, Värde) nor a wide one (one column per month YYYY-MM)", row=1)
-        long = table.melt(id_vars=[area_col, ind_col, "_row"], value_vars=month_cols, var_name="_month", value_name="_value")
+        long = table.melt(id_vars=[area_col, ind_col, "_row", *extra], value_vars=month_cols, var_name="_month", value_name="_value")
         long["_month_col"] = long["_month"]
         long["_value_col"] = long["_month"]
         blank = long["_value"].astype(str).str.strip().isin(["", "nan", "None"])
@@ -518,7 +555,11 @@ def parse_indicator_table(path: Path, area_table: pd.DataFrame, catalogue: pd.Da
                              row=int(rows.iat[i]), column=str(long["_value_col"].iat[i]))
         if units.get(ind) == "share" and not 0 <= v <= 100:
             raise InputError(path, f"share {v:g} outside 0–100 %", row=int(rows.iat[i]), column=str(long["_value_col"].iat[i]))
-    out = pd.DataFrame({"area_id": ids, "indicator_id": ind_ids, "month": months, "value": values, "_row": rows.to_numpy()})
+    prelim = (np.array([parse_flag(v, path, int(r), prelim_col) for v, r in zip(long[prelim_col], rows, strict=True)],
+                       dtype=bool) if prelim_col else np.zeros(len(long), dtype=bool))
+    out = pd.DataFrame({"area_id": ids, "indicator_id": ind_ids, "month": months, "value": values,
+                        "preliminary": prelim, "_row": rows.to_numpy(),
+                        "_month_col": long["_month_col"].astype(str).to_numpy()})
     if "_target" in long:
         tgt = [None if str(t).strip() in ("", "nan", "None") else parse_number(t, path, int(r), target_col)
                for t, r in zip(long["_target"], rows, strict=True)]
@@ -535,59 +576,138 @@ def parse_indicator_table(path: Path, area_table: pd.DataFrame, catalogue: pd.Da
             rows_txt = " and ".join(str(int(x)) for x in clash["_row"])
             raise InputError(path, f"{k[0]} / {k[1]} / {k[2]} appears in rows {rows_txt} with different values "
                              f"({', '.join(f'{v:g}' for v in clash['value'])})", row=int(clash["_row"].iloc[-1]), column=str(long["_value_col"].iat[0]))
+        flags = d.groupby(key)["preliminary"].nunique()
+        bad = flags[flags > 1]
+        if len(bad):
+            k = bad.index[0]
+            clash = d.set_index(key).loc[k]
+            rows_txt = " and ".join(str(int(x)) for x in clash["_row"])
+            raise InputError(path, f"{k[0]} / {k[1]} / {k[2]} appears in rows {rows_txt}, preliminary in one and "
+                             "final in another", row=int(clash["_row"].iloc[-1]), column=str(prelim_col))
         warnings.append(f"{path}: {int(dup.sum() - out[dup].drop_duplicates(key).shape[0])} exact duplicate rows ignored")
         out = out.drop_duplicates(key)
     return out, new_entries, warnings
 
 
-def _indicators_unchanged(conn: Connection, parsed: pd.DataFrame, new_entries: list[dict],
-                          synthetic: dict) -> bool:
-    """Whether the store already holds exactly the file's values (and targets) for its keys."""
-    if new_entries or parsed.empty:
-        return not new_entries and parsed.empty
+def mark_preliminary(parsed: pd.DataFrame, path: Path, on: dt.date,
+                     preliminary_months: tuple[str, ...] | list[str] = (), warnings: list[str] | None = None
+                     ) -> pd.DataFrame:
+    """Flag the values of ``preliminary_months`` (``--preliminary-month``) preliminary and refuse
+    any value of a month that has not ended on ``on`` (the running month and later ones) unless it
+    is preliminary: such a value is not final and must never be tested as if it were.
+
+    Raises :class:`InputError` naming file, row, the month column and the month.
+
+    >>> rows = pd.DataFrame({"area_id": ["74"], "indicator_id": ["ran"], "month": ["2026-12"], "value": [3.0],
+    ...                      "preliminary": [False], "_row": [2], "_month_col": ["Månad"]})
+    >>> mark_preliminary(rows, Path("a.csv"), dt.date(2026, 12, 4), ["2026-12"])["preliminary"].tolist()
+    [True]
+    >>> mark_preliminary(rows, Path("a.csv"), dt.date(2026, 12, 4))
+    Traceback (most recent call last):
+    ...
+    geodata.errors.InputError: a.csv: row 2, column 'Månad': 2026-12 is the running month (today is 2026-12-04): its values are not final. Mark the row preliminary (a column Preliminär with ja) or give --preliminary-month 2026-12
+    """
+    out = parsed.copy()
+    if "preliminary" not in out.columns:
+        out["preliminary"] = False
+    flagged = {str(m) for m in preliminary_months}
+    if flagged:
+        out["preliminary"] = out["preliminary"].astype(bool) | out["month"].isin(flagged)
+        unused = sorted(flagged - set(out["month"]))
+        if unused and warnings is not None:
+            warnings.append(f"{path}: --preliminary-month {', '.join(unused)}: no value of the file is in that month")
+    running = f"{on.year:04d}-{on.month:02d}"
+    bad = out[(out["month"] >= running) & ~out["preliminary"].astype(bool)]
+    if len(bad):
+        first = bad.sort_values("_row").iloc[0]
+        month = str(first["month"])
+        when = ("the running month" if month == running else "a month that has not begun")
+        raise InputError(path, f"{month} is {when} (today is {on.isoformat()}): its values are not final. Mark the "
+                               f"row preliminary (a column Preliminär with ja) or give --preliminary-month {month}",
+                         row=int(first["_row"]), column=str(first.get("_month_col", "Månad")))
+    return out
+
+
+def _stored_values(conn: Connection, parsed: pd.DataFrame) -> pd.DataFrame:
+    """The stored rows of the file's keys (``value, synthetic, preliminary, import_id``; a key the
+    store does not hold is left out)."""
     key = ["area_id", "indicator_id", "month"]
+    iv = indicator_values.c
     months = (parsed["month"].min(), parsed["month"].max())
     ids, inds = sorted(set(parsed["area_id"])), sorted(set(parsed["indicator_id"]))
     stored = pd.DataFrame(conn.execute(
-        select(indicator_values.c.area_id, indicator_values.c.indicator_id, indicator_values.c.month,
-               indicator_values.c.value, indicator_values.c.synthetic)
-        .where(indicator_values.c.area_id.in_(ids), indicator_values.c.indicator_id.in_(inds),
-               indicator_values.c.month.between(*months))).fetchall(),
-        columns=[*key, "value", "synthetic"])
-    got = parsed[key + ["value"]].merge(stored, on=key, how="left")
-    if got["value_y"].isna().any() or not np.array_equal(got["value_x"].to_numpy(float), got["value_y"].to_numpy(float)):
-        return False
-    if [bool(x) for x in got["synthetic"]] != [bool(synthetic.get(i, False)) for i in got["indicator_id"]]:
-        return False
-    if "target" in parsed:
-        tg = parsed.dropna(subset=["target"])
-        if len(tg):
-            st = pd.DataFrame(conn.execute(
-                select(targets.c.area_id, targets.c.indicator_id, targets.c.month, targets.c.target)
-                .where(targets.c.area_id.in_(ids), targets.c.indicator_id.in_(inds),
-                       targets.c.month.between(*months))).fetchall(), columns=[*key, "stored"])
-            t = tg[key + ["target"]].merge(st, on=key, how="left")
-            if t["stored"].isna().any() or not np.array_equal(t["target"].to_numpy(float), t["stored"].to_numpy(float)):
-                return False
-    return True
+        select(iv.area_id, iv.indicator_id, iv.month, iv.value, iv.synthetic, iv.preliminary, iv.import_id)
+        .where(iv.area_id.in_(ids), iv.indicator_id.in_(inds), iv.month.between(*months))).fetchall(),
+        columns=[*key, "value", "synthetic", "preliminary", "import_id"])
+    return stored.merge(parsed[key], on=key, how="inner")
+
+
+def _stored_targets(conn: Connection, tg: pd.DataFrame) -> pd.DataFrame:
+    key = ["area_id", "indicator_id", "month"]
+    t = targets.c
+    months = (tg["month"].min(), tg["month"].max())
+    stored = pd.DataFrame(conn.execute(
+        select(t.area_id, t.indicator_id, t.month, t.target, t.synthetic, t.import_id)
+        .where(t.area_id.in_(sorted(set(tg["area_id"]))), t.indicator_id.in_(sorted(set(tg["indicator_id"]))),
+               t.month.between(*months))).fetchall(),
+        columns=[*key, "value", "synthetic", "import_id"])
+    return stored.merge(tg[key], on=key, how="inner")
+
+
+def _changed(parsed: pd.DataFrame, stored: pd.DataFrame, synthetic: dict | None) -> pd.DataFrame:
+    """The rows of ``parsed`` the store does not hold as they are (new keys, other values, other
+    flags)."""
+    key = ["area_id", "indicator_id", "month"]
+    cols = ["value"] + [c for c in ("preliminary", "synthetic") if c in stored.columns]
+    got = parsed.merge(stored[key + cols].rename(columns={c: f"{c}_stored" for c in cols}), on=key, how="left")
+    differs = got["value_stored"].isna().to_numpy() | (got["value"].to_numpy(float) != got["value_stored"].to_numpy(float))
+    if "preliminary_stored" in got:
+        differs |= got["preliminary"].astype(bool).to_numpy() != got["preliminary_stored"].fillna(False).astype(bool).to_numpy()
+    if synthetic is not None and "synthetic_stored" in got:
+        want = np.array([bool(synthetic.get(i, False)) for i in got["indicator_id"]], dtype=bool)
+        differs |= want != got["synthetic_stored"].fillna(False).astype(bool).to_numpy()
+    return parsed[differs]
+
+
+def _delete_keys(conn: Connection, table, keys: pd.DataFrame) -> None:
+    for a, i, m in keys[["area_id", "indicator_id", "month"]].itertuples(index=False):
+        conn.execute(delete(table).where(table.c.area_id == a, table.c.indicator_id == i, table.c.month == m))
 
 
 def import_indicators(engine: Engine, path: str | Path, create_missing: bool = False,
-                      user: str | None = None) -> ImportReport:
+                      user: str | None = None, preliminary_months: tuple[str, ...] | list[str] = (),
+                      on: dt.date | None = None) -> ImportReport:
     """Import monthly indicator values (and targets if the table has a target column).
 
-    "unchanged" when the store already holds the file's values (and targets) for every key of the
-    file — also after another file changed them, re-importing this one restores them.
+    A value of the running month (``on``, default :func:`today`) or a later one is refused unless
+    it is preliminary (a ``Preliminär`` column with ja, or its month in ``preliminary_months``);
+    preliminary values are stored flagged and never tested.
+
+    Only the keys whose value (or flags, or target) change are written; the rows they replace go to
+    ``indicator_revisions`` with this import's id (:mod:`store.revisions`), so every earlier value
+    stays retrievable. "unchanged" when the store already holds the file's values, flags and
+    targets for every key of the file — also after another file changed them, re-importing this
+    one restores them (and records that as a revision too).
     """
+    from store.revisions import record_revisions, revision_rows
+
     path = Path(path)
     check_size(path)
     digest = file_hash(path)
     parsed, new_entries, warnings = parse_indicator_table(
         path, areas_frame(engine), catalogue_frame(engine), create_missing
     )
+    parsed = mark_preliminary(parsed, path, on or today(), preliminary_months, warnings)
     synthetic = dict(zip(*catalogue_frame(engine)[["id", "synthetic"]].T.values, strict=False))
+    key = ["area_id", "indicator_id", "month"]
+    tg = (parsed.dropna(subset=["target"])[key + ["target", "_row"]].rename(columns={"target": "value"})
+          if "target" in parsed else pd.DataFrame(columns=[*key, "value", "_row"]))
     with import_transaction(engine) as conn:
-        if _indicators_unchanged(conn, parsed, new_entries, synthetic):
+        stored = _stored_values(conn, parsed) if len(parsed) else parsed.iloc[0:0]
+        changed = _changed(parsed, stored, synthetic) if len(parsed) else parsed
+        stored_tg = _stored_targets(conn, tg) if len(tg) else tg.iloc[0:0]
+        changed_tg = _changed(tg, stored_tg, None) if len(tg) else tg
+        if not new_entries and changed.empty and changed_tg.empty:
             return unchanged_report(conn, "indicators", path, digest, user,
                                     "the store holds these values already: nothing changed")
         import_id = start_import(conn, "indicators", path, digest, user)
@@ -597,35 +717,39 @@ def import_indicators(engine: Engine, path: str | Path, create_missing: bool = F
         if new_entries:
             conn.execute(insert(indicators), new_entries)
             warnings.append(f"added to the catalogue: {', '.join(e['id'] for e in new_entries)}")
-        keys = parsed[["area_id", "indicator_id", "month"]].itertuples(index=False)
-        for a, i, m in keys:
-            conn.execute(delete(indicator_values).where(
-                indicator_values.c.area_id == a, indicator_values.c.indicator_id == i, indicator_values.c.month == m))
-        conn.execute(insert(indicator_values), [
-            dict(area_id=r.area_id, indicator_id=r.indicator_id, month=r.month, value=float(r.value),
-                 synthetic=bool(synthetic.get(r.indicator_id, False)), import_id=import_id)
-            for r in parsed.itertuples()
-        ])
-        if "target" in parsed:
-            tg = parsed.dropna(subset=["target"])
-            for r in tg.itertuples():
-                conn.execute(delete(targets).where(targets.c.area_id == r.area_id, targets.c.indicator_id == r.indicator_id,
-                                                   targets.c.month == r.month))
-            if len(tg):
-                conn.execute(insert(targets), [dict(area_id=r.area_id, indicator_id=r.indicator_id, month=r.month,
-                                                    target=float(r.target), synthetic=False, import_id=import_id)
-                                               for r in tg.itertuples()])
+        n_rev = record_revisions(conn, revision_rows(stored.merge(changed[key], on=key), changed, "value", import_id))
+        _delete_keys(conn, indicator_values, changed)
+        if len(changed):
+            conn.execute(insert(indicator_values), [
+                dict(area_id=r.area_id, indicator_id=r.indicator_id, month=r.month, value=float(r.value),
+                     synthetic=bool(synthetic.get(r.indicator_id, False)), preliminary=bool(r.preliminary),
+                     import_id=import_id)
+                for r in changed.itertuples()
+            ])
+        n_rev += record_revisions(conn, revision_rows(stored_tg.merge(changed_tg[key], on=key),
+                                                      changed_tg, "target", import_id))
+        _delete_keys(conn, targets, changed_tg)
+        if len(changed_tg):
+            conn.execute(insert(targets), [dict(area_id=r.area_id, indicator_id=r.indicator_id, month=r.month,
+                                                target=float(r.value), synthetic=False, import_id=import_id)
+                                           for r in changed_tg.itertuples()])
+        n_prelim = int(parsed["preliminary"].sum())
         _update_coverage(conn)
-        finish_import(conn, import_id, len(parsed), 0, warnings)
-    return ImportReport("indicators", str(path), "imported", len(parsed), 0, warnings, import_id)
+        finish_import(conn, import_id, len(parsed), 0, warnings,
+                      {"values_written": int(len(changed)), "targets_written": int(len(changed_tg)),
+                       "replaced": n_rev, "preliminary": n_prelim})
+    return ImportReport("indicators", str(path), "imported", len(parsed), 0, warnings, import_id,
+                        replaced=n_rev, preliminary=n_prelim)
 
 
 def _update_coverage(conn: Connection) -> None:
-    """Recompute each indicator's coverage window (first and last month with any value)."""
-    from sqlalchemy import func
+    """Recompute each indicator's coverage window (first and last month with a final value: a
+    preliminary month lies after it, so the verdict engine sees it as pending, never tested)."""
+    from sqlalchemy import false, func
 
     rows = conn.execute(
         select(indicator_values.c.indicator_id, func.min(indicator_values.c.month), func.max(indicator_values.c.month))
+        .where(indicator_values.c.preliminary == false())
         .group_by(indicator_values.c.indicator_id)
     ).fetchall()
     for ind, first, last in rows:

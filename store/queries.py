@@ -3,7 +3,8 @@
 - :func:`areas_frame` → ``id, name, category, ort, kommun_kod, kommun, lpo, polisomrade, region,
   population, list_year`` (+ ``shape_note``, ``area_km2``)
 - :func:`catalogue_frame` → the indicator catalogue
-- :func:`values_frame` → ``area_id, indicator_id, month, value``
+- :func:`values_frame` → ``area_id, indicator_id, month, value`` (``final_only``: without
+  preliminary values; ``flags``: with ``preliminary`` and ``import_id``)
 - :func:`targets_frame` → ``area_id, indicator_id, month, target``
 - :func:`events_frame` → point events with ``x, y`` (EPSG:3006), ``precision`` …
 
@@ -18,15 +19,17 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Engine, and_, false, func, select
 
 from store.schema import (
+    PRELIMINARY_VALUES,
     area_lineage,
     area_profiles,
     area_real_series,
     areas,
     events,
     imports,
+    indicator_revisions,
     indicator_values,
     indicators,
     pois,
@@ -134,16 +137,33 @@ def catalogue_frame(engine: Engine) -> pd.DataFrame:
     return frame
 
 
+#: the extra columns of ``flags=True``: whether a value is preliminary, and the import that wrote it
+FLAG_COLUMNS = ["preliminary", "import_id"]
+
+
+def _flagged(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["preliminary"] = frame["preliminary"].astype(bool)
+    frame["import_id"] = pd.to_numeric(frame["import_id"], errors="coerce").astype("Int64")
+    return frame
+
+
 def values_frame(
     engine: Engine,
     indicator_ids: Sequence[str] | None = None,
     area_ids: Sequence[str] | None = None,
     months: tuple[str, str] | None = None,
+    final_only: bool = False,
+    flags: bool = False,
 ) -> pd.DataFrame:
-    """Monthly values, optionally filtered by indicators, areas and an inclusive month range."""
-    stmt = select(indicator_values.c.area_id, indicator_values.c.indicator_id, indicator_values.c.month,
-                  indicator_values.c.value)
-    conds = []
+    """Monthly values, optionally filtered by indicators, areas and an inclusive month range.
+
+    ``final_only`` leaves out preliminary values (what the verdict engine reads: a preliminary
+    month is never tested); ``flags`` adds the columns ``preliminary`` and ``import_id`` (what the
+    trend, the cards and the revision notes read).
+    """
+    iv = indicator_values.c
+    stmt = select(iv.area_id, iv.indicator_id, iv.month, iv.value, *([iv.preliminary, iv.import_id] if flags else []))
+    conds = [iv.preliminary == false()] if final_only else []
     if indicator_ids is not None:
         conds.append(indicator_values.c.indicator_id.in_(list(indicator_ids)))
     if area_ids is not None:
@@ -152,16 +172,17 @@ def values_frame(
         conds.append(indicator_values.c.month.between(months[0], months[1]))
     if conds:
         stmt = stmt.where(and_(*conds))
-    frame = read_frame(engine, stmt, ["area_id", "indicator_id", "month", "value"])
+    frame = read_frame(engine, stmt, ["area_id", "indicator_id", "month", "value", *(FLAG_COLUMNS if flags else [])])
     frame["value"] = frame["value"].astype(float)
-    return frame
+    return _flagged(frame) if flags else frame
 
 
 def values_in_months(
-    engine: Engine, months: Sequence[str], exclude_area: str | None = None
+    engine: Engine, months: Sequence[str], exclude_area: str | None = None, final_only: bool = False
 ) -> pd.DataFrame:
     """Monthly values of the listed months only (e.g. a period and the same months of earlier
-    years), as :func:`values_frame` returns them; optionally without one area's rows.
+    years), as :func:`values_frame` returns them; optionally without one area's rows, and
+    (``final_only``) without preliminary values.
 
     One index-only lookup in the covering month index per month instead of a scan of the range.
     """
@@ -171,41 +192,56 @@ def values_in_months(
     )
     if exclude_area is not None:
         stmt = stmt.where(iv.area_id != exclude_area)
+    if final_only:
+        stmt = stmt.where(iv.preliminary == false())
     frame = read_frame(engine, stmt, ["area_id", "indicator_id", "month", "value"])
     frame["value"] = frame["value"].astype(float)
     return frame
 
 
-def area_values(engine: Engine, area_id: str, months: tuple[str, str]) -> pd.DataFrame:
-    """One area's monthly values in an inclusive month range, as :func:`values_frame` returns them.
+def area_values(engine: Engine, area_id: str, months: tuple[str, str], final_only: bool = False,
+                flags: bool = False) -> pd.DataFrame:
+    """One area's monthly values in an inclusive month range, as :func:`values_frame` returns them
+    (``final_only``, ``flags`` as there).
 
     ``month || ''`` (the same value) keeps SQLite from scanning the whole range of the month
     index for one area; it looks the area up in the primary key instead.
     """
     iv = indicator_values.c
-    stmt = select(iv.area_id, iv.indicator_id, iv.month, iv.value).where(
-        iv.area_id == area_id, (iv.month + "").between(months[0], months[1])
-    )
-    frame = read_frame(engine, stmt, ["area_id", "indicator_id", "month", "value"])
+    stmt = select(iv.area_id, iv.indicator_id, iv.month, iv.value, *([iv.preliminary, iv.import_id] if flags else [])
+                  ).where(iv.area_id == area_id, (iv.month + "").between(months[0], months[1]))
+    if final_only:
+        stmt = stmt.where(iv.preliminary == false())
+    frame = read_frame(engine, stmt, ["area_id", "indicator_id", "month", "value", *(FLAG_COLUMNS if flags else [])])
     frame["value"] = frame["value"].astype(float)
-    return frame
+    return _flagged(frame) if flags else frame
 
 
 def latest_value_months(
-    engine: Engine, indicator_ids: Sequence[str], months: tuple[str, str]
+    engine: Engine, indicator_ids: Sequence[str], months: tuple[str, str], final_only: bool = False
 ) -> dict[str, str]:
     """The latest month with a value per indicator inside an inclusive month range (indicators
-    without any value there are left out)."""
+    without any value there are left out; ``final_only``: final values only)."""
     if not indicator_ids:
         return {}
+    conds = [indicator_values.c.indicator_id.in_(list(indicator_ids)),
+             indicator_values.c.month.between(months[0], months[1])]
+    if final_only:
+        conds.append(indicator_values.c.preliminary == false())
     stmt = (
         select(indicator_values.c.indicator_id, func.max(indicator_values.c.month))
-        .where(indicator_values.c.indicator_id.in_(list(indicator_ids)),
-               indicator_values.c.month.between(months[0], months[1]))
+        .where(*conds)
         .group_by(indicator_values.c.indicator_id)
     )
     with engine.connect() as conn:
         return {str(i): str(m) for i, m in conn.execute(stmt) if m is not None}
+
+
+def latest_preliminary_month(engine: Engine) -> str | None:
+    """The newest month with a preliminary value in the store (None without any); one lookup in
+    the partial index of preliminary rows."""
+    with engine.connect() as conn:
+        return conn.execute(select(func.max(indicator_values.c.month)).where(PRELIMINARY_VALUES)).scalar_one()
 
 
 def targets_frame(engine: Engine, area_ids: Sequence[str] | None = None) -> pd.DataFrame:
@@ -258,7 +294,8 @@ def table_counts(engine: Engine) -> dict[str, int]:
     """Row count of every data table (used to prove that a rejected import wrote nothing)."""
     out = {}
     with engine.connect() as conn:
-        for t in (imports, areas, area_lineage, area_profiles, indicators, indicator_values, targets, events, pois):
+        for t in (imports, areas, area_lineage, area_profiles, indicators, indicator_values, targets, events, pois,
+                  indicator_revisions):
             out[t.name] = int(conn.execute(select(func.count()).select_from(t)).scalar_one())
     return out
 

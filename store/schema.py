@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 
@@ -173,11 +174,45 @@ indicator_values = Table(
     Column("value", Float, nullable=False),
     Column("synthetic", Boolean, nullable=False),
     Column("import_id", Integer, ForeignKey("imports.id")),
+    # a value of a month that had not ended (or that its file marks preliminary): shown, flagged,
+    # never tested (the verdict engine reads final rows only; migration 0009_revisions)
+    Column("preliminary", Boolean, nullable=False, default=False, server_default=false()),
 )
 Index("ix_indicator_values_indicator_month", indicator_values.c.indicator_id, indicator_values.c.month)
-# covering index: a period window for every area is an index-only range scan
+# covering index: a period window for every area is an index-only range scan (final rows too:
+# ``preliminary`` is in the index)
 Index("ix_indicator_values_month", indicator_values.c.month, indicator_values.c.indicator_id,
-      indicator_values.c.area_id, indicator_values.c.value)
+      indicator_values.c.area_id, indicator_values.c.value, indicator_values.c.preliminary)
+
+# the preliminary values only (a few rows): the newest preliminary month in one lookup
+PRELIMINARY_VALUES = text("preliminary")
+Index("ix_indicator_values_preliminary", indicator_values.c.month,
+      sqlite_where=PRELIMINARY_VALUES, postgresql_where=PRELIMINARY_VALUES)
+
+# Revisions (migration 0009_revisions): every value or target an import replaced (or removed), with
+# the import that wrote it and the import that replaced it, so that any earlier data version of a
+# figure can be rebuilt: the value of a key as of import V is the row whose
+# ``old_import_id <= V < import_id``, or the current row when its ``import_id <= V``.
+indicator_revisions = Table(
+    "indicator_revisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("area_id", String(32), nullable=False),
+    Column("indicator_id", String(64), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("field", String(8), nullable=False),  # value | target
+    Column("old_value", Float, nullable=False),
+    Column("old_preliminary", Boolean, nullable=False, default=False, server_default=false()),
+    Column("old_synthetic", Boolean, nullable=False, default=False, server_default=false()),
+    Column("old_import_id", Integer, ForeignKey("imports.id")),  # NULL: written outside an import
+    Column("new_value", Float),  # NULL: the import removed the key
+    Column("new_preliminary", Boolean),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),  # the import that replaced it
+    Column("replaced_at", DateTime, nullable=False),  # UTC, the audit log's clock
+)
+Index("ix_indicator_revisions_key", indicator_revisions.c.area_id, indicator_revisions.c.indicator_id,
+      indicator_revisions.c.month)
+Index("ix_indicator_revisions_import_id", indicator_revisions.c.import_id)
 
 targets = Table(
     "targets",
@@ -251,6 +286,8 @@ audit_log = Table(
     Column("purpose", Text),
 )
 Index("ix_audit_log_at", audit_log.c.at)
+# the exports of a period (revision notes look up what an earlier export showed; migration 0009)
+Index("ix_audit_log_period_action", audit_log.c.period, audit_log.c.action)
 
 notes = Table(
     "notes",

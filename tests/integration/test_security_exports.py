@@ -101,6 +101,7 @@ def test_compare_downloads_write_formula_like_text_as_text(hostile):
     dep = next(d for d in deps if d["output"].startswith("compare-download."))
     values[("view", "data")] = {"area": None, "period": PERIOD, "cmp": "prev_year", "list": 2025,
                                 "region": "Stockholm", "lang": "sv", "indicator": None, "layers": []}
+    values[("compare-shape", "value")] = "long"  # every indicator, shown or not
     got = {}
     for button in ("compare-xlsx", "compare-csv"):
         values[(button, "n_clicks")] = 1
