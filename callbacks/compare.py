@@ -37,7 +37,7 @@ def show_compare(view: dict | None):
     if not view or not view.get("period") or not touches(view, COMPARE_KEYS):
         return no_update, no_update
     lang, region = view.get("lang", "sv"), view.get("region") or "alla"
-    if page.viewer_tier() == "kommun":  # a table of every area would reveal small counts
+    if not page.viewer_policy().cross_area_tables:  # a table of every area would reveal small counts
         msg = t("kommun_no_series", lang)
         return html.P(msg, className="muted"), empty_figure(msg, lang)
     try:
@@ -73,7 +73,7 @@ def download_compare(csv_clicks, xlsx_clicks, view):
     """Every number of the compare table as CSV (Swedish Excel) or XLSX, synthetic flag included."""
     from dash import ctx
 
-    if not view or not view.get("period") or page.viewer_tier() == "kommun":
+    if not view or not view.get("period") or not page.viewer_policy().cross_area_tables:
         return no_update
     region, fmt = view.get("region") or "alla", "xlsx" if ctx.triggered_id == Ids.COMPARE_XLSX else "csv"
     table = page.compare(region, view["period"], view.get("cmp", "prev_year"), view.get("lang", "sv"),

@@ -15,6 +15,7 @@ from layout.map_panel import build_map
 from layout.strings import t, tx
 
 PERIOD_KINDS = ("tertial", "month", "year", "r12")
+KOMMUN_PERIOD_KINDS = ("tertial", "year")  # the kommun tier's grid (reports/disclosure.py)
 
 
 def export_panel(lang: str):
@@ -64,9 +65,9 @@ def _dropdown(id_, options, value, min_width: int = 150) -> dcc.Dropdown:
 
 
 def build_header(lang: str, list_years: list[int], list_year: int, periods: list[dict], period: str | None,
-                 user: str | None = None) -> html.Header:
+                 user: str | None = None, period_kinds: tuple[str, ...] = PERIOD_KINDS) -> html.Header:
     cmp_options = [{"label": t(f"cmp_{c}", lang), "value": c} for c in ("prev_year", "baseline", "target")]
-    kind_options = [{"label": t(f"kind_{k}", lang), "value": k} for k in PERIOD_KINDS]
+    kind_options = [{"label": t(f"kind_{k}", lang), "value": k} for k in period_kinds]
     return html.Header(className="app-header", children=[
         html.Div([tx("title", lang, html.H1), tx("subtitle", lang, html.Div, className="subtitle")]),
         html.Div(className="controls", children=[
@@ -183,7 +184,8 @@ def build_page(lang: str, list_years: list[int], list_year: int, areas_fc: dict,
         dcc.Store(id=Ids.COMPARE_VIEW),
         dcc.Store(id=Ids.LANG_STORE),
         tx("skip_link", lang, html.A, href="#area-panel", className="skip-link"),
-        build_header(lang, list_years, list_year, periods, period, user),
+        build_header(lang, list_years, list_year, periods, period, user,
+                     KOMMUN_PERIOD_KINDS if kommun_tier else PERIOD_KINDS),
         html.Div(banner, id=Ids.BANNER, className="banner demo", role="status"),
         html.Div(id=Ids.ERROR_BANNER, className="banner error", role="alert"),
         html.Main(className="main", children=[
