@@ -51,7 +51,7 @@ def store(demo_db_path, data_dir, tmp_path_factory):
         from store.notes import add_note
 
         period = default_period()
-        add_note(engine, AREA, period, "problem", PUBLIC_NOTE, "anna")
+        add_note(engine, AREA, period, "problem", PUBLIC_NOTE, "anna", kommun=True)
         add_note(engine, AREA, period, "atgarder", INTERNAL_NOTE, "bo", internal=True)
         yield {"engine": engine, "path": path, "period": period}
         engine.dispose()
