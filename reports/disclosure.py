@@ -239,16 +239,71 @@ def protect_series(totals: Mapping[str, float | None], threshold: int = THRESHOL
 
 @lru_cache(maxsize=65536)
 def _protect_year(cells: tuple[float | None, ...], threshold: int) -> tuple[str | None, ...]:
-    """Status of ``(T1, T2, T3, Y)`` of one year (``None``: not available); the same few small
-    patterns recur across areas and indicators, so each is solved once per process."""
+    """Status of ``(T1, T2, T3, Y)`` of one year (``None``: not available).
+
+    Primary cells below the threshold; if the year table is then not protected
+    (:func:`year_table_protected`), the year total is hidden, which always protects it (a year
+    below the threshold has only small tertials; otherwise the published tertials sum to at least
+    the threshold or two small ones are hidden with it). The general engine
+    (:func:`reports.suppression.protect`) decides any other case and is the oracle of the unit tests.
+    """
     names = ("T1", "T2", "T3", "Y")
     vals = {n: v for n, v in zip(names, cells, strict=True) if v is not None}
-    if not any(v < threshold for v in vals.values()):
-        return tuple(PUBLISHED if v is not None else None for v in cells)
-    rels = [{"Y": 1.0, "T1": -1.0, "T2": -1.0, "T3": -1.0}] if len(vals) == 4 else []
-    cost = {n: (-1.0 if n == "Y" else v) for n, v in vals.items()}
-    s = protect(vals, rels, counts=set(vals), threshold=threshold, cost=cost)
-    return tuple(s.status[n] if n in vals else None for n in names)
+    status = tuple(None if v is None else (PRIMARY if v < threshold else PUBLISHED) for v in cells)
+    if len(vals) < 4 or PRIMARY not in status:  # no relation, or nothing to protect
+        return status
+    if year_table_protected(cells, status, threshold):
+        return status
+    if status[3] == PUBLISHED:
+        hidden_year = (*status[:3], SECONDARY)
+        if year_table_protected(cells, hidden_year, threshold):
+            return hidden_year
+    cost = {n: (-1.0 if n == "Y" else v) for n, v in vals.items()}  # not reached; kept as a safety net
+    s = protect(vals, [{"Y": 1.0, "T1": -1.0, "T2": -1.0, "T3": -1.0}], counts=set(vals),
+                threshold=threshold, cost=cost)
+    return tuple(s.status[n] for n in names)
+
+
+def year_table_protected(cells: tuple[float, ...], status: tuple[str, ...], threshold: int) -> bool:
+    """The rule of :func:`reports.suppression.strictly_protected` for every hidden cell of one year
+    table ``Y = T1 + T2 + T3``, in closed form.
+
+    With the marks a hidden cell lies in ``[0, t−1]`` (``<5``) or ``[t, ∞)`` (``..``); without them
+    in ``[0, ∞)``. Year published: the hidden tertials share ``R = Y − published tertials``; each
+    lies in ``[0, R]`` (so ``R ≥ t``, and never one hidden tertial alone), and a ``<5`` one can take
+    0 and t−1 when the others' mark bounds allow ``R − x``. Year hidden: the tertials are free
+    upwards; a ``<5`` one can take 0 and t−1 when the year's mark bounds allow the sum.
+    """
+    t = threshold
+    tert, year = cells[:3], cells[3]
+    hidden = [k for k in range(3) if status[k] != PUBLISHED]
+    shown_sum = sum(tert[k] for k in range(3) if status[k] == PUBLISHED)
+
+    def bounds(k: int) -> tuple[float, float]:
+        return (0.0, t - 1.0) if status[k] == PRIMARY else (float(t), math.inf)
+
+    def others(k: int) -> tuple[float, float]:
+        return (sum(bounds(j)[0] for j in hidden if j != k), sum(bounds(j)[1] for j in hidden if j != k))
+
+    if status[3] == PUBLISHED:
+        if not hidden:
+            return True
+        rest = year - shown_sum
+        if len(hidden) == 1 or rest < t:
+            return False
+        for k in hidden:
+            lo, hi = others(k)
+            if status[k] == PRIMARY and not (rest <= hi and rest - lo >= t - 1):
+                return False
+        return True
+    if not hidden:  # the year is the sum of what is shown
+        return False
+    ylo, yhi = bounds(3)
+    for k in hidden:
+        lo, hi = others(k)
+        if status[k] == PRIMARY and not (shown_sum + t - 1 + lo <= yhi and shown_sum + hi >= ylo):
+            return False
+    return True
 
 
 @dataclass(frozen=True)

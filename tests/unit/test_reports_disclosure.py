@@ -126,6 +126,21 @@ def test_a_year_and_its_tertials_never_give_a_hidden_count_away(tertials):
     assert all(status[n] != SECONDARY for n in ("T1", "T2", "T3")), status
 
 
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.tuples(*[st.integers(0, 4) | st.integers(0, 14)] * 3))
+def test_the_closed_form_year_rule_agrees_with_the_general_engine(tertials):
+    """``_protect_year`` decides with the closed form; ``reports.suppression.protect`` (linear and
+    integer programs) must decide the same."""
+    from reports.disclosure import _protect_year
+    from reports.suppression import protect
+
+    vals = dict(zip(("T1", "T2", "T3", "Y"), (*tertials, sum(tertials)), strict=True))
+    general = protect(vals, [{"Y": 1, "T1": -1, "T2": -1, "T3": -1}], counts=set(vals), threshold=T,
+                      cost={"Y": -1, **{k: v for k, v in vals.items() if k != "Y"}})
+    closed = _protect_year(tuple(float(v) for v in vals.values()), T)
+    assert closed == tuple(general.status[k] for k in ("T1", "T2", "T3", "Y")), (vals, closed, general.status)
+
+
 def test_the_two_cases_of_the_issue():
     cells = protect_series({"2023-T1": 11, "2023-T2": 6, "2023-T3": 1, "2023": 18})
     assert not cells.shown("2023") and cells.shown("2023-T1") and cells.shown("2023-T2")
