@@ -173,10 +173,11 @@ def kommun_table(area: dict, rows: list[dict], lang: str, period_label: str) -> 
     """The kommun tier's indicator table: aggregates only, small counts shown as "<5"."""
     sv = lang == "sv"
     head = ["Indikator" if sv else "Indicator", "Värde" if sv else "Value", "Jämförelse" if sv else "Comparison",
-            "Förändring" if sv else "Change"]
+            "Förändring" if sv else "Change", "Bedömning" if sv else "Assessment"]
     body = [html.Tr([html.Td([r["name"], html.Span(" SYNTETISK" if sv else " SYNTHETIC", className="badge synthetic")
                               if r["synthetic"] else None]),
-                     html.Td(r["value"]), html.Td(r["reference"]), html.Td(r["change"])]) for r in rows]
+                     html.Td(r["value"]), html.Td(r["reference"]), html.Td(r["change"]),
+                     html.Td(r.get("verdict", ".."), className="assessment")]) for r in rows]
     return html.Div([
         html.H2(area["name"], className="area-title"),
         html.P(("Kommunversion för samverkan: tertial och hela år, tal under 5 visas som <5 och det som kan räkna "

@@ -292,7 +292,14 @@ def kommun_rows(area_id: str, period: str, cmp_: str, lang: str) -> tuple[dict, 
     eng = engine()
     data = _report_data(str(eng.url), data_version(eng), str(area_id), period, cmp_, lang, "kommun")
     numbers = Numbers(data)
+    from reports.facts import rag_label, verdict
+
+    def assessment(i: dict) -> str:  # the verdict object's words, only where the tier may see them
+        if not numbers.shown(i["id"], "verdict"):
+            return ".."
+        return f"{rag_label(i.get('rag'), lang)}: {verdict(i, cmp_, lang)}"
+
     rows = [{"id": i["id"], "name": i["name"], "synthetic": i.get("synthetic"),
              "value": numbers.text(i["id"], "value"), "reference": numbers.reference_text(i["id"]),
-             "change": numbers.change_text(i["id"])} for i in data.summary["indicators"]]
+             "change": numbers.change_text(i["id"]), "verdict": assessment(i)} for i in data.summary["indicators"]]
     return data.summary["area"], rows

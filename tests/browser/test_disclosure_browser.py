@@ -125,10 +125,12 @@ def test_the_page_and_every_export_show_the_same_and_no_hidden_count(kp_page, ko
     assert key == sorted((str(r["indicator_id"]), str(r["measure"]), norm(str(r["shown"]).lstrip("'")))
                          for r in xlsx_rows)
     csv = by_indicator(csv_rows)
-    for name, value, ref, change in rows:
+    for name, value, ref, change, assessment in rows:
         got = csv[bare(name)]
         assert value == got.get("value", "–") and ref == got.get("previous", "–"), (name, value, ref, got)
         assert change.startswith(got.get("change", "–")), (name, change, got)
+        words = got.get("bedömning", "..")
+        assert assessment == ".." if words == ".." else assessment.endswith(words), (name, assessment, got)
     # a hidden number is never in the files, and never a bar: hidden chart rows have no value
     assert all(r["value"] is None for r in csv_rows if norm(str(r["shown"]).lstrip("'")) in MARKS[:2])
     assert not any(str(r["measure"]) in ("count", "z", "p_adjusted", "class") for r in csv_rows)
@@ -140,6 +142,8 @@ def test_the_page_and_every_export_show_the_same_and_no_hidden_count(kp_page, ko
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Indikator")
     drows = [[norm(c.text) for c in r.cells] for r in table.rows[1:]]
     assert [[bare(r[0])] + r[1:4] for r in drows] == [[bare(r[0])] + r[1:4] for r in rows]
+    for drow, row in zip(drows, rows, strict=True):  # the same verdict, or none on both
+        assert (row[4] == "..") == drow[4].startswith(".."), (row, drow)
     body = norm("\n".join(p.text for p in doc.paragraphs))
     assert SHARED in body and UNMARKED not in body
     for li in page.locator("#lagesbild li").all():
@@ -154,7 +158,7 @@ def test_the_page_and_every_export_show_the_same_and_no_hidden_count(kp_page, ko
     pdf_text = norm(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
     assert "KOMMUNVERSION" in pdf_text and SHARED in pdf_text and UNMARKED not in pdf_text
     assert "hotspotceller" not in pdf_text and "händelser (z =" not in pdf_text
-    for name, value, ref, _change in rows:
+    for name, value, ref, _change, _assessment in rows:
         name = bare(name)
         assert re.search(re.escape(name) + r".{0,40}?" + re.escape(value) + r"\s+" + re.escape(ref), pdf_text), \
             (name, value, ref)
