@@ -18,6 +18,7 @@ from layout.figures import empty_figure, trend_figure
 from layout.panels import area_header, card_data, coverage_line, kommun_table, overview_list
 from layout.strings import t
 from layout.summary import lagesbild_block
+from reports.disclosure import DisclosureRefused
 from services import page
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ def area_panel(view: dict | None) -> tuple:
         return no_update, no_update
     lang, period, cmp_ = view.get("lang", "sv"), view["period"], view.get("cmp", "prev_year")
     try:
-        if page.viewer_tier() == "kommun":  # aggregates with suppression only, whatever is asked
+        if page.viewer_policy().suppresses:  # the kommun tier's table, whatever is asked
             if not view.get("area"):
                 return html.P(t("pick_area", lang)), []
             area, rows = page.kommun_rows(view["area"], period, cmp_, lang)
@@ -72,6 +73,8 @@ def area_panel(view: dict | None) -> tuple:
         cards = [card_data(ind, cmp_, lang, ind["id"] == view.get("indicator"), sparks.get(ind["id"], []))
                  for ind in ranked]
         return [area_header(summary, lang, view.get("list")), coverage_line(summary, lang)], cards
+    except DisclosureRefused as exc:  # a period the tier may not see: say why
+        return html.P(exc.message(lang), className="muted", role="status"), []
     except Exception:  # noqa: BLE001 - a friendly message, the trace goes to the log
         log.exception("area panel failed for %s", view)
         return _error(lang), []
@@ -90,6 +93,8 @@ def show_lagesbild(view: dict | None):
         facts, notes = page.lagesbild(view["area"], view["period"], view.get("cmp", "prev_year"), lang, tier,
                                       view.get("indicator"))
         return lagesbild_block(facts, notes, lang, tier)
+    except DisclosureRefused as exc:
+        return html.P(exc.message(lang), className="muted", role="status")
     except Exception:  # noqa: BLE001
         log.exception("lägesbild failed for %s", view)
         return _error(lang)
@@ -100,7 +105,7 @@ def trend(view: dict | None):
     if not touches(view, TREND_KEYS):
         return no_update
     lang = view.get("lang", "sv")
-    if page.viewer_tier() == "kommun":
+    if not page.viewer_policy().monthly_series:
         return empty_figure(t("kommun_no_series", lang), lang)
     if not view.get("area") or not view.get("indicator"):
         # one empty chart for "no area" and "no indicator": when it is already showing (an area

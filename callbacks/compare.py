@@ -38,9 +38,10 @@ def _lang(view: dict | None) -> str:
 
 
 def _kommun() -> bool:
-    from services.page import viewer_tier
+    """True when the viewer's disclosure policy allows no table of every area (the kommun tier)."""
+    from services.page import viewer_policy
 
-    return viewer_tier() == "kommun"
+    return not viewer_policy().cross_area_tables
 
 
 # --------------------------------------------------------------------------- the column chooser

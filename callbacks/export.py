@@ -75,7 +75,12 @@ def load_notes(area_id, period, lang, view):
     if ctx.triggered_id == Ids.LANG_STORE:
         return [no_update] * len(ctx.outputs_list[0]), [no_update] * len(ctx.outputs_list[1]), meta
     order = [o["id"]["section"] for o in ctx.outputs_list[0]]
-    return ([state[s][0] for s in order], [["internal"] if state[s][1] else [] for s in order], meta)
+    return ([state[s][0] for s in order], [_flags(state[s]) for s in order], meta)
+
+
+def _flags(item: tuple) -> list[str]:
+    """The section's boxes from the editor state ``(text, internal, kommun)``."""
+    return (["kommun"] if len(item) > 2 and item[2] else []) + (["internal"] if item[1] else [])
 
 
 @callback(
@@ -91,7 +96,7 @@ def load_notes(area_id, period, lang, view):
 def save_notes(_n, area_id, period, texts, internals, view):
     """Store each changed section as a new note superseding the previous one."""
     order = [s["id"]["section"] for s in ctx.states_list[2]]
-    sections = {s: (t or "", "internal" in (i or [])) for s, t, i in zip(order, texts, internals, strict=True)
-                if s in SECTIONS}
+    sections = {s: (t or "", "internal" in (i or []), "kommun" in (i or []))
+                for s, t, i in zip(order, texts, internals, strict=True) if s in SECTIONS}
     user, tier = _principal()
     return save_editor(area_id, period, sections, user, _lang(view), allowed_tier=tier)

@@ -72,7 +72,7 @@ def restyle_areas(view: dict | None, metric: str, trigger=Ids.VIEW):
     hideout: dict = {"selected": view.get("area"), "mode": "category",
                      "outline": "hotspots" in (view.get("layers") or [])}
     legend = category_legend_children(lang, note, areas_layer(int(view.get("list") or default_list_year())))
-    if view.get("indicator") and view.get("period") and page.viewer_tier() == "police":
+    if view.get("indicator") and view.get("period") and page.viewer_policy().cross_area_tables:
         try:
             hide, rows = page.choropleth(view["indicator"], view["period"], view.get("cmp", "prev_year"), metric, lang,
                                          view.get("list"))
@@ -131,7 +131,7 @@ def show_hotspots(view: dict | None):
     and the texts, not the data."""
     if not touches(view, HOTSPOT_KEYS):
         return no_update, no_update, no_update, no_update
-    if "hotspots" not in (view.get("layers") or []):
+    if "hotspots" not in (view.get("layers") or []) or not page.viewer_policy().allows_layer("hotspots"):
         return None, no_update, None, []
     lang = view.get("lang", "sv")
     if not view.get("area") or not view.get("period"):
@@ -163,7 +163,8 @@ def show_events(view: dict | None):
     a legend of the symbols and event types present."""
     if not touches(view, EVENT_KEYS):
         return no_update, no_update, no_update
-    if "events" not in (view.get("layers") or []) or not view.get("area") or not view.get("period"):
+    if "events" not in (view.get("layers") or []) or not view.get("area") or not view.get("period") \
+            or not page.viewer_policy().allows_layer("events"):
         return None, no_update, []
     lang = view.get("lang", "sv")
     try:
@@ -183,7 +184,7 @@ def show_pois(view: dict | None):
     kind of place for the area and period."""
     if not touches(view, ("layers", "area", "period", "indicator", "lang")):
         return no_update, no_update, no_update, no_update
-    if "pois" not in (view.get("layers") or []):
+    if "pois" not in (view.get("layers") or []) or not page.viewer_policy().allows_layer("pois"):
         return None, no_update, None, []
     lang = view.get("lang", "sv")
     checks = []

@@ -126,6 +126,33 @@ def period_kind_of(period: str | None) -> str:
     return "month"
 
 
+def _viewer_policy():
+    from services.page import viewer_policy
+
+    return viewer_policy()
+
+
+def within_policy(view: dict) -> dict:
+    """The view cut to what the viewer's tier may see: the kommun tier's period on its grid
+    (a month, year-to-date or rolling period — from a permalink or a crafted request — becomes the
+    default tertial), the newest list, no map layers it may not have."""
+    pol = _viewer_policy()
+    if pol.period_kinds is None and pol.older_lists and pol.map_layers:
+        return view
+    from services.periods import default_period
+
+    out = dict(view)
+    period = pol.grid_period(out.get("period"), None)
+    out["period"] = period if period is not None else default_period()
+    if not pol.older_lists:
+        from services.geo import default_list_year
+
+        out["list"] = default_list_year()
+    if out.get("layers"):
+        out["layers"] = [x for x in out["layers"] if pol.allows_layer(x)]
+    return out
+
+
 @callback(
     Output(Ids.VIEW, "data"),
     Output(Ids.URL, "search"),
@@ -182,12 +209,16 @@ def update_view(search, area_click, dot_click, area, indicator, card_pick, overv
                   "period": period, "period_kind": period_kind, "cmp": cmp_, "list": list_year, "region": region,
                   "cell": next((c for c in (cells or []) if c), None), "hs": hs, "card": card_pick}
         new = next_view(view, trigger, values)
+    asked = new
+    new = within_policy(new)
+    cut = new != asked  # the URL named what the tier may not see: it is rewritten to what is shown
     new["changed"] = changed_keys(None if from_url else view, new)
     lang = new.get("lang", "sv")
     kind = period_kind_of(new.get("period"))
-    options = [o for o in period_options(lang) if period_kind_of(o["value"]) == kind]
+    allowed = _viewer_policy().allows_period
+    options = [o for o in period_options(lang) if period_kind_of(o["value"]) == kind and allowed(o["value"])]
     layers = new.get("layers") or []
-    url_out = no_update if from_url else encode(new)
+    url_out = no_update if from_url and not cut else encode(new)
     lang_out = lang if from_url or lang != (view or {}).get("lang", "sv") else no_update
 
     def echo(value, current):

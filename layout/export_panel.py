@@ -1,5 +1,6 @@
 """The export and notes panel: one-click PDF/DOCX/CSV/XLSX of the lägesbild, tier, ärende/syfte,
-and the analyst notes editor (one text per 4P section, each with an "internal" box, one save).
+and the analyst notes editor (one text per 4P section, each with a "shown in the municipality
+version" and an "internal" box, one save; only notes marked for the kommun reach the kommun tier).
 
 The panel reads the page's current selection (area, period, comparison, language) in its
 callbacks (``callbacks/export.py``). Principals of the kommun tier get the kommun version only and
@@ -27,7 +28,8 @@ def _principal_tier() -> str:
 
 
 def build_notes_editor(lang: str = "sv") -> html.Details:
-    """One textarea and one "internal" box per 4P section, a save button and a status line."""
+    """One textarea and the boxes "shown in the municipality version" and "internal" per 4P section,
+    a save button and a status line."""
     rows = []
     for s in SECTIONS:
         tid = {"type": Ids.NOTE_TEXT, "section": s}
@@ -36,7 +38,9 @@ def build_notes_editor(lang: str = "sv") -> html.Details:
             dcc.Textarea(id=tid, value="", rows=3, maxLength=10_000, style={"width": "100%"},
                          title=section_title(s, lang)),
             dcc.Checklist(id={"type": Ids.NOTE_INTERNAL, "section": s},
-                          options=[{"label": tx("notes_internal", lang, instance=s, style={"marginLeft": "4px"}),
+                          options=[{"label": tx("notes_kommun", lang, instance=s, style={"marginLeft": "4px"}),
+                                    "value": "kommun"},
+                                   {"label": tx("notes_internal", lang, instance=s, style={"marginLeft": "4px"}),
                                     "value": "internal"}],
                           value=[], inputStyle={"marginRight": "4px"}, style={"fontSize": "12px"}),
         ]))

@@ -16,6 +16,7 @@ from layout.strings import t, tx
 from reports.methods import METHOD_PATH
 
 PERIOD_KINDS = ("tertial", "month", "year", "r12")
+KOMMUN_PERIOD_KINDS = ("tertial", "year")  # the kommun tier's grid (reports/disclosure.py)
 
 
 def export_panel(lang: str):
@@ -65,9 +66,9 @@ def _dropdown(id_, options, value, min_width: int = 150) -> dcc.Dropdown:
 
 
 def build_header(lang: str, list_years: list[int], list_year: int, periods: list[dict], period: str | None,
-                 user: str | None = None) -> html.Header:
+                 user: str | None = None, period_kinds: tuple[str, ...] = PERIOD_KINDS) -> html.Header:
     cmp_options = [{"label": t(f"cmp_{c}", lang), "value": c} for c in ("prev_year", "baseline", "target")]
-    kind_options = [{"label": t(f"kind_{k}", lang), "value": k} for k in PERIOD_KINDS]
+    kind_options = [{"label": t(f"kind_{k}", lang), "value": k} for k in period_kinds]
     return html.Header(className="app-header", children=[
         html.Div([tx("title", lang, html.H1), tx("subtitle", lang, html.Div, className="subtitle")]),
         html.Div(className="controls", children=[
@@ -116,7 +117,7 @@ def build_map_card(lang: str, areas_fc: dict, area_options: list[dict],
                         **{"aria-pressed": "false"}, **hide),
             html.Div(dcc.Dropdown(id=Ids.MAP_METRIC, options=map_metric_options(lang), value="value", clearable=False,
                                   searchable=False, style={"minWidth": "170px"}),
-                     className="metric-select", title=t("map_metric", lang)),
+                     className="metric-select", title=t("map_metric", lang), hidden=kommun_tier),
         ]),
         dcc.Loading(build_map(areas_fc, lang, s.tile_url, s.tile_attribution), type="circle", delay_show=300,
                     overlay_style={"visibility": "visible", "opacity": 0.7}, target_components={Ids.HOTSPOTS: "data"}),
@@ -180,7 +181,8 @@ def build_page(lang: str, list_years: list[int], list_year: int, areas_fc: dict,
         dcc.Store(id=Ids.COMPARE_VIEW),
         dcc.Store(id=Ids.LANG_STORE),
         tx("skip_link", lang, html.A, href="#area-panel", className="skip-link"),
-        build_header(lang, list_years, list_year, periods, period, user),
+        build_header(lang, list_years, list_year, periods, period, user,
+                     KOMMUN_PERIOD_KINDS if kommun_tier else PERIOD_KINDS),
         html.Div(banner, id=Ids.BANNER, className="banner demo", role="status"),
         html.Div(id=Ids.ERROR_BANNER, className="banner error", role="alert"),
         html.Main(className="main", children=[

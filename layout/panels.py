@@ -145,16 +145,19 @@ def kommun_table(area: dict, rows: list[dict], lang: str, period_label: str) -> 
     """The kommun tier's indicator table: aggregates only, small counts shown as "<5"."""
     sv = lang == "sv"
     head = ["Indikator" if sv else "Indicator", "Värde" if sv else "Value", "Jämförelse" if sv else "Comparison",
-            "Förändring" if sv else "Change"]
+            "Förändring" if sv else "Change", "Bedömning" if sv else "Assessment"]
     body = [html.Tr([html.Td([r["name"], html.Span(" SYNTETISK" if sv else " SYNTHETIC", className="badge synthetic")
                               if r["synthetic"] else None]),
-                     html.Td(r["value"]), html.Td(r["reference"]), html.Td(r["change"])]) for r in rows]
+                     html.Td(r["value"]), html.Td(r["reference"]), html.Td(r["change"]),
+                     html.Td(r.get("verdict", ".."), className="assessment")]) for r in rows]
     return html.Div([
         html.H2(area["name"], className="area-title"),
-        html.P(("Kommunversion för samverkan: aggregat, tal under 5 visas som <5 och det som kan räkna fram dem "
-                "döljs (..). Händelsepunkter, hotspotkartor och anteckningar visas inte.") if sv else
-               ("Municipal version for partnership meetings: aggregates, counts below 5 shown as <5 and whatever "
-                "could reveal them hidden (..). No event points, hotspot maps or notes."), className="tier-note"),
+        html.P(("Kommunversion för samverkan: tertial och hela år, tal under 5 visas som <5 och det som kan räkna "
+                "fram dem döljs (..). Händelsepunkter, hotspotkartor och månadsserier visas inte, anteckningar "
+                "bara när polisen märkt dem för kommunen.") if sv else
+               ("Municipal version for partnership meetings: tertials and whole years, counts below 5 shown as <5 "
+                "and whatever could reveal them hidden (..). No event points, hot spot maps or monthly series; "
+                "notes only when the police marked them for the municipality."), className="tier-note"),
         html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)], className="kommun-table"),
         html.P(period_label, className="muted"),
     ])

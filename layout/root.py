@@ -45,16 +45,19 @@ def serve_layout(lang: str = "sv") -> html.Div:
     from services.warmup import start_background_warmup
 
     start_background_warmup()  # once per process: the default view of every area, precomputed
+    from reports.disclosure import policy
+
     principal = viewer()
     kommun_tier = principal is not None and principal.tier == "kommun"
-    years = available_list_years()
+    pol = policy(principal.tier if principal is not None else "police")
+    years = available_list_years() if pol.older_lists else [default_list_year()]
     year = default_list_year()
     return build_page(
         lang=lang,
         list_years=years,
         list_year=year,
         areas_fc=areas_layer(year),
-        periods=period_options(lang),
+        periods=[o for o in period_options(lang) if pol.allows_period(o["value"])],
         period=default_period(),
         area_options=area_search_options(year, tuple(principal.kommuner) if kommun_tier else None),
         indicator_options=indicator_options(lang),

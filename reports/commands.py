@@ -3,7 +3,7 @@
     python cli.py report --area 74 --period 2026-T1 --format pdf --out rinkeby.pdf [--tier kommun]
     python cli.py report --region Stockholm --period 2026-T1 --format pdf --out stockholm.pdf
     python cli.py report --region Stockholm --period 2026-T1 --format pdf --out reports/ --split
-    python cli.py note add --area 74 --period 2026-T1 --section problem --text "…" [--internal]
+    python cli.py note add --area 74 --period 2026-T1 --section problem --text "…" [--kommun] [--internal]
     python cli.py note edit --id 12 --text "…"
     python cli.py note list --area 74 --period 2026-T1 [--history]
 
@@ -92,14 +92,16 @@ def cmd_note(args) -> int:
             if not getattr(args, need):
                 raise InputError(None, f"note add needs --{need}")
         n = add_note(engine, args.area, _check_period(args.period), args.section, args.text,
-                     _user(args), internal=args.internal)
-        print(f"note {n.id} added ({n.section}{', internal' if n.internal else ''})")
+                     _user(args), internal=args.internal, kommun=args.kommun)
+        print(f"note {n.id} added ({n.section}{', internal' if n.internal else ''}"
+              f"{', shown to the kommun' if n.kommun and not n.internal else ''})")
         return 0
     if args.action == "edit":
         if args.id is None or args.text is None:
             raise InputError(None, "note edit needs --id and --text")
         n = edit_note(engine, args.id, args.text, _user(args),
-                      internal=True if args.internal else (False if args.public else None))
+                      internal=True if args.internal else (False if args.public else None),
+                      kommun=True if args.kommun else (False if args.not_kommun else None))
         print(f"note {n.id} replaces note {n.supersedes}")
         return 0
     if not args.area or not args.period:
@@ -107,7 +109,7 @@ def cmd_note(args) -> int:
     period = _check_period(args.period)
     rows = area_history(engine, args.area, period) if args.history else current_notes(engine, args.area, period)
     for n in rows:
-        flag = " [intern]" if n.internal else ""
+        flag = (" [intern]" if n.internal else "") + (" [kommun]" if n.kommun and not n.internal else "")
         sup = f" (ersätter {n.supersedes})" if n.supersedes else ""
         print(f"{n.id}\t{n.section}\t{n.created_at:%Y-%m-%d %H:%M}\t{n.author}{flag}{sup}\t"
               f"{n.text.replace(chr(10), ' / ') or '(tillbakadragen)'}")
@@ -129,7 +131,8 @@ def register(add) -> None:
     p.add_argument("--out", required=True, help="output file (with --region also a directory)")
     p.add_argument("--split", action="store_true", help="with --region: one file per area (into the --out directory)")
     p.add_argument("--tier", choices=["police", "kommun"], default="police",
-                   help="kommun: aggregates only, counts below 5 suppressed, no points, no internal notes")
+                   help="kommun: tertials and years only, counts below 5 and what could reveal them hidden, "
+                        "no points or hotspots, only notes marked for the kommun")
     p.add_argument("--comparison", choices=["prev_year", "baseline", "target"], default="prev_year")
     p.add_argument("--lang", choices=["sv", "en"], default="sv")
     p.add_argument("--purpose", help="ärende/syfte, printed on the report and written to the audit log")
@@ -143,7 +146,10 @@ def register(add) -> None:
     p.add_argument("--section", help="framsteg | problem | prioriteringar | atgarder")
     p.add_argument("--text")
     p.add_argument("--id", type=int, help="note edit: the note to replace")
-    p.add_argument("--internal", action="store_true", help="never shown in the kommun tier")
-    p.add_argument("--public", action="store_true", help="note edit: make an internal note shareable")
+    p.add_argument("--internal", action="store_true", help="police only, labelled internal (never in the kommun tier)")
+    p.add_argument("--public", action="store_true", help="note edit: no longer internal")
+    p.add_argument("--kommun", action="store_true",
+                   help="shown in the kommun tier (only notes marked so are; add and edit)")
+    p.add_argument("--not-kommun", action="store_true", help="note edit: no longer shown in the kommun tier")
     p.add_argument("--author", help="default: $LAGESBILD_USER or the login name")
     p.add_argument("--history", action="store_true", help="note list: every version, withdrawn ones too")

@@ -18,9 +18,10 @@ from indicators.calendar import parse_period
 from indicators.texts import noun
 from layers.areas import CATEGORY_LABELS
 from layers.method_card import method_card
+from reports.disclosure import policy
 from reports.facts import SECTIONS, Fact, classify, rag_label, verdict
 from reports.model import NoteItem, ReportData
-from reports.numberview import Numbers
+from reports.numberview import STAT_REF_FIELD, Numbers
 from reports.plain import has_marks, method_footnote, report_facts
 from reports.texts import L, pick, section_title
 
@@ -95,10 +96,13 @@ class ReportContent:
 
 # --------------------------------------------------------------------------- pieces
 def notable(data: ReportData, numbers: Numbers, k: int = 4) -> list[dict]:
-    """The indicators worth a chart: significant first, then red, amber, then the smallest p."""
+    """The indicators worth a chart: significant first, then red, amber, then the smallest p
+    (only verdicts the tier may see count: the choice must not tell a hidden one)."""
     def key(ind: dict) -> tuple:
+        if not numbers.shown(ind["id"], "verdict"):
+            return (1, 2, 1.0, ind["name"])
         rag_rank = {"red": 0, "amber": 1}.get(ind.get("rag") or "", 2)
-        p = ind.get("p_test")
+        p = ind.get("p_test") if numbers.shown(ind["id"], "p_test") else None
         return (0 if ind.get("significant") else 1, rag_rank, 1.0 if p is None else p, ind["name"])
 
     cands = [i for i in data.indicators if i.get("value") is not None and i.get("complete")]
@@ -121,7 +125,12 @@ def _row(ind: dict, data: ReportData, n: Numbers) -> Row:
     else:  # a verdict on a hidden small count would narrow it down: none is shown
         rag, words = "hidden", pick(("små tal", "small counts"), lang)
         rag_text = pick(("Ingen bedömning", "Not assessed"), lang)
-        reason = ""
+        small = any(n.text(ind["id"], f) not in ("–", "") and not n.shown(ind["id"], f)
+                    for f in ("value", STAT_REF_FIELD.get(cmp_, "previous")))
+        reason = pick(("Små tal: värde eller jämförelse dolt, ingen bedömning visas.",
+                       "Small counts: value or comparison hidden, no verdict shown.") if small else
+                      ("Värde eller jämförelse saknas för perioden, ingen bedömning.",
+                       "Value or comparison missing for the period, no verdict."), lang)
     return Row(ind["id"], ind["name"], bool(ind.get("synthetic")), n.text(ind["id"], "value"),
                n.reference_text(ind["id"]), n.change_text(ind["id"]),
                n.text(ind["id"], "p_adjusted") if not n.kommun else "", rag, rag_text, words, reason)
@@ -219,10 +228,10 @@ def _kommun_reason(ind: dict, n: Numbers, words: str, lang: str) -> str:
 
 
 def _hotspot_lines(data: ReportData) -> tuple[list[str], list[tuple[str, str]]]:
-    fc = data.hotspots
+    fc = data.hotspots if policy(data.tier).allows_layer("hotspots") else None
     lang = data.lang
     if not fc:
-        return [L("no_hotspot_data", lang)], []
+        return [L("no_hotspot_data" if policy(data.tier).allows_layer("hotspots") else "hotspots_kommun", lang)], []
     method = dict(fc.get("method") or {})
     excluded = None if data.kommun else fc.get("excluded")
     rows = method_card(method, excluded, lang)
@@ -302,7 +311,7 @@ def _numbers_frame(data: ReportData, n: Numbers, rows: list[Row], charts: list[d
             for label, v, text in c["bars"]:
                 add(chart, ind["id"], ind["name"], label, v, text, ind.get("synthetic"))
     hs = L("hotspots", lang)
-    for f in (data.hotspots or {}).get("features", []):
+    for f in ((data.hotspots or {}) if policy(data.tier).allows_layer("hotspots") else {}).get("features", []):
         p = f["properties"]
         if p.get("class") == "ns":
             continue
@@ -367,7 +376,8 @@ def build_content(data: ReportData, figures: bool = True) -> ReportContent:
 
     sections = []
     for key in SECTIONS:
-        notes = tuple(nt for nt in data.notes if nt.section == key and (not data.kommun or not nt.internal))
+        notes = tuple(nt for nt in data.notes
+                      if nt.section == key and policy(data.tier).note_visible(nt.internal, nt.kommun))
         sections.append(Section(key, section_title(key, lang), tuple(facts[key]), notes))
 
     all_rows = [_row(i, data, n) for i in data.indicators]
@@ -384,7 +394,7 @@ def build_content(data: ReportData, figures: bool = True) -> ReportContent:
     if data.kommun:
         for ind in chart_inds:
             bars = n.period_series(ind["id"])
-            if not bars or all(text == "–" for _, _, text in bars):
+            if not bars or all(v is None for _, v, _ in bars):  # nothing shown: no empty chart
                 continue
             charts.append({"ind": ind, "title": ind["name"] + (f" ({pick(('syntetisk', 'synthetic'), lang)})"
                                                             if ind.get("synthetic") else ""),
@@ -461,7 +471,7 @@ def build_content(data: ReportData, figures: bool = True) -> ReportContent:
     if figures:
         from reports.figures import render_map, render_period_bars, render_trends
 
-        if data.map is not None:
+        if data.map is not None and policy(data.tier).allows_layer("hotspots"):
             content.map_png = render_map(data.map, data.hotspots, data.hotspots_previous, lang,
                                          name=area["name"])
         if charts:

@@ -37,6 +37,7 @@ from indicators.calendar import parse_period
 from indicators.rag import verdict_words
 from indicators.texts import noun, same_last_year
 from layers.hotspots import HOT, mark_previous
+from reports.disclosure import policy
 from reports.model import THRESHOLD, ReportData
 from reports.numberview import STAT_REF_FIELD, Numbers
 from reports.suppression import suppress
@@ -128,6 +129,7 @@ class _Writer:
         self.lang = data.lang
         self.sv = data.lang == "sv"
         self.cmp = data.summary.get("comparison", "prev_year")
+        self.pol = policy(data.tier)  # what the tier may be told (reports/disclosure.py)
         self.period = parse_period(data.summary["period"])
         self.facts: dict[str, list[Fact]] = {s: [] for s in (*SECTIONS, "caveats", "hypotheses")}
 
@@ -321,7 +323,7 @@ class _Writer:
         """The hotspot sentences, counted from the very layer the map draws (its classes and each
         cell's ``was_hot`` flag, ``layers.hotspots.mark_previous``): what they say is on the map."""
         fc = self.d.hotspots
-        if not fc:
+        if not fc or not self.pol.allows_layer("hotspots"):
             return
         feats = fc.get("features", [])
         if self.d.hotspots_previous is not None and not any("was_hot" in f["properties"] for f in feats):
@@ -407,6 +409,8 @@ class _Writer:
         return f" för {listed}" if self.sv else f" for {listed}"
 
     def pois(self) -> None:
+        if not self.pol.event_analyses:
+            return
         for t in self.d.poi_tests:
             if not t.get("n_places"):
                 continue
@@ -488,7 +492,7 @@ class _Writer:
         coarse = sum(int(p.get("count") or 0) for p in self.d.precision if not p.get("hotspot_eligible"))
         fine = sum(int(p.get("count") or 0) for p in self.d.precision if p.get("hotspot_eligible"))
         synth_ev = sum(int(p.get("synthetic") or 0) for p in self.d.precision)
-        if prec:
+        if prec and self.pol.event_analyses:
             text = (f"Lägesnoggrannhet: {self.n.count_text(fine)} händelser har exakt position eller "
                     f"gatunivå och ingår i hotspotanalysen; {self.n.count_text(coarse)} har bara DeSO-, "
                     "kommun- eller länsnivå (t.ex. polisen.se) och ingår inte – sådana punkter skulle "
@@ -532,10 +536,11 @@ class _Writer:
                 "small counts mislead."), [("data", "fdr")], "fdr")
         if self.d.kommun:
             self.add("caveats", L("suppression_note", lang) + (
-                " Bedömningar av dolda tal visas inte. Inga enskilda händelser och inga interna "
-                "anteckningar ingår." if self.sv else
-                " Verdicts on hidden counts are not shown. No individual events and no internal notes "
-                "are included."), [("data", "suppression")], "suppression")
+                " Kommunversionen visar tertial och hela år; inga enskilda händelser, hotspotkartor eller "
+                "hypotesprövningar, och bara anteckningar som polisen märkt för kommunen." if self.sv else
+                " The municipality version shows tertials and whole years; no individual events, hot spot "
+                "maps or hypothesis checks, and only notes the police marked for the municipality."),
+                [("data", "suppression")], "suppression")
 
     def fill_empty(self) -> None:
         empty = {

@@ -270,12 +270,14 @@ def render_trends(panels: Sequence[dict], period: str, lang: str = "sv", width_c
     return _png(fig, dpi)
 
 
-def render_period_bars(panels: Sequence[dict], lang: str = "sv", threshold: int = 5,
+def render_period_bars(panels: Sequence[dict], lang: str = "sv",
                        width_cm: float = 17.0, dpi: int = 170) -> bytes:
-    """Small multiples of the same period over four years (kommun tier), suppressed bars marked.
+    """Small multiples of the same period over four years (kommun tier), hidden values marked.
 
-    ``panels``: dicts with ``title`` and ``bars`` = ``[(label, value or None, text)]``; a hidden
-    count (text ``'<5'``) is drawn as a hatched bar from 0 to the threshold, a ``'..'`` as no bar.
+    ``panels``: dicts with ``title`` and ``bars`` = ``[(label, value or None, text)]``. Only shown
+    values are drawn as bars; a hidden one (``value`` None, text ``'<5'``, ``'..'`` or ``'–'``) gets
+    no bar at all, only its mark at the foot of the axis — a bar of any height would draw a number
+    the reader must not have (and a bar of height 5 for "<5" would also be false).
     """
     n = len(panels)
     cols = 2 if n > 1 else 1
@@ -288,21 +290,21 @@ def render_period_bars(panels: Sequence[dict], lang: str = "sv", threshold: int 
         bars = list(panel["bars"])
         xs = np.arange(len(bars))
         known = [v for _, v, _ in bars if v is not None]
-        top = max(known + [threshold]) * 1.25
+        top = max(known + [1]) * 1.25
         for x, (_label, v, text) in zip(xs, bars, strict=True):
             current = x == len(bars) - 1
             color = "#1f4e79" if current else "#9bb7d4"
             if v is not None:
                 ax.bar(x, v, color=color, width=0.62)
                 ax.text(x, v + top * 0.02, text, ha="center", va="bottom", fontsize=6.5, family=FONT)
-            elif text.startswith("<"):
-                ax.bar(x, threshold, color="white", edgecolor=color, hatch="////", width=0.62, lw=0.6)
-                ax.text(x, threshold + top * 0.02, text, ha="center", va="bottom", fontsize=6.5, family=FONT)
-            else:
+            else:  # hidden or missing: the mark only, never a bar
                 ax.text(x, top * 0.03, text, ha="center", va="bottom", fontsize=7, family=FONT, color=MUTED)
         ax.set_xticks(xs)
         ax.set_xticklabels([label for label, _, _ in bars], fontsize=6, family=FONT)
+        ax.set_xlim(-0.6, len(bars) - 0.4)  # every year's slot, with or without a bar
         ax.set_ylim(0, top)
+        if not known:  # nothing shown: no scale either
+            ax.set_yticks([])
         ax.set_title(panel["title"], fontsize=7.5, loc="left", family=FONT, color=INK, pad=3)
         ax.tick_params(axis="y", labelsize=6)
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(

@@ -21,7 +21,7 @@ MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-THRESHOLD = 5  # kommun tier: counts below this are shown as "<5"
+THRESHOLD = 5  # kommun tier: counts below this are shown as "<5" (reports.disclosure.THRESHOLD)
 
 
 def check_tier(tier: str) -> str:
@@ -47,6 +47,7 @@ class NoteItem:
     author: str
     created_at: datetime
     internal: bool = False
+    kommun: bool = False  # marked by the police for the kommun tier
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,9 @@ class ReportData:
         the three previous years (oldest first; the kommun tier's chart and suppression cells).
     last_month : dict
         Indicator → newest month in the store (reporting lag).
+    disclosure : reports.disclosure.AreaCells, optional
+        The kommun tier's grid of the area (every count series' tertial and year cells and what
+        may be shown of each); ``None`` in the police tier.
     """
 
     summary: dict
@@ -107,6 +111,7 @@ class ReportData:
     notes: tuple[NoteItem, ...] = ()
     map: MapData | None = None
     sources: tuple[dict, ...] = ()
+    disclosure: Any = None
 
     @property
     def lang(self) -> str:

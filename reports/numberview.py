@@ -1,26 +1,14 @@
-"""Every number a report prints, formatted once, with the kommun tier's suppression applied.
+"""Every number a report prints, formatted once, with the kommun tier's disclosure control applied.
 
 :class:`Numbers` is the single place that decides how an indicator's value, comparison, change,
 p-value and verdict read in a report. In the police tier everything is shown as in
-``cli.py summary``. In the kommun tier each *count* indicator's cells
-
-============  ===========================================================================
-cell          meaning
-============  ===========================================================================
-``V``         the period's value
-``P``         the same period last year (also a bar of the chart)
-``Y2, Y3``    the same period two and three years back (bars of the chart)
-``B3``        three times the seasonal baseline (= P + Y2 + Y3); printed as the mean B3/3
-``C``         the change against the chosen comparison (V − P, V − B3/3 or V − target)
-``T``         the target (a published constant)
-============  ===========================================================================
-
-go through :func:`reports.suppression.suppress` with the relations ``B3 = P + Y2 + Y3`` and the
-change's definition, so that no "<5" can be backed out from a total or a difference. Percent
-changes are printed only when the change and its reference are; z-scores, p-values, rates per
-1,000, cumulative deviations and projections only in the police tier. A verdict (RAG colour and
-words) on a count is shown in the kommun tier only when the value and its reference are both
-shown: a verdict about a hidden small count would narrow it down.
+``cli.py summary``. In the kommun tier each *count* indicator's numbers come from the area's grid of
+tertial and year cells, suppressed jointly over every period the tier can reach
+(:mod:`reports.disclosure`): the value, last year's value and the chart's bars are cells (shown, or
+``"<5"``/``".."``); the baseline, the change, the percent change and the verdict (RAG colour and
+words) are shown only when every cell they are computed from is shown — so nothing printed can give
+back a hidden count. z-scores, p-values, rates per 1,000, cumulative deviations and projections are
+police-tier only.
 """
 
 from __future__ import annotations
@@ -28,24 +16,25 @@ from __future__ import annotations
 import math
 
 from i18n import fmt_number, fmt_p, fmt_percent
+from indicators.calendar import parse_period
 from indicators.texts import fmt_value
-from reports.model import THRESHOLD, ReportData
-from reports.suppression import (
-    PRIMARY,
-    SECONDARY,
-    SECONDARY_MARK,
-    Suppression,
-    primary_mark,
-    suppress,
+from reports.disclosure import (
+    MISSING_MARK,
+    POLICE_ONLY_FIELDS,
+    AreaCells,
+    PeriodFigures,
+    SeriesCells,
+    period_figures,
+    policy,
+    protect_series,
 )
+from reports.model import ReportData
+from reports.suppression import SECONDARY_MARK
 from reports.texts import L
-
-SUPPRESSED = (PRIMARY, SECONDARY)
 
 #: the summary field each comparison is made against, and the one its statistical test uses
 REF_FIELD = {"prev_year": "previous", "baseline": "baseline", "target": "target"}
 STAT_REF_FIELD = {"prev_year": "previous", "baseline": "baseline", "target": "previous"}
-_CELL = {"value": "V", "previous": "P", "baseline": "B3", "change": "C", "target": "T"}
 
 
 def _missing(v: object) -> bool:
@@ -69,26 +58,19 @@ def change_decimals(value: float | None, unit: str) -> int:
     return 0 if float(value).is_integer() else 1
 
 
-def kommun_cells(ind: dict, comparison: str, totals: list[tuple[str, float | None]] | None):
-    """The suppression cells and relations of one count indicator (see module docstring)."""
-    totals = list(totals or [])
-    prior = [v for _, v in totals[:-2]]  # oldest first: Y3, Y2
-    y3 = prior[-2] if len(prior) >= 2 else None
-    y2 = prior[-1] if len(prior) >= 1 else None
-    base = ind.get("baseline")
-    cells = {
-        "V": ind.get("value"), "P": ind.get("previous"), "Y2": y2, "Y3": y3,
-        "B3": None if _missing(base) else float(round(3 * base)),
-        "C": ind.get("change"), "T": ind.get("target"),
-    }
-    relations = [{"B3": 1, "P": -1, "Y2": -1, "Y3": -1}]
-    if comparison == "baseline":
-        relations.append({"C": 3, "V": -3, "B3": 1})
-    elif comparison == "target":
-        relations.append({"C": 1, "V": -1, "T": 1})
-    else:
-        relations.append({"C": 1, "V": -1, "P": 1})
-    return cells, relations, {"V", "P", "Y2", "Y3", "B3"}
+def fallback_cells(data: ReportData) -> AreaCells:
+    """The kommun tier's cells when a report's inputs carry no grid (``ReportData`` built by hand):
+    the period and the same period in the three previous years, each standing alone."""
+    out = {}
+    for ind in data.indicators:
+        if ind.get("unit") != "count":
+            continue
+        totals = dict(data.period_totals.get(ind["id"]) or [])
+        p = parse_period(data.summary["period"])
+        totals[p.label] = ind.get("value")
+        totals[p.same_period_last_year().label] = ind.get("previous")
+        out[ind["id"]] = protect_series(totals)
+    return AreaCells(out)
 
 
 class Numbers:
@@ -98,7 +80,7 @@ class Numbers:
     >>> ind = {"id": "ran", "name": "Rån", "unit": "count", "value": 3.0, "previous": 12.0,
     ...        "baseline": 10.0, "target": None, "change": -9.0, "pct_change": -75.0,
     ...        "p_adjusted": 0.2, "significant": False, "rag": "green", "rule": "statistical"}
-    >>> s = {"lang": "sv", "comparison": "prev_year", "indicators": [ind], "area": {}}
+    >>> s = {"lang": "sv", "period": "2025-T2", "comparison": "prev_year", "indicators": [ind], "area": {}}
     >>> n = Numbers(ReportData(summary=s, tier="kommun"))
     >>> n.text("ran", "value"), n.text("ran", "previous"), n.text("ran", "change")
     ('<5', '12', '..')
@@ -108,17 +90,23 @@ class Numbers:
 
     def __init__(self, data: ReportData) -> None:
         self.lang = data.lang
-        self.kommun = data.kommun
+        self.policy = policy(data.tier)
+        self.kommun = self.policy.suppresses
         self.comparison = data.summary.get("comparison", "prev_year")
+        self.period = parse_period(data.summary["period"])
         self.by_id = {ind["id"]: ind for ind in data.indicators}
         self.totals = data.period_totals
-        self.supp: dict[str, Suppression] = {}
+        self.cells: dict[str, SeriesCells] = {}
+        self.figs: dict[str, PeriodFigures] = {}
+        self._fallback = data.disclosure is None
         if self.kommun:
+            grid = data.disclosure if data.disclosure is not None else fallback_cells(data)
             for ind in data.indicators:
                 if ind.get("unit") == "count":
-                    cells, rels, counts = kommun_cells(ind, self.comparison,
-                                                       data.period_totals.get(ind["id"]))
-                    self.supp[ind["id"]] = suppress(cells, rels, counts=counts, threshold=THRESHOLD)
+                    cells = grid.of(ind["id"])
+                    if cells is not None:
+                        self.cells[ind["id"]] = cells
+                    self.figs[ind["id"]] = period_figures(cells, self.period, self.comparison, ind)
 
     # ------------------------------------------------------------------ what is shown
     def shown(self, ind_id: str, field: str) -> bool:
@@ -128,19 +116,15 @@ class Numbers:
             return False
         if not self.kommun:
             return True
-        if field in ("p_adjusted", "p_test", "z_poisson", "z_baseline", "rate_per_1000",
-                     "cum_deviation", "projection"):
+        if field in POLICE_ONLY_FIELDS:
             return False
-        s = self.supp.get(ind_id)
-        if s is None:
+        f = self.figs.get(ind_id)
+        if f is None:  # not a count: shown as it is
             return True
         if field == "pct_change":
             ref = REF_FIELD[self.comparison]
-            return self.shown(ind_id, "change") and self.shown(ind_id, ref)
-        if field == "verdict":  # hidden when the value or its reference is suppressed
-            stat_ref = STAT_REF_FIELD[self.comparison]
-            return s.status.get("V") not in SUPPRESSED and s.status.get(_CELL[stat_ref]) not in SUPPRESSED
-        return s.shown(_CELL.get(field, field))
+            return f.shown("pct_change") and self.shown(ind_id, "change") and self.shown(ind_id, ref)
+        return f.shown(field)
 
     def raw(self, ind_id: str, field: str) -> float | None:
         """The number when shown, else ``None``."""
@@ -149,11 +133,11 @@ class Numbers:
     def mark(self, ind_id: str, field: str) -> str:
         """What stands in for a hidden number: ``'<5'``, ``'..'`` or ``'–'`` (no value)."""
         ind = self.by_id[ind_id]
-        s = self.supp.get(ind_id)
-        if s is not None and field in _CELL and not _missing(ind.get(field)):
-            return s.display(_CELL[field], "")
+        f = self.figs.get(ind_id)
+        if f is not None and not f.shown(field):
+            return f.mark(field)
         if _missing(ind.get(field)):
-            return "–"
+            return MISSING_MARK
         return SECONDARY_MARK
 
     # ------------------------------------------------------------------ texts
@@ -201,31 +185,38 @@ class Numbers:
 
     # ------------------------------------------------------------------ period totals (charts)
     def period_series(self, ind_id: str) -> list[tuple[str, float | None, str]]:
-        """The kommun chart's bars: (label, value or None when hidden, printed text)."""
+        """The kommun chart's bars, the same period in the last four years: (label, value or
+        ``None`` when hidden, printed text — the mark when hidden)."""
         ind = self.by_id[ind_id]
+        unit = ind.get("unit", "count")
+        cells = self.cells.get(ind_id)
+        if cells is not None and self._fallback and not self.totals.get(ind_id):
+            return []  # inputs built by hand without the years' totals: no chart
+        if cells is not None:
+            out = []
+            for k in (3, 2, 1, 0):
+                label = self.period.shift_years(-k).label
+                v = cells.value(label)
+                out.append((label, v, fmt_value(v, unit, self.lang) if v is not None else cells.mark(label)))
+            return out
+        if self.kommun and ind_id in self.figs:  # a count without a grid: nothing to draw
+            return []
         totals = list(self.totals.get(ind_id, []))
         names = ["Y3", "Y2", "P", "V"][-len(totals):] if totals else []
         out = []
-        s = self.supp.get(ind_id)
         for (label, v), name in zip(totals, names, strict=True):
             if name == "V":
                 v = ind.get("value")
             elif name == "P":
                 v = ind.get("previous")
-            if _missing(v):
-                out.append((label, None, "–"))
-                continue
-            text = fmt_value(v, ind.get("unit", "count"), self.lang)
-            if s is not None and not s.shown(name):
-                out.append((label, None, s.display(name, text)))
-            else:
-                out.append((label, v, text))
+            out.append((label, None, "–") if _missing(v) else (label, v, fmt_value(v, unit, self.lang)))
         return out
 
     def count_text(self, value: float | None) -> str:
-        """A stand-alone count (no relation to other printed numbers), suppressed in the kommun tier."""
+        """A stand-alone count (police tier): the kommun tier gets none (``'..'``) — a count of
+        events per period is as easy to difference as any other."""
         if _missing(value):
             return "–"
-        if self.kommun and value < THRESHOLD:
-            return primary_mark(THRESHOLD)
+        if self.kommun:
+            return SECONDARY_MARK
         return fmt_number(value, self.lang, 0)

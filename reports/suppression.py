@@ -288,6 +288,107 @@ def suppress(
     return s
 
 
+# --------------------------------------------------------------------------- strict protection
+def lp_interval(s: Suppression, name: str) -> tuple[float, float]:
+    """Min and max of a hidden cell given **only** what is published: the relations, counts ≥ 0,
+    integrality relaxed, the marks not used (the reading of the disclosure audit,
+    ``security/disclosure_audit.py``). ``inf`` where a direction is unbounded."""
+    key = ("lp", name, tuple(sorted(s.status.items())))
+    if key in s._cache:
+        return s._cache[key]
+    from scipy.optimize import linprog
+
+    unknown, a, b = _system(s)
+    j = unknown.index(name)
+    bounds = [(0.0, None) if n in s.counts else (None, None) for n in unknown]
+    if not a.shape[0] or not np.any(a[:, j] != 0):
+        out = (bounds[j][0] if bounds[j][0] is not None else -math.inf, math.inf)
+    else:
+        ends = []
+        for sign in (1.0, -1.0):
+            c = np.zeros(len(unknown))
+            c[j] = sign
+            r = linprog(c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+            if r.status == 0:
+                ends.append(sign * r.fun)
+            elif r.status == 3:
+                ends.append(-sign * math.inf)
+            else:  # inconsistent input: treat as pinned
+                ends.append(float("nan"))
+        out = (0.0, 0.0) if any(math.isnan(v) for v in ends) else (ends[0], ends[1])
+    s._cache[key] = out
+    return out
+
+
+def strictly_protected(s: Suppression, name: str) -> bool:
+    """The strict rule of :func:`protect` for one hidden count cell:
+
+    * its feasible interval from the published cells alone (:func:`lp_interval`) is at least
+      ``threshold`` wide, and
+    * for a ``"<5"`` cell, a reader who also knows what the marks say (``"<5"`` is 0–4, ``".."`` is
+      at least 5) can still not exclude any of 0 … threshold − 1: the published figures tell
+      nothing beyond the mark.
+    """
+    if s.status.get(name) not in (PRIMARY, SECONDARY) or name not in s.counts:
+        return True
+    lo, hi = lp_interval(s, name)
+    if not (hi - lo >= s.threshold - 1e-6):
+        return False
+    if s.status[name] == PRIMARY:
+        mlo, mhi = _interval(s, name)
+        return mlo <= 0 and mhi >= s.threshold - 1
+    return True
+
+
+def protect(
+    values: Mapping[str, float | None],
+    relations: Sequence[Mapping[str, float]] = (),
+    counts: Iterable[str] | None = None,
+    threshold: int = 5,
+    cost: Mapping[str, float] | None = None,
+    max_trials: int = 8,
+) -> Suppression:
+    """Primary and complementary suppression with the strict rule (:func:`strictly_protected`)
+    for every hidden count: what the kommun tier uses (``reports/disclosure.py``).
+
+    ``cost``: which published cell to hide first when one must go (lower first; default the
+    smallest count). The kommun tier's grid puts year totals first: they appear together with a
+    year's last tertial, so hiding one never withdraws a number shown before.
+
+    >>> s = protect({"Y": 18, "T1": 11, "T2": 6, "T3": 1}, [{"Y": 1, "T1": -1, "T2": -1, "T3": -1}],
+    ...             cost={"Y": -1})
+    >>> s.status["T3"], s.status["Y"], s.status["T1"], s.status["T2"]
+    ('primary', 'secondary', 'published', 'published')
+    >>> lp_interval(s, "T3")
+    (0.0, inf)
+    """
+    s = suppress(values, relations, counts=counts, threshold=threshold, min_range=threshold - 1,
+                 cost=cost, max_trials=max_trials)
+    # ``suppress`` has made every primary cell hold its whole mark range; now the audit's reading
+    vals, rels, count_set = s.values, s.relations, s.counts
+    cost = dict(cost or {})
+    related = {n for r in rels for n in r}
+    for _ in range(len(vals) + 1):
+        hidden = [n for n, st in s.status.items() if st in (PRIMARY, SECONDARY) and n in related]
+        exposed = next((n for n in hidden if not strictly_protected(s, n)), None)
+        if exposed is None:
+            break
+        cands = _candidates(s, exposed, cost)
+        if not cands:
+            break
+        chosen = cands[0]
+        for c in cands[:max_trials]:
+            trial = Suppression(vals, rels, count_set, {**s.status, c: SECONDARY}, threshold,
+                                s.min_range, s._cache)
+            if strictly_protected(trial, exposed):
+                chosen = c
+                break
+        s = Suppression(vals, rels, count_set, {**s.status, chosen: SECONDARY}, threshold, s.min_range,
+                        s._cache)
+        s = _hide_derived(s)
+    return s
+
+
 def _hide_derived(s: Suppression) -> Suppression:
     """Mark published non-count cells in a relation with a suppressed count as secondary."""
     status = dict(s.status)

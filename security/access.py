@@ -243,4 +243,9 @@ def check_callback(principal: Principal, body: dict) -> Decision:
     for area in requested_areas(body):
         if not may_view_area(principal, area):
             return Decision(False, 403, f"area {area} is outside the granted kommuner")
+    from reports.disclosure import policy
+
+    period = requested_value(body, "period")
+    if period and not policy(principal.tier).allows_period(period):
+        return Decision(False, 403, f"period {period} is not in the kommun tier (tertials and years only)")
     return Decision(True)

@@ -10,7 +10,7 @@ Rules
 -----
 - Arguments must be primitive (str, int, float, bool, None, or tuples of those): they make the key.
   Put the data version among them (``services.context.data_version``) so an import invalidates.
-- With Redis configured, values are pickled and stored under ``lagesbild:v5:<function>:<sha256>``
+- With Redis configured, values are pickled and stored under ``lagesbild:v6:<function>:<sha256>``
   with an HMAC-SHA256 signature made with ``LAGESBILD_SECRET_KEY``: a value that does not carry a
   valid signature is never unpickled (someone who can write to Redis cannot run code in the app).
 - Redis errors never reach the caller: the call is computed uncached, a warning is logged, and Redis
@@ -44,8 +44,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 # v2 = hotspot p-values exact on sparse counts; v3 = real offence series hidden for areas that are
 # not their id's place, trend with the national context, hotspot grids of cells ≥ 90 % inside the
 # region; v4 = the verdict object (negative binomial tests, one FDR family for the list); v5 = data
-# versions, preliminary values and revision notes in the summary, trend and compare views.
-KEY_PREFIX = "lagesbild:v5:"
+# versions, preliminary values and revision notes; the kommun tier's report data and facts under its
+# disclosure policy (grid cells, no hotspots/events); v6 = all of these merged.
+KEY_PREFIX = "lagesbild:v6:"
 RETRY_AFTER_S = 5.0
 SOCKET_TIMEOUT_S = 0.5
 MAX_VALUE_BYTES = 64 * 1024 * 1024

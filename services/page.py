@@ -234,8 +234,17 @@ def viewer_tier() -> str:
     return current_principal().tier
 
 
+def viewer_policy():
+    """What the current request's user may see (:class:`reports.disclosure.TierPolicy`)."""
+    from reports.disclosure import policy
+
+    return policy(viewer_tier())
+
+
 @memoize(maxsize=256)
 def _report_data(url: str, version: int, area_id: str, period: str, cmp_: str, lang: str, tier: str):
+    """The report's inputs for the page (no map), memoised per data version; the tier's policy
+    applies (``services.reports.gather``)."""
     from services.reports import gather
 
     return gather(area_id, period, tier, cmp_, lang, engine=engine_for(url), with_map=False)
@@ -264,25 +273,38 @@ def lagesbild(area_id: str, period: str, cmp_: str, lang: str, tier: str, indica
     the map. The facts are memoised per data version; the notes are read on every call (they
     change without an import).
     """
+    from reports.disclosure import policy
     from services.layers import event_types_for
     from store.notes import current_notes
 
+    pol = policy(tier)
+    pol.check_period(period)
     eng = engine()
-    types = event_types_for(indicator) if indicator and tier == "police" else None
+    types = event_types_for(indicator) if indicator and pol.allows_layer("hotspots") else None
     facts = _lagesbild(str(eng.url), data_version(eng), str(area_id), period, cmp_, lang, tier,
                        tuple(sorted(types)) if types else None)
-    notes = tuple(current_notes(eng, str(area_id), parse_period(period).label, include_internal=tier == "police"))
+    notes = tuple(n for n in current_notes(eng, str(area_id), parse_period(period).label)
+                  if pol.note_visible(n.internal, n.kommun))
     return facts, notes
 
 
 def kommun_rows(area_id: str, period: str, cmp_: str, lang: str) -> tuple[dict, list[dict]]:
-    """The kommun tier's numbers for the page (the report's suppression engine): area, rows."""
+    """The kommun tier's numbers for the page — the report's own (``reports.disclosure`` through
+    ``Numbers``), so the page and every export print the same: area, rows. A period off the tier's
+    grid raises ``reports.disclosure.DisclosureRefused``."""
     from reports.numberview import Numbers
-    from services.reports import gather
 
-    data = gather(area_id, period, "kommun", cmp_, lang, with_map=False)
+    eng = engine()
+    data = _report_data(str(eng.url), data_version(eng), str(area_id), period, cmp_, lang, "kommun")
     numbers = Numbers(data)
+    from reports.facts import rag_label, verdict
+
+    def assessment(i: dict) -> str:  # the verdict object's words, only where the tier may see them
+        if not numbers.shown(i["id"], "verdict"):
+            return ".."
+        return f"{rag_label(i.get('rag'), lang)}: {verdict(i, cmp_, lang)}"
+
     rows = [{"id": i["id"], "name": i["name"], "synthetic": i.get("synthetic"),
              "value": numbers.text(i["id"], "value"), "reference": numbers.reference_text(i["id"]),
-             "change": numbers.change_text(i["id"])} for i in data.summary["indicators"]]
+             "change": numbers.change_text(i["id"]), "verdict": assessment(i)} for i in data.summary["indicators"]]
     return data.summary["area"], rows

@@ -5,8 +5,11 @@ The pure work (4P facts, suppression, figures, PDF/DOCX/HTML/Markdown/CSV/XLSX) 
 area, monthly values, notes, geometry) and hands plain data over. Map layers come from
 ``services.layers`` and so from the configured store (``LAGESBILD_DATABASE_URL``).
 
-The kommun tier is enforced here too (defence in depth): its :class:`ReportData` never holds event
-points or internal notes, whatever the renderers do with it.
+The kommun tier is cut here, by its policy (:mod:`reports.disclosure`): only periods on its grid
+(tertials and years), the newest list, no hotspot layer, event points, places or hypothesis checks,
+only the notes marked for the kommun, and the area's grid of counts with primary and complementary
+suppression over every period the tier can reach (``ReportData.disclosure``) — whatever the
+renderers do with it.
 """
 
 from __future__ import annotations
@@ -27,7 +30,9 @@ from geodata.errors import InputError
 from geodata.precision import HOTSPOT_ELIGIBLE, PRECISION_CLASSES
 from geodata.sources import SOURCES
 from indicators.calendar import parse_period, shift_month
+from reports.disclosure import AreaCells, DisclosureRefused, area_cells, policy
 from reports.model import MEDIA_TYPES, MapData, NoteItem, ReportData, check_format, check_tier
+from services.cache import memoize
 from services.context import data_version
 from services.context import engine as configured_engine
 from services.indicators import area_summary_json, region_area_ids
@@ -158,30 +163,33 @@ def gather(area_id: str, period: str, tier: str = "police", comparison: str = "p
            lang: str = "sv", purpose: str | None = None, engine: Engine | None = None,
            list_year: int | None = None, with_map: bool = True,
            buffer_m: float = MAP_BUFFER_M) -> ReportData:
-    """Every input of one area's report, already cut to the tier."""
+    """Every input of one area's report, already cut to the tier's policy (a period the tier may
+    not see raises :class:`reports.disclosure.DisclosureRefused`)."""
     from services.layers import hotspot_layer, hotspot_view, poi_check, poi_kinds
 
     tier = check_tier(tier)
     from services.revisions import annotate_summary as annotate_revisions
 
+    pol = policy(tier)
+    pol.check_period(period)
+    list_year = pol.list_year(list_year)
     eng = engine or configured_engine()
     summary = area_summary_json(eng, str(area_id), period, comparison, lang, list_year)
     # every figure with the data version it came from, preliminary values and revision notes
     summary = annotate_revisions(summary, eng, lang)
     aid = summary["area"]["id"]
     p = parse_period(summary["period"])
-    try:
-        hot = hotspot_view(aid, p.label, buffer_m=buffer_m)  # what the page's Gi* layer draws
-        hot_prev = hotspot_layer(aid, p.same_period_last_year().label, buffer_m=buffer_m)
-        pts = _events_around(aid, p.label, buffer_m)
-    except KeyError:  # the area has no polygon in the store
-        hot = hot_prev = None
-        pts = pd.DataFrame(columns=["x", "y", "precision", "count", "synthetic", "area_id"])
-    if tier == "kommun" and hot is not None:  # cells keep their class, not their event counts
-        hot = _strip_counts(hot)
-        hot_prev = _strip_counts(hot_prev) if hot_prev else None
+    hot = hot_prev = None
+    pts = pd.DataFrame(columns=["x", "y", "precision", "count", "synthetic", "area_id"])
+    if pol.allows_layer("hotspots"):
+        try:
+            hot = hotspot_view(aid, p.label, buffer_m=buffer_m)  # what the page's Gi* layer draws
+            hot_prev = hotspot_layer(aid, p.same_period_last_year().label, buffer_m=buffer_m)
+            pts = _events_around(aid, p.label, buffer_m)
+        except KeyError:  # the area has no polygon in the store
+            hot = hot_prev = None
     tests = []
-    if hot is not None:
+    if hot is not None and pol.event_analyses:
         for kind in poi_kinds():
             t = poi_check(aid, p.label, kind)
             if t.n_places:
@@ -200,28 +208,41 @@ def gather(area_id: str, period: str, tier: str = "police", comparison: str = "p
                       (targets["month"] <= p.last)]
     cat = catalogue_frame(eng)
     last = {str(r.id): (r.last_month or None) for r in cat.itertuples()}
-    notes = tuple(NoteItem(n.section, n.text, n.author, n.created_at, n.internal)
-                  for n in current_notes(eng, aid, p.label, include_internal=tier == "police"))
+    notes = tuple(NoteItem(n.section, n.text, n.author, n.created_at, n.internal, n.kommun)
+                  for n in current_notes(eng, aid, p.label) if pol.note_visible(n.internal, n.kommun))
     map_data = _map_data(eng, aid, summary, pts, tier, buffer_m) if with_map and hot is not None else None
+    disclosure = (area_disclosure(eng, aid, summary["area"].get("list_year"), pol.threshold)
+                  if pol.suppresses else None)
     return ReportData(
         summary=summary, tier=tier, generated_at=datetime.now().replace(microsecond=0),
         data_version=data_version(eng), purpose=(purpose or "").strip() or None,
-        hotspots=hot, hotspots_previous=hot_prev, poi_tests=tuple(tests), precision=_precision(pts),
-        monthly=monthly[monthly["month"] >= shift_month(p.last, -(CHART_MONTHS - 1))].reset_index(drop=True),
+        hotspots=hot, hotspots_previous=hot_prev, poi_tests=tuple(tests),
+        precision=_precision(pts) if pol.event_analyses else (),
+        monthly=(monthly[monthly["month"] >= shift_month(p.last, -(CHART_MONTHS - 1))].reset_index(drop=True)
+                 if pol.monthly_series else None),
         targets=targets.reset_index(drop=True), period_totals=_period_totals(monthly, units, p.label),
-        last_month=last, notes=notes, map=map_data, sources=_sources(summary, lang),
+        last_month=last, notes=notes, map=map_data, sources=_sources(summary, lang), disclosure=disclosure,
     )
 
 
-def _strip_counts(fc: dict) -> dict:
-    keep = ("cell", "class", "was_hot")
-    feats = [{**f, "properties": {k: f["properties"][k] for k in keep if k in f["properties"]}}
-             for f in fc.get("features", [])]
-    method = {k: v for k, v in (fc.get("method") or {}).items() if k != "points_used"}
-    out = {"type": "FeatureCollection", "features": feats, "method": method, "excluded": {}}
-    if "previous" in fc:
-        out["previous"] = fc["previous"]
-    return out
+def area_disclosure(eng: Engine, area_id: str, list_year: int | None, threshold: int = 5) -> AreaCells:
+    """The kommun tier's grid of an area: every count series over its whole history, suppressed
+    jointly (:func:`reports.disclosure.area_cells`); memoised per data version."""
+    return _area_disclosure(str(eng.url), data_version(eng), str(area_id), list_year, int(threshold))
+
+
+@memoize(maxsize=256)
+def _area_disclosure(url: str, version: int, area_id: str, list_year: int | None, threshold: int) -> AreaCells:
+    from services.nowcast import engine_catalogue
+    from store.engine import engine_for
+
+    eng = engine_for(url)
+    cat = engine_catalogue(catalogue_frame(eng))  # months still being registered are not cells yet
+    monthly = hide_other_places(values_frame(eng, area_ids=[area_id]), url, version, list_year)
+    units = {str(r.id): str(r.unit) for r in cat.itertuples()}
+    last = {str(r.id): (r.last_month if isinstance(r.last_month, str) and r.last_month else None)
+            for r in cat.itertuples()}
+    return area_cells(monthly, units, last, threshold)
 
 
 # --------------------------------------------------------------------------- render + export
@@ -420,8 +441,11 @@ def export_for(area_id: str | None, period: str | None, fmt: str, tier: str = "p
     forced = allowed_tier == "kommun" and tier != "kommun"
     if allowed_tier == "kommun":
         tier = "kommun"
-    f = export_report(str(area_id), period, fmt, tier, comparison or "prev_year", lang, purpose,
-                      user=user, engine=engine)
+    try:
+        f = export_report(str(area_id), period, fmt, tier, comparison or "prev_year", lang, purpose,
+                          user=user, engine=engine)
+    except DisclosureRefused as exc:  # a period the tier may not see: no file, the reason
+        return None, exc.message(lang)
     from reports.texts import L
 
     msg = ui_text("exported", lang, name=f.filename, tier=L(f"tier_{tier}_short", lang).lower())
@@ -429,27 +453,28 @@ def export_for(area_id: str | None, period: str | None, fmt: str, tier: str = "p
 
 
 def editor_state(area_id: str | None, period: str | None, lang: str = "sv", allowed_tier: str = "police",
-                 engine: Engine | None = None) -> tuple[dict[str, tuple[str, bool]], str]:
-    """What the notes editor shows: section → (text, internal), and a line about the last edit
-    (nothing at all for a kommun-tier viewer)."""
+                 engine: Engine | None = None) -> tuple[dict[str, tuple[str, bool, bool]], str]:
+    """What the notes editor shows: section → (text, internal, kommun), and a line about the last
+    edit (nothing at all for a kommun-tier viewer)."""
     from store.notes import SECTIONS, latest_per_section
 
-    empty = {s: ("", False) for s in SECTIONS}
+    empty = {s: ("", False, False) for s in SECTIONS}
     if not area_id or not period or allowed_tier != "police":
         return empty, ""
     heads = latest_per_section(engine or configured_engine(), str(area_id), period)
-    state = {s: ((heads[s].text, heads[s].internal) if s in heads else ("", False)) for s in SECTIONS}
+    state = {s: ((heads[s].text, heads[s].internal, heads[s].kommun) if s in heads else ("", False, False))
+             for s in SECTIONS}
     if not heads:
         return state, ui_text("no_notes", lang)
     newest = max(heads.values(), key=lambda n: (n.created_at, n.id))
     return state, ui_text("last_edit", lang, time=f"{newest.created_at:%Y-%m-%d %H:%M}", user=newest.author)
 
 
-def save_editor(area_id: str | None, period: str | None, sections: dict[str, tuple[str, bool]],
+def save_editor(area_id: str | None, period: str | None, sections: dict[str, tuple],
                 author: str, lang: str = "sv", allowed_tier: str = "police",
                 engine: Engine | None = None) -> str:
-    """Save the editor: each changed section becomes a new note row (superseding the old one).
-    A kommun-tier viewer cannot write notes."""
+    """Save the editor: each changed section ``(text, internal[, kommun])`` becomes a new note row
+    (superseding the old one). A kommun-tier viewer cannot write notes."""
     from store.notes import save_section
 
     if allowed_tier != "police":
@@ -459,8 +484,9 @@ def save_editor(area_id: str | None, period: str | None, sections: dict[str, tup
     if not period:
         return ui_text("pick_period", lang)
     eng = engine or configured_engine()
-    saved = [save_section(eng, str(area_id), period, s, text or "", author, bool(internal))
-             for s, (text, internal) in sections.items()]
+    saved = [save_section(eng, str(area_id), period, s, flags[0] or "", author, bool(flags[1]),
+                          kommun=bool(flags[2]) if len(flags) > 2 else False)
+             for s, flags in sections.items()]
     n = sum(1 for x in saved if x is not None)
     if not n:
         return ui_text("unchanged", lang)

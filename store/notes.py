@@ -5,8 +5,10 @@ time, and shown under the section's facts. An edit never overwrites: it is a new
 ``supersedes`` points at the row it replaces, so the history of every note is the chain of rows
 back to the first one. The *current* notes of a section are the rows no other row supersedes
 (an edit to an empty text withdraws a note: it stays in the history, not in the current view).
-Notes marked ``internal`` are never shown in the kommun tier. Every add and edit writes an audit row
-(``note_add`` / ``note_edit``: author, area, period, note id) in the same transaction.
+Only notes marked ``kommun`` (and not ``internal``) are shown in the kommun tier
+(``reports.disclosure.TierPolicy.note_visible``); the police tier sees every note, internal ones
+labelled. Every add and edit writes an audit row (``note_add`` / ``note_edit``: author, area, period,
+note id, flags) in the same transaction.
 
 >>> from store.engine import make_engine, migrate
 >>> eng = make_engine("sqlite://")
@@ -60,6 +62,7 @@ class Note:
     author: str
     created_at: datetime
     supersedes: int | None
+    kommun: bool = False  # marked by the police for the kommun tier
 
 
 def check_section(section: str) -> str:
@@ -94,7 +97,7 @@ def _check(area_id: str, period: str, text: str, author: str) -> tuple[str, str,
 def _row(r) -> Note:
     return Note(int(r.id), str(r.area_id), str(r.period), str(r.section), str(r.text),
                 bool(r.internal), str(r.author), r.created_at,
-                None if r.supersedes is None else int(r.supersedes))
+                None if r.supersedes is None else int(r.supersedes), bool(getattr(r, "kommun", False)))
 
 
 def get_note(engine: Engine, note_id: int) -> Note:
@@ -106,8 +109,9 @@ def get_note(engine: Engine, note_id: int) -> Note:
 
 
 def add_note(engine: Engine, area_id: str, period: str, section: str, text: str, author: str,
-             internal: bool = False, now: datetime | None = None) -> Note:
-    """Store a new note (not an edit of another); returns the stored row."""
+             internal: bool = False, now: datetime | None = None, kommun: bool = False) -> Note:
+    """Store a new note (not an edit of another); returns the stored row. ``kommun``: shown in the
+    kommun tier (unless ``internal``)."""
     area_id, label, text, author = _check(area_id, period, text, author)
     if not text:
         raise InputError(None, "note text is empty")
@@ -116,16 +120,17 @@ def add_note(engine: Engine, area_id: str, period: str, section: str, text: str,
     with engine.begin() as conn:
         new_id = conn.execute(insert(notes).values(
             area_id=area_id, period=label, section=section, text=text, internal=bool(internal),
-            author=author, created_at=now, supersedes=None)).inserted_primary_key[0]
+            kommun=bool(kommun), author=author, created_at=now, supersedes=None)).inserted_primary_key[0]
         write_audit(conn, "note_add", author, area_id=area_id, period=label, layer="notes",
                     detail={"note_id": int(new_id), "section": section, "internal": bool(internal),
-                            "chars": len(text)})
+                            "kommun": bool(kommun), "chars": len(text)})
     return get_note(engine, new_id)
 
 
 def edit_note(engine: Engine, note_id: int, text: str, author: str, internal: bool | None = None,
-              now: datetime | None = None) -> Note:
-    """Replace note ``note_id`` by a new row superseding it (the old row stays as history).
+              now: datetime | None = None, kommun: bool | None = None) -> Note:
+    """Replace note ``note_id`` by a new row superseding it (the old row stays as history); the
+    flags ``internal`` and ``kommun`` keep their values unless given.
 
     Raises :class:`NoteConflict` when ``note_id`` has already been superseded: the caller edited
     an old version. An empty ``text`` withdraws the note from the current view.
@@ -141,12 +146,13 @@ def edit_note(engine: Engine, note_id: int, text: str, author: str, internal: bo
         area_id, label, text, author = _check(old.area_id, old.period, text, author)
         now = now or datetime.now().replace(microsecond=0)
         flag = bool(old.internal if internal is None else internal)
+        shared = bool(old.kommun if kommun is None else kommun)
         new_id = conn.execute(insert(notes).values(
-            area_id=area_id, period=label, section=old.section, text=text, internal=flag, author=author,
-            created_at=now, supersedes=int(note_id))).inserted_primary_key[0]
+            area_id=area_id, period=label, section=old.section, text=text, internal=flag, kommun=shared,
+            author=author, created_at=now, supersedes=int(note_id))).inserted_primary_key[0]
         write_audit(conn, "note_edit", author, area_id=area_id, period=label, layer="notes",
                     detail={"note_id": int(new_id), "supersedes": int(note_id), "section": old.section,
-                            "internal": flag, "chars": len(text), "withdrawn": not text})
+                            "internal": flag, "kommun": shared, "chars": len(text), "withdrawn": not text})
     return get_note(engine, new_id)
 
 
@@ -205,7 +211,7 @@ def area_history(engine: Engine, area_id: str, period: str) -> list[Note]:
 
 
 def save_section(engine: Engine, area_id: str, period: str, section: str, text: str, author: str,
-                 internal: bool = False, now: datetime | None = None) -> Note | None:
+                 internal: bool = False, now: datetime | None = None, kommun: bool = False) -> Note | None:
     """The editor's save: supersede the section's newest note, or add one; no-op if unchanged.
 
     Returns the new row, or ``None`` when nothing changed (same text and flag, or empty text and
@@ -217,7 +223,7 @@ def save_section(engine: Engine, area_id: str, period: str, section: str, text: 
     if head is None:
         if not clean:
             return None
-        return add_note(engine, area_id, period, section, clean, author, internal, now)
-    if head.text == clean and head.internal == bool(internal):
+        return add_note(engine, area_id, period, section, clean, author, internal, now, kommun)
+    if head.text == clean and head.internal == bool(internal) and head.kommun == bool(kommun):
         return None
-    return edit_note(engine, head.id, clean, author, internal, now)
+    return edit_note(engine, head.id, clean, author, internal, now, kommun)

@@ -298,6 +298,8 @@ notes = Table(
     Column("section", String(32), nullable=False),  # framsteg | problem | prioriteringar | atgarder
     Column("text", Text, nullable=False),
     Column("internal", Boolean, nullable=False, default=False),  # never shown in the kommun tier
+    # shown in the kommun tier only when the police marked it so (migration 0010_disclosure_…)
+    Column("kommun", Boolean, nullable=False, default=False, server_default=text("false")),
     Column("author", String(128), nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("supersedes", Integer, ForeignKey("notes.id")),  # history: an edit is a new row

@@ -114,9 +114,10 @@ def test_places_are_named_in_good_swedish(kommun, store):
     police = " ".join(pdf_text(export_report("74", store["period"], "pdf", "police", engine=store["engine"]).content))
     for text in (rinkeby, police):
         assert not re.search(r"från \d+ (krog|tunnelbana)\b", text)
-        assert re.search(r"från (1 krog|\d+ krogar)\b", text)
         assert "p = <" not in text
-    assert re.search(r"från \d+ tunnelbaneuppgång(ar)?\b", rinkeby + police)
+    # the kommun tier has no hypothesis checks about places (disclosure policy): the police one names them
+    assert re.search(r"från (1 krog|\d+ krogar)\b", police)
+    assert re.search(r"från \d+ tunnelbaneuppgång(ar)?\b", police)
 
 
 def test_region_is_one_pdf_with_a_contents_page(store, tmp_path):

@@ -107,8 +107,9 @@ def data(tier="police", lang="sv", **kw) -> ReportData:
         precision=({"precision": "exact", "count": 150, "synthetic": 150, "hotspot_eligible": True},
                    {"precision": "kommun", "count": 3, "synthetic": 0, "hotspot_eligible": False}),
         last_month={"ran": "2026-04"},
-        notes=(NoteItem("problem", "Oro vid skolan", "anna", datetime(2026, 5, 2, 9, 0), False),
-               NoteItem("atgarder", "Spaning vid torget", "bo", datetime(2026, 5, 2, 9, 5), True)),
+        notes=(NoteItem("problem", "Oro vid skolan", "anna", datetime(2026, 5, 2, 9, 0), False, kommun=True),
+               NoteItem("atgarder", "Spaning vid torget", "bo", datetime(2026, 5, 2, 9, 5), True),
+               NoteItem("framsteg", "Bra möte med skolan", "cia", datetime(2026, 5, 2, 9, 7), False)),
         period_totals={"skjutningar": [("2023-T1", 2.0), ("2024-T1", 0.0), ("2025-T1", 1.0), ("2026-T1", 3.0)]},
     )
     defaults.update(kw)
@@ -181,23 +182,27 @@ def test_the_four_p_in_swedish():
     assert "sent registrerade" in cav  # the period ends with the last reported month of 'ran'
 
 
-def test_kommun_tier_text_has_no_small_counts_and_no_hexagon_counts():
+def test_kommun_tier_text_has_no_small_counts_no_hotspots_and_no_event_analyses():
+    """Even when the inputs hold them (the policy is applied again where the text is written)."""
     facts = build_facts(data(tier="kommun"))
     text = " ".join(f.text for fs in facts.values() for f in fs).replace("\xa0", " ")
     assert "3 mot 1" not in text and "4 mot 12" not in text  # verdicts on hidden counts are not given
-    assert "händelser (z =" not in text
-    assert "<5 av 150" in text and "1,6 gånger" not in text  # POI: inside count hidden, no ratio
-    assert "Tal under 5 visas som <5" in text
+    assert "händelser (z =" not in text and "hexagoncell" not in text  # no hotspot layer in the kommun tier
+    assert "150" not in text and "krog" not in text  # no hypothesis checks, no event counts
+    assert "Lägesnoggrannhet" not in text
+    assert "Tal under 5 visas som <5" in text and "tertial och hela år" in text
     assert re.search(r"\b[0-4] (skjutningar|händelser)\b", text) is None
 
 
-def test_content_keeps_internal_notes_out_of_the_kommun_tier():
+def test_content_gives_the_kommun_tier_only_notes_marked_for_it():
     police = build_content(data(), figures=False)
     kommun = build_content(data(tier="kommun"), figures=False)
     pn = [n.text for s in police.sections for n in s.notes]
     kn = [n.text for s in kommun.sections for n in s.notes]
-    assert pn == ["Oro vid skolan", "Spaning vid torget"]
-    assert kn == ["Oro vid skolan"]
+    assert sorted(pn) == ["Bra möte med skolan", "Oro vid skolan", "Spaning vid torget"]
+    assert kn == ["Oro vid skolan"]  # marked for the kommun; not the internal one, not the unmarked one
+    assert not any(k.startswith("hotspot") or k == "hypoteser" for k in kommun.numbers["avsnitt"].str.lower())
+    assert kommun.hotspot_lines == ["Hotspotkartor och händelser ingår inte i kommunversionen."]
     assert kommun.tier_label.startswith("KOMMUNVERSION") and police.tier_label.startswith("POLISVERSION")
     # a row with no figure to show is not a row of the table: it is named once under it
     assert "skjutningar" not in {r.id for r in kommun.rows}
