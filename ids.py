@@ -25,6 +25,11 @@ class Ids(StrEnum):
     INDICATOR = "indicator"
     PERIOD = "period"
     PERIOD_KIND = "period-kind"
+    PERIOD_BAR = "period-bar"  # under the header: what the period holds, the two default periods
+    PERIOD_NOTE = "period-note"
+    PERIOD_LATEST = "period-latest"  # "senaste perioden"
+    PERIOD_REAL = "period-real"  # "senaste med verkliga data"
+    REAL_ONLY = "real-only"  # the "endast verkliga data" switch (view key ``real``)
     COMPARISON = "comparison"
     LIST_YEAR = "list-year"
     TREND = "trend"
@@ -59,7 +64,10 @@ class Ids(StrEnum):
     STATE = "state"
     VIEW = "view"
     LAYER_VIEW = "layer-view"
+    PANEL_VIEW = "panel-view"  # the view for the cards and the trend, set only when they change
+    LAGESBILD_VIEW = "lagesbild-view"  # the view for the written lägesbild, set only when it changes
     COMPARE_VIEW = "compare-view-state"
+    COMPARE_VISIBLE = "compare-visible"  # set by assets/lagesbild.js: is the compare view on screen
     LANG_STORE = "lang-store"
     COPY_LINK = "copy-link"
     COPY_STATUS = "copy-status"
@@ -98,3 +106,5 @@ class Ids(StrEnum):
     NOTE_META = "note-meta"
     NOTE_SAVE = "note-save"
     NOTE_STATUS = "note-status"
+    NOTES_SAVED = "notes-saved"  # a store bumped by a save: the lägesbild redraws with the new note
+    TREND_CARD = "trend-card"

@@ -292,6 +292,30 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       return window.dash_clientside.no_update;
     },
 
+    /* The chosen indicator's card marked (class and aria-pressed), without redrawing the cards. */
+    markSelected: function (view) {
+      const chosen = view && view.indicator;
+      document.querySelectorAll("#indicator-cards .indicator-card").forEach(function (b) {
+        const on = !!chosen && b.dataset.indicator === chosen;
+        b.classList.toggle("selected", on);
+        b.setAttribute("aria-pressed", on ? "true" : "false");
+      });
+      return window.dash_clientside.no_update;
+    },
+
+    /* The compare view came into view: pass it the page's view when what it shows changed while
+     * it was off screen (the hub skips it then: callbacks/view.py, compare_view). */
+    compareCatchUp: function (visible, view, drawn) {
+      const nu = window.dash_clientside.no_update;
+      if (!visible || !view) { return nu; }
+      const keys = ["indicator", "period", "cmp", "lang", "list", "region", "real"];
+      const changed = drawn ? keys.filter(function (k) {
+        return JSON.stringify(drawn[k] === undefined ? null : drawn[k]) !== JSON.stringify(view[k] === undefined ? null : view[k]);
+      }) : keys;
+      if (!changed.length) { return nu; }
+      return Object.assign({}, view, { changed: changed });
+    },
+
     /* The indicator cards from the server's plain data (layout/panels.py card_data): built with
      * textContent only (imported text stays text), one DOM step for all cards. Returns the
      * container's class. Focus stays on the card it was on (keyboard users). */
@@ -328,7 +352,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       box.replaceChildren(frag);
       if (focused) {
         const again = box.querySelector('[data-indicator="' + CSS.escape(focused) + '"]');
-        if (again) { again.focus(); }
+        if (again) { again.focus({ preventScroll: true }); }  /* the page may have scrolled to the trend */
       }
       return (cards && cards.length) ? "cards" : "cards empty";
     },
@@ -336,13 +360,82 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
 });
 
 /* Click 2: a click (or Enter/Space) on a card tells the page which indicator, through the
- * card-pick store (one listener for all cards, whenever they are drawn). */
+ * card-pick store (one listener for all cards, whenever they are drawn). The trend card above the
+ * cards opens at once and, where it is not in view (narrow screens; wide ones keep it sticky in
+ * view), the page scrolls to it: the chart is where the eye goes, drawn when the server answers. */
 document.addEventListener("click", function (e) {
   const card = e.target && e.target.closest && e.target.closest("#indicator-cards .indicator-card");
   if (!card || !window.dash_clientside || !window.dash_clientside.set_props) { return; }
   window.__lagesbildPicks = (window.__lagesbildPicks || 0) + 1;
   window.dash_clientside.set_props("card-pick", { data: { id: card.dataset.indicator, n: window.__lagesbildPicks } });
+  const trend = document.getElementById("trend-card");
+  if (trend) {
+    trend.classList.remove("idle");
+    const r = trend.getBoundingClientRect();
+    if (r.top < 0 || r.bottom > window.innerHeight) { trend.scrollIntoView({ block: "start", behavior: "instant" }); }
+  }
 });
+
+/* The area search keeps every key typed right after focus. Dash 4's dropdown opens its list on
+ * the first key and moves focus to the list's search box a frame later; a key pressed on the closed
+ * box in between goes nowhere ("Husby" became "Hsby" at 30-60 ms per key), and with an area chosen
+ * the opened list gives focus to the chosen option, so typing went nowhere at all. Here every
+ * printable key that lands anywhere in the area search but its search box is kept (in order) and
+ * written into the search box as soon as it is there; keys that reach the search box are typed as
+ * usual. */
+(function () {
+  if (window.__lagesbildSearchKeys) { return; }
+  window.__lagesbildSearchKeys = true;
+  let buffer = "";
+  let flushing = false;
+  const swallowed = new Set();
+  function wrapper() {
+    const box = document.getElementById("area-search");
+    return box ? box.closest(".dash-dropdown-wrapper") : null;
+  }
+  function searchBox(w) { return w ? w.querySelector("input.dash-dropdown-search") : null; }
+  function setValue(input, value) {  /* as typing does: React sees an input event */
+    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
+    setter.call(input, value);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  function flush(tries) {
+    const w = wrapper();
+    const input = searchBox(w);
+    if (!input) {
+      if (tries > 0) { requestAnimationFrame(function () { flush(tries - 1); }); } else { buffer = ""; flushing = false; }
+      return;
+    }
+    const text = buffer;
+    buffer = "";
+    if (text) { setValue(input, (input.value || "") + text); }
+    if (document.activeElement !== input) { input.focus(); }
+    try { input.setSelectionRange(input.value.length, input.value.length); } catch (err) { /* type=search */ }
+    if (buffer) { flush(tries); return; }  /* keys that came while writing */
+    flushing = false;
+  }
+  window.addEventListener("keydown", function (e) {
+    if (e.isComposing || e.ctrlKey || e.metaKey || e.altKey || e.key.length !== 1) { return; }
+    const w = wrapper();
+    const target = e.target;
+    if (!w || !target || !w.contains(target) || target.classList.contains("dash-dropdown-search")) { return; }
+    const input = searchBox(w);
+    if (e.key === " " && !buffer && !(input && input.value)) { return; }  /* Space opens the list */
+    e.preventDefault();
+    e.stopPropagation();
+    swallowed.add(e.code || e.key);
+    buffer += e.key;
+    if (!input) {
+      const button = document.getElementById("area-search");
+      if (button && button.getAttribute("aria-expanded") !== "true") { button.click(); }
+    }
+    if (!flushing) { flushing = true; requestAnimationFrame(function () { flush(60); }); }
+  }, true);
+  window.addEventListener("keyup", function (e) {
+    const k = e.code || e.key;
+    if (swallowed.has(k)) { swallowed.delete(k); e.preventDefault(); e.stopPropagation(); }
+  }, true);
+})();
 
 /* Fault banner: the callback endpoint answers 503 when the database is down, 401 when the session
  * has ended, 403 when the page is too old (CSRF) or the request is not allowed. Show it in words,
@@ -396,4 +489,20 @@ document.addEventListener("click", function (e) {
       return r;
     });
   };
+})();
+
+/* Is the compare view on screen? (compare-visible: the hub redraws the table only then.) */
+(function () {
+  if (window.__lagesbildCompareObserver || !("IntersectionObserver" in window)) { return; }
+  window.__lagesbildCompareObserver = true;
+  let last = null;
+  function watch() {
+    const el = document.getElementById("compare-view");
+    if (!el || !window.dash_clientside || !window.dash_clientside.set_props) { setTimeout(watch, 300); return; }
+    new IntersectionObserver(function (entries) {
+      const seen = entries.some(function (e) { return e.isIntersecting; });
+      if (seen !== last) { last = seen; window.dash_clientside.set_props("compare-visible", { data: seen }); }
+    }, { rootMargin: "150px 0px" }).observe(el);
+  }
+  watch();
 })();

@@ -51,7 +51,8 @@ def download_report(_pdf, _docx, _csv, _xlsx, area_id, period, comparison, view,
     """Render the selected area's lägesbild in the clicked format and send it to the browser."""
     user, allowed = _principal()
     report, message = export_for(area_id, period, FORMAT_OF[ctx.triggered_id], tier, comparison,
-                                 _lang(view), purpose, user=user, allowed_tier=allowed)
+                                 _lang(view), purpose, user=user, allowed_tier=allowed,
+                                 real_only=bool((view or {}).get("real")))
     if report is None:
         return no_update, message
     return dcc.send_bytes(report.content, report.filename, type=report.media_type), message
@@ -85,6 +86,7 @@ def _flags(item: tuple) -> list[str]:
 
 @callback(
     Output(Ids.NOTE_STATUS, "children"),
+    Output(Ids.NOTES_SAVED, "data"),
     Input(Ids.NOTE_SAVE, "n_clicks"),
     State(Ids.AREA_SEARCH, "value"),
     State(Ids.PERIOD, "value"),
@@ -93,10 +95,11 @@ def _flags(item: tuple) -> list[str]:
     State(Ids.VIEW, "data"),
     prevent_initial_call=True,
 )
-def save_notes(_n, area_id, period, texts, internals, view):
-    """Store each changed section as a new note superseding the previous one."""
+def save_notes(n, area_id, period, texts, internals, view):
+    """Store each changed section as a new note superseding the previous one; the lägesbild panel
+    shows it at once under its section (``Ids.NOTES_SAVED`` changes)."""
     order = [s["id"]["section"] for s in ctx.states_list[2]]
     sections = {s: (t or "", "internal" in (i or []), "kommun" in (i or []))
                 for s, t, i in zip(order, texts, internals, strict=True) if s in SECTIONS}
     user, tier = _principal()
-    return save_editor(area_id, period, sections, user, _lang(view), allowed_tier=tier)
+    return save_editor(area_id, period, sections, user, _lang(view), allowed_tier=tier), n

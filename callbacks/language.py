@@ -11,20 +11,20 @@ from dash import (
     callback,
     clientside_callback,
     ctx,
-    no_update,
 )
+from dash.exceptions import PreventUpdate
 
 from ids import Ids
 from layout.page import PERIOD_KINDS, hotspot_method_options, map_metric_options
+from layout.period_bar import real_only_label, real_only_title
 from layout.strings import t, text_of
-from services.page import indicator_options, regions
+from services.page import regions
 
 
 @callback(
     Output({"type": "t", "key": ALL}, "children"),
     Output(Ids.COMPARISON, "options"),
     Output(Ids.PERIOD_KIND, "options"),
-    Output(Ids.INDICATOR, "options"),
     Output(Ids.MAP_METRIC, "options"),
     Output(Ids.REGION, "options"),
     Output(Ids.LANG, "children"),
@@ -39,13 +39,16 @@ from services.page import indicator_options, regions
     Output(Ids.PAGE, "lang"),
     Output(Ids.REGION_OVERLAY, "name"),
     Output(Ids.KOMMUN_OVERLAY, "name"),
+    Output(Ids.REAL_ONLY, "children"),
+    Output(Ids.REAL_ONLY, "title"),
     Input(Ids.LANG_STORE, "data"),
     State(Ids.VIEW, "data"),
 )
 def apply_language(lang: str | None, view: dict | None):
-    """Rewrite the texts when the language changes (the hub sets the store only then)."""
-    if not lang or not view:
-        return (no_update,) * 18
+    """Rewrite the texts when the language changes (the hub sets the store only then; the hub
+    itself writes the indicator and period options and the period bar's labels)."""
+    if not lang or not view:  # a page load in Swedish: the layout is already Swedish
+        raise PreventUpdate
     keys = [o["id"]["key"] for o in ctx.outputs_list[0]]
     region_options = [{"label": t("all_regions", lang), "value": "alla"}] + [
         {"label": r, "value": r} for r in regions(view.get("list"))]
@@ -53,7 +56,6 @@ def apply_language(lang: str | None, view: dict | None):
         [text_of(k, lang) for k in keys],
         [{"label": t(f"cmp_{c}", lang), "value": c} for c in ("prev_year", "baseline", "target")],
         [{"label": t(f"kind_{k}", lang), "value": k} for k in PERIOD_KINDS],
-        indicator_options(lang),
         map_metric_options(lang),
         region_options,
         t("language", lang),
@@ -65,6 +67,8 @@ def apply_language(lang: str | None, view: dict | None):
         lang,
         t("region_outline", lang),
         t("kommun_outline", lang),
+        real_only_label(lang),
+        real_only_title(lang),
     )
 
 

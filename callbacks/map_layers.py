@@ -25,9 +25,9 @@ from services import page
 from services.geo import areas_layer, default_list_year
 
 log = logging.getLogger(__name__)
-RESTYLE_KEYS = ("area", "indicator", "period", "cmp", "layers", "hs", "lang", "list")
-HOTSPOT_KEYS = ("area", "indicator", "period", "layers", "hs", "lang")
-EVENT_KEYS = ("area", "indicator", "period", "layers", "lang")
+RESTYLE_KEYS = ("area", "indicator", "period", "cmp", "layers", "hs", "lang", "list", "metric")
+HOTSPOT_KEYS = ("area", "indicator", "period", "layers", "hs", "lang", "real")
+EVENT_KEYS = ("area", "indicator", "period", "layers", "lang", "real")
 
 
 @callback(
@@ -50,15 +50,12 @@ def show_list_year(list_year: int):
     Output(Ids.LEGEND, "children"),
     Output(Ids.MAP, "viewport"),
     Input(Ids.VIEW, "data"),
-    Input(Ids.MAP_METRIC, "value"),
     prevent_initial_call=True,
 )
-def restyle_and_zoom(view: dict | None, metric: str):
-    """The map's answer to a view: restyle (through hideout only) and zoom to a newly chosen area."""
-    from dash import ctx
-
-    viewport = zoom_to_area(view) if ctx.triggered_id == Ids.VIEW else no_update
-    return (*restyle_areas(view, metric, ctx.triggered_id), viewport)
+def restyle_and_zoom(view: dict | None):
+    """The map's answer to a view: restyle (through hideout only) and zoom to a newly chosen area
+    (the metric the areas are coloured by is part of the view, so the URL holds it)."""
+    return (*restyle_areas(view, (view or {}).get("metric") or "value"), zoom_to_area(view))
 
 
 def restyle_areas(view: dict | None, metric: str, trigger=Ids.VIEW):
@@ -91,9 +88,14 @@ def restyle_areas(view: dict | None, metric: str, trigger=Ids.VIEW):
 
 
 def zoom_to_area(view: dict | None):
-    """Fly to the selected area when it changes."""
-    if not view or not view.get("zoom") or not view.get("area"):
+    """Fly to the selected area when it changes; back to the whole list when the back button
+    returns to no area."""
+    if not view or not view.get("zoom"):
         return no_update
+    if not view.get("area"):
+        from layout.map_panel import data_bounds
+
+        return {"bounds": data_bounds(areas_layer(view.get("list") or 2025)), "options": {"animate": False}}
     bounds = page.area_bounds(view["area"], view.get("list"))
     return {"bounds": bounds, "options": {"animate": False}} if bounds else no_update  # no fly: the panels come first
 
@@ -139,7 +141,9 @@ def show_hotspots(view: dict | None):
     method = view.get("hs") or "gistar"
     try:
         types = svc_layers.event_types_for(view.get("indicator"))
-        fc = HOTSPOT_FUNCS[method](view["area"], view["period"], types)
+        fc = HOTSPOT_FUNCS[method](view["area"], view["period"], types, real_only=bool(view.get("real")))
+        if view.get("changed") == ["lang"]:  # the cells are the same: only the method card's words change
+            return no_update, _method_rows(fc, method, lang)
     except LookupError as exc:  # e.g. no DeSO polygons for the kommun
         return None, no_update, html.P(str(exc), className="muted"), []
     except Exception:  # noqa: BLE001
@@ -168,7 +172,8 @@ def show_events(view: dict | None):
         return None, no_update, []
     lang = view.get("lang", "sv")
     try:
-        fc, _ = svc_layers.events_layer(view["area"], view["period"], svc_layers.event_types_for(view.get("indicator")))
+        fc, _ = svc_layers.events_layer(view["area"], view["period"], svc_layers.event_types_for(view.get("indicator")),
+                                        real_only=bool(view.get("real")))
         names = event_type_names({f["properties"].get("type") for f in fc["features"]}, _type_names(lang), lang)
     except Exception:  # noqa: BLE001
         log.exception("events failed")
@@ -182,7 +187,7 @@ def show_events(view: dict | None):
 def show_pois(view: dict | None):
     """Places of interest (each kind its own symbol and legend row), and the hypothesis check per
     kind of place for the area and period."""
-    if not touches(view, ("layers", "area", "period", "indicator", "lang")):
+    if not touches(view, ("layers", "area", "period", "indicator", "lang", "real")):
         return no_update, no_update, no_update, no_update
     if "pois" not in (view.get("layers") or []) or not page.viewer_policy().allows_layer("pois"):
         return None, no_update, None, []
@@ -192,13 +197,14 @@ def show_pois(view: dict | None):
         types = svc_layers.event_types_for(view.get("indicator"))
         for kind in svc_layers.poi_kinds():
             try:
-                test = svc_layers.poi_check(view["area"], view["period"], kind, types=types)
+                test = svc_layers.poi_check(view["area"], view["period"], kind, types=types,
+                                            real_only=bool(view.get("real")))
             except Exception:  # noqa: BLE001
                 log.exception("poi check failed")
                 continue
             if test.n_places:
                 checks.append(html.Li(test.sentence[lang]))
     body = [html.H3(t("poi_check", lang)), html.Ul(checks)] if checks else None
-    fc = svc_layers.pois_layer()
+    fc = svc_layers.pois_layer(real_only=bool(view.get("real")))
     legend = legend_children(t("pois", lang), poi_legend_rows(fc, lang))
     return fc, pois_hideout(fc, lang), body, legend

@@ -54,25 +54,35 @@ def trend_figure(trend: dict, lang: str, title: str) -> go.Figure:
     """Monthly values with tertials shaded, the seasonal baseline band, targets and cumulative deviation."""
     s, band, cum, meta, period = trend["series"], trend["band"], trend["cum"], trend["meta"], trend["period"]
     has_cum = cum is not None and len(cum) > 0
-    fig = make_subplots(rows=2 if has_cum else 1, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28] if has_cum else [1],
-                        vertical_spacing=0.06)
+    # one chart unless there is a cumulative deviation to show below it (make_subplots is costly)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.06) \
+        if has_cum else go.Figure()
+    cell = (1, 1) if has_cum else ()
     x = _month_ts(s["month"])
     if len(s):
         first_year, last_year = int(s["month"].min()[:4]), int(s["month"].max()[:4])
-        for year in range(first_year, last_year + 1):  # T2 (May–Aug) shaded, T1 and T3 white
-            fig.add_vrect(x0=f"{year}-05-01", x1=f"{year}-09-01", fillcolor="#eef2f8", line_width=0, layer="below")
-        fig.add_vrect(x0=f"{period.first}-01", x1=(pd.Timestamp(period.last + "-01") + pd.offsets.MonthEnd(1)),
-                      fillcolor="rgba(10,94,176,0.12)", line=dict(color="#0a5eb0", width=1), layer="below")
+        # tertials: T2 (May–Aug) shaded, T1 and T3 white, the chosen period outlined. (They were
+        # add_vrect calls made before any trace, which plotly skips on a still empty subplot: the
+        # web trend had no shading. Plain shape dicts, set once, also cost a fraction of the time.)
+        span = dict(type="rect", xref="x", yref="y domain", y0=0, y1=1, layer="below")
+        lo, hi = f"{s['month'].min()}-01", (pd.Timestamp(s["month"].max() + "-01") + pd.offsets.MonthEnd(1)).strftime("%Y-%m-%d")
+        shapes = [{**span, "x0": max(f"{year}-05-01", lo), "x1": min(f"{year}-09-01", hi), "fillcolor": "#e6ebf3",
+                   "line": {"width": 0}}  # clipped to the months shown: no empty axis beyond the data
+                  for year in range(first_year, last_year + 1) if f"{year}-05-01" < hi and f"{year}-09-01" > lo]
+        period_end = (pd.Timestamp(period.last + "-01") + pd.offsets.MonthEnd(1)).strftime("%Y-%m-%d")
+        shapes.append({**span, "x0": f"{period.first}-01", "x1": period_end, "fillcolor": "rgba(10,94,176,0.14)",
+                       "line": {"color": "#0a5eb0", "width": 1}})
+        fig.layout.shapes = shapes
     if len(band):
         bx = _month_ts(band["month"])
-        fig.add_trace(go.Scatter(x=bx, y=band["hi"], mode="lines", line=dict(width=0), hoverinfo="skip", showlegend=False), 1, 1)
+        fig.add_trace(go.Scatter(x=bx, y=band["hi"], mode="lines", line=dict(width=0), hoverinfo="skip", showlegend=False), *cell)
         fig.add_trace(go.Scatter(x=bx, y=band["lo"], mode="lines", line=dict(width=0), fill="tonexty",
                                  fillcolor="rgba(120,120,120,0.18)",
                                  name=("Normalt intervall (95 % prognosintervall, 3 år)" if lang == "sv"
                                        else "Normal range (95 % prediction interval, 3 years)"),
-                                 hoverinfo="skip"), 1, 1)
+                                 hoverinfo="skip"), *cell)
         fig.add_trace(go.Scatter(x=bx, y=band["mean"], mode="lines", line=dict(color="#777", dash="dot", width=1),
-                                 name="Säsongsnormal" if lang == "sv" else "Seasonal baseline"), 1, 1)
+                                 name="Säsongsnormal" if lang == "sv" else "Seasonal baseline"), *cell)
     unit = meta.get("unit")
     bar = unit == "count"
     name = "Utfall" if lang == "sv" else "Actual"
@@ -80,17 +90,17 @@ def trend_figure(trend: dict, lang: str, title: str) -> go.Figure:
     preliminary = [r for r in trend.get("preliminary") or [] if r["month"] in set(s["month"])]
     final = ~s["month"].isin([r["month"] for r in nowcast] + [r["month"] for r in preliminary])
     if bar:
-        fig.add_trace(go.Bar(x=x[final], y=s["value"][final], name=name, marker_color="#0a5eb0", opacity=0.85), 1, 1)
+        fig.add_trace(go.Bar(x=x[final], y=s["value"][final], name=name, marker_color="#0a5eb0", opacity=0.85), *cell)
     else:
         fig.add_trace(go.Scatter(x=x[final], y=s["value"][final], name=name, mode="lines+markers",
-                                 line=dict(color="#0a5eb0", width=2), marker=dict(size=4)), 1, 1)
+                                 line=dict(color="#0a5eb0", width=2), marker=dict(size=4)), *cell)
     if nowcast:
-        _add_nowcast(fig, nowcast, bar, lang)
+        _add_nowcast(fig, nowcast, bar, lang, cell)
     if preliminary:
-        _add_preliminary(fig, preliminary, bar, lang)
+        _add_preliminary(fig, preliminary, bar, lang, cell)
     if s["target"].notna().any():
         fig.add_trace(go.Scatter(x=x, y=s["target"], name="Mål" if lang == "sv" else "Target", mode="lines",
-                                 line=dict(color="#b35806", width=2, dash="dash", shape="hv")), 1, 1)
+                                 line=dict(color="#b35806", width=2, dash="dash", shape="hv")), *cell)
     if has_cum:
         fig.add_trace(go.Bar(x=_month_ts(cum["month"]), y=cum["cum_deviation"],
                              name="Kumulativ avvikelse" if lang == "sv" else "Cumulative deviation",
@@ -102,9 +112,13 @@ def trend_figure(trend: dict, lang: str, title: str) -> go.Figure:
         _add_national(fig, national, s["month"], lang)
     if meta.get("synthetic"):
         title += " · SYNTETISKA DATA" if lang == "sv" else " · SYNTHETIC DATA"
-    fig = _base_layout(fig, lang, 380 if has_cum else 330)
-    if has_national:
-        fig.update_layout(margin=dict(r=52))
+    n_legend = sum(1 for tr in fig.data if tr.showlegend is not False)
+    legend_rows = max(1, math.ceil(n_legend / 2))  # about two entries a row in the side panel
+    fig = _base_layout(fig, lang, (380 if has_cum else 330) + 18 * (legend_rows - 1))
+    # the legend below the two-line month/year ticks, anchored to the figure's bottom edge (at
+    # y = -0.18 of the plot it covered the years: "Jan" with no year under most ticks)
+    fig.update_layout(legend=dict(yref="container", y=0, yanchor="bottom"),
+                      margin=dict(b=52 + 18 * legend_rows, r=52 if has_national else 12))
     fig.update_layout(title=dict(text=title, x=0, font=dict(size=13)), bargap=0.15)
     fig.update_xaxes(tickformat="%b\n%Y")
     return fig
@@ -142,7 +156,7 @@ def _add_national(fig: go.Figure, national: pd.DataFrame, months: pd.Series, lan
 NOWCAST_LABEL = {"sv": "uppskattning (ej slutligt registrerat)", "en": "estimate (not fully registered)"}
 
 
-def _add_nowcast(fig: go.Figure, rows: list[dict], bar: bool, lang: str) -> None:
+def _add_nowcast(fig: go.Figure, rows: list[dict], bar: bool, lang: str, cell: tuple = (1, 1)) -> None:
     """Months still being registered: what is registered so far hatched (or dashed), the estimate
     with its 90 % interval in grey (never red or green: it is not a verdict), the span labelled."""
     nx = _month_ts(pd.Series([r["month"] for r in rows]))
@@ -153,10 +167,10 @@ def _add_nowcast(fig: go.Figure, rows: list[dict], bar: bool, lang: str) -> None
     if bar:
         fig.add_trace(go.Bar(x=nx, y=reg, name=so_far, marker=dict(
             color="rgba(10,94,176,0.25)", line=dict(color="#0a5eb0", width=1),
-            pattern=dict(shape="/", fgcolor="#0a5eb0", size=6, solidity=0.35))), 1, 1)
+            pattern=dict(shape="/", fgcolor="#0a5eb0", size=6, solidity=0.35))), *cell)
     else:
         fig.add_trace(go.Scatter(x=nx, y=reg, name=so_far, mode="lines+markers",
-                                 line=dict(color="#0a5eb0", width=2, dash="dash"), marker=dict(size=4)), 1, 1)
+                                 line=dict(color="#0a5eb0", width=2, dash="dash"), marker=dict(size=4)), *cell)
     hover = [(f"registrerat {r['registered']} · uppskattning {r['estimate']} ({r['lo90']}–{r['hi90']})" if sv else
               f"registered {r['registered']} · estimate {r['estimate']} ({r['lo90']}–{r['hi90']})") for r in rows]
     fig.add_trace(go.Scatter(
@@ -164,19 +178,19 @@ def _add_nowcast(fig: go.Figure, rows: list[dict], bar: bool, lang: str) -> None
         marker=dict(symbol="diamond-open", size=9, color="#444", line=dict(width=2)),
         error_y=dict(type="data", symmetric=False, array=[r["hi90"] - r["estimate"] for r in rows],
                      arrayminus=[r["estimate"] - r["lo90"] for r in rows], color="#444", thickness=1.5, width=5),
-        text=hover, hovertemplate="%{text}<extra></extra>"), 1, 1)
+        text=hover, hovertemplate="%{text}<extra></extra>"), *cell)
     first = pd.Timestamp(rows[0]["month"] + "-01")
     last = pd.Timestamp(rows[-1]["month"] + "-01") + pd.offsets.MonthEnd(1)
     fig.add_vrect(x0=first, x1=last, line=dict(color="#444", width=1, dash="dash"), fillcolor="rgba(0,0,0,0)",
                   layer="below", annotation_text=NOWCAST_LABEL[lang].replace(" (", "<br>("),
                   annotation_position="top left", annotation_align="left",
-                  annotation_font=dict(size=10, color="#444"), row=1, col=1)
+                  annotation_font=dict(size=10, color="#444"), **({"row": cell[0], "col": cell[1]} if cell else {}))
 
 
 PRELIMINARY_LABEL = {"sv": "preliminär", "en": "preliminary"}
 
 
-def _add_preliminary(fig: go.Figure, rows: list[dict], bar: bool, lang: str) -> None:
+def _add_preliminary(fig: go.Figure, rows: list[dict], bar: bool, lang: str, cell: tuple = (1, 1)) -> None:
     """Preliminary values (a month that had not ended when it was imported, or one its file marks
     preliminary): hatched like the months still being registered, grey-framed and labelled
     "preliminär" — shown, never judged (no colour of a verdict)."""
@@ -189,17 +203,17 @@ def _add_preliminary(fig: go.Figure, rows: list[dict], bar: bool, lang: str) -> 
         fig.add_trace(go.Bar(x=nx, y=[r["value"] for r in rows], name=name, text=hover,
                              hovertemplate="%{text}<extra></extra>", marker=dict(
                                  color="rgba(120,120,120,0.18)", line=dict(color="#555", width=1),
-                                 pattern=dict(shape="x", fgcolor="#555", size=6, solidity=0.3))), 1, 1)
+                                 pattern=dict(shape="x", fgcolor="#555", size=6, solidity=0.3))), *cell)
     else:
         fig.add_trace(go.Scatter(x=nx, y=[r["value"] for r in rows], name=name, mode="markers", text=hover,
                                  hovertemplate="%{text}<extra></extra>",
-                                 marker=dict(symbol="circle-open", size=9, color="#555", line=dict(width=2))), 1, 1)
+                                 marker=dict(symbol="circle-open", size=9, color="#555", line=dict(width=2))), *cell)
     for r in rows:  # each month framed and labelled (preliminary months need not be adjacent)
         first = pd.Timestamp(r["month"] + "-01")
         fig.add_vrect(x0=first, x1=first + pd.offsets.MonthEnd(1), line=dict(color="#555", width=1, dash="dot"),
                       fillcolor="rgba(0,0,0,0)", layer="below", annotation_text=PRELIMINARY_LABEL[lang],
                       annotation_position="top left", annotation_align="left",
-                      annotation_font=dict(size=10, color="#555"), row=1, col=1)
+                      annotation_font=dict(size=10, color="#555"), row=cell[0], col=cell[1])
 
 
 def sparkline_svg(values: list[float], color: str = "#0a5eb0", width: int = 120, height: int = 26) -> str:

@@ -10,12 +10,15 @@ from dash import dcc, html
 from config import settings
 from geodata.sources import SOURCES
 from ids import Ids
+from indicators.calendar import parse_period
 from layout.figures import empty_figure
 from layout.map_panel import build_map
+from layout.period_bar import build_period_bar
 from layout.strings import t, tx
 from reports.methods import METHOD_PATH
 
-PERIOD_KINDS = ("tertial", "month", "year", "r12")
+#: the period kinds of the control, as ``services.periods.KINDS`` (ISO weeks join both lists)
+PERIOD_KINDS = ("tertial", "month", "year", "r12", "ytd")
 KOMMUN_PERIOD_KINDS = ("tertial", "year")  # the kommun tier's grid (reports/disclosure.py)
 
 
@@ -60,9 +63,19 @@ def _control(id_, key: str, lang: str, component) -> html.Div:
                                                    component])
 
 
-def _dropdown(id_, options, value, min_width: int = 150) -> dcc.Dropdown:
-    return dcc.Dropdown(id=id_, options=options, value=value, clearable=False, searchable=False,
-                        style={"minWidth": f"{min_width}px", "color": "#1b1b1b"})
+def _dropdown(id_, options, value, min_width: int = 150, searchable: bool = False, width: int | None = None) -> dcc.Dropdown:
+    style = {"minWidth": f"{min_width}px", "color": "#1b1b1b"}
+    if width:
+        style["width"] = f"{width}px"
+    return dcc.Dropdown(id=id_, options=options, value=value, clearable=False, searchable=searchable, style=style)
+
+
+def period_kind_of(period: str | None) -> str:
+    """The kind of a period label, for the kind control's first value."""
+    try:
+        return parse_period(period).kind.value if period else "tertial"
+    except ValueError:
+        return "tertial"
 
 
 def build_header(lang: str, list_years: list[int], list_year: int, periods: list[dict], period: str | None,
@@ -74,8 +87,11 @@ def build_header(lang: str, list_years: list[int], list_year: int, periods: list
         html.Div(className="controls", children=[
             _control(Ids.LIST_YEAR, "list_year", lang,
                      _dropdown(Ids.LIST_YEAR, [{"label": str(y), "value": y} for y in list_years], list_year, 90)),
-            _control(Ids.PERIOD_KIND, "period_kind", lang, _dropdown(Ids.PERIOD_KIND, kind_options, "tertial", 140)),
-            _control(Ids.PERIOD, "period", lang, _dropdown(Ids.PERIOD, periods, period, 210)),
+            _control(Ids.PERIOD_KIND, "period_kind", lang,
+                     _dropdown(Ids.PERIOD_KIND, kind_options, period_kind_of(period), 140)),
+            # every period of the kind back to the first month with data, newest first (grouped by
+            # year); type a year or a month name to narrow the list
+            _control(Ids.PERIOD, "period", lang, _dropdown(Ids.PERIOD, periods, period, 250, searchable=True, width=250)),
             _control(Ids.COMPARISON, "comparison", lang, _dropdown(Ids.COMPARISON, cmp_options, "prev_year", 200)),
             html.Button(t("copy_link", lang), id=Ids.COPY_LINK, className="btn", n_clicks=0),
             html.Span(id=Ids.COPY_STATUS, className="copy-status", role="status"),
@@ -126,10 +142,31 @@ def build_map_card(lang: str, areas_fc: dict, area_options: list[dict],
     ])
 
 
+def build_trend(lang: str, indicator_options: list[dict]) -> html.Section:
+    """The trend chart, placed above the indicator cards (click 2 draws it where the eye is): while
+    no indicator is chosen it folds to one line (class ``idle``); at 1280 px and wider it stays in
+    view (sticky) while the cards scroll under it, narrower screens scroll it into view on a card
+    click (``assets/lagesbild.js``)."""
+    return html.Section(id=Ids.TREND_CARD, className="trend-card idle", **{"aria-label": t("trend", lang)}, children=[
+        html.Div([tx("trend", lang, html.H2),
+                  html.Div(dcc.Dropdown(id=Ids.INDICATOR, options=indicator_options, value=None, clearable=True,
+                                        placeholder=t("indicator", lang),
+                                        style={"minWidth": "220px"}), className="indicator-select")],
+                 className="card-head"),
+        tx("trend_hint", lang, html.P, className="trend-hint muted"),
+        # drawn with its message from the start: no bare plotly axes before the first callback
+        html.Div(dcc.Graph(id=Ids.TREND, figure=empty_figure(t("pick_trend", lang), lang),
+                           config={"displaylogo": False, "responsive": True,
+                                   "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
+                           style={"minHeight": "330px"}), className="trend-body"),
+    ])
+
+
 def build_side(lang: str, indicator_options: list[dict], sources: list[dict] | None = None) -> html.Aside:
     return html.Aside(className="side", children=[
         html.Div(className="card card-body", id=Ids.AREA_PANEL, children=[
             dcc.Loading(html.Div(id=Ids.AREA_HEAD, children=[html.P(t("pick_area", lang))]), type="dot", delay_show=300),
+            build_trend(lang, indicator_options),
             # the indicator cards: drawn by assets/lagesbild.js (renderCards) from Ids.CARDS_DATA;
             # a click on one sets Ids.CARD_PICK (click 2)
             html.Div(id=Ids.INDICATOR_CARDS, className="cards", role="group",
@@ -141,22 +178,11 @@ def build_side(lang: str, indicator_options: list[dict], sources: list[dict] | N
             dcc.Store(id=Ids.CARD_PICK),
         ]),
         html.Div(className="card", children=[
-            html.Div([tx("trend", lang, html.H2),
-                      html.Div(dcc.Dropdown(id=Ids.INDICATOR, options=indicator_options, value=None, clearable=True,
-                                            placeholder=t("indicator", lang),
-                                            style={"minWidth": "220px"}), className="indicator-select")],
-                     className="card-head"),
-            # drawn with its message from the start: no bare plotly axes before the first callback
-            html.Div(dcc.Graph(id=Ids.TREND, figure=empty_figure(t("pick_trend", lang), lang),
-                               config={"displaylogo": False, "responsive": True,
-                                       "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
-                               style={"minHeight": "330px"}), className="card-body"),
-        ]),
-        html.Div(className="card", children=[
             html.Div(tx("lagesbild", lang, html.H2), className="card-head"),
             dcc.Loading(html.Div(id=Ids.LAGESBILD, className="card-body summary"), type="dot", delay_show=300),
         ]),
         html.Div(id=Ids.EXPORT, className="export-slot", children=export_panel(lang)),
+        dcc.Store(id=Ids.NOTES_SAVED, data=0),
         build_sources(lang, sources),
     ])
 
@@ -178,11 +204,15 @@ def build_page(lang: str, list_years: list[int], list_year: int, areas_fc: dict,
         dcc.Location(id=Ids.URL, refresh=False),
         dcc.Store(id=Ids.VIEW),
         dcc.Store(id=Ids.LAYER_VIEW),
+        dcc.Store(id=Ids.PANEL_VIEW),
+        dcc.Store(id=Ids.LAGESBILD_VIEW),
         dcc.Store(id=Ids.COMPARE_VIEW),
+        dcc.Store(id=Ids.COMPARE_VISIBLE, data=False),
         dcc.Store(id=Ids.LANG_STORE),
         tx("skip_link", lang, html.A, href="#area-panel", className="skip-link"),
         build_header(lang, list_years, list_year, periods, period, user,
                      KOMMUN_PERIOD_KINDS if kommun_tier else PERIOD_KINDS),
+        build_period_bar(lang),
         html.Div(banner, id=Ids.BANNER, className="banner demo", role="status"),
         html.Div(id=Ids.ERROR_BANNER, className="banner error", role="alert"),
         html.Main(className="main", children=[

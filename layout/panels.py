@@ -53,6 +53,10 @@ def comparison_value(ind: dict, cmp_: str):
     return {"prev_year": ind.get("previous"), "baseline": ind.get("baseline"), "target": ind.get("target")}.get(cmp_)
 
 
+#: the card of a real series that ended before the period (``services.page.mark_ended``)
+ENDED_WORDS = {"sv": "ingen bedömning – serien slutade {month}", "en": "not assessed – the series ended in {month}"}
+
+
 def card_data(ind: dict, cmp_: str, lang: str, selected: bool, spark: list[float]) -> dict:
     """What one indicator card shows: name, value, comparison, RAG (icon and word) with its verdict
     and reason, 36-month sparkline. Plain data: ``assets/lagesbild.js`` (``renderCards``) draws the
@@ -83,7 +87,8 @@ def card_data(ind: dict, cmp_: str, lang: str, selected: bool, spark: list[float
                + (f" ({change_txt})" if change_txt else ""),
         "rag": rag,
         "rag_label": rag_label(rag, lang),
-        "verdict": verdict(ind, cmp_, lang),  # the words of the PDF/DOCX report, target included
+        "verdict": (ENDED_WORDS[lang].format(month=ind["ended"]) if ind.get("ended")  # a series that has ended
+                    else verdict(ind, cmp_, lang)),  # the words of the PDF/DOCX report, target included
         "reason": (ind.get("coverage_note") if estimate or preliminary else "\n".join(
             x for x in (ind.get("reason"), ind.get("source") and
                         f"{'Källa' if lang == 'sv' else 'Source'}: {ind['source']}") if x)) or "",

@@ -12,7 +12,7 @@ from services.geo import (
     default_list_year,
 )
 from services.page import indicator_options, regions
-from services.periods import default_period, period_options
+from services.periods import default_period, landing_period, period_options
 from services.real_series import sources
 
 
@@ -52,13 +52,16 @@ def serve_layout(lang: str = "sv") -> html.Div:
     pol = policy(principal.tier if principal is not None else "police")
     years = available_list_years() if pol.older_lists else [default_list_year()]
     year = default_list_year()
+    period = landing_period()
+    if not pol.allows_period(period):  # the kommun tier's grid (tertials and years)
+        period = pol.grid_period(period, None) or default_period()
     return build_page(
         lang=lang,
         list_years=years,
         list_year=year,
         areas_fc=areas_layer(year),
-        periods=[o for o in period_options(lang) if pol.allows_period(o["value"])],
-        period=default_period(),
+        periods=[o for o in period_options(lang, current=period) if pol.allows_period(o["value"])],
+        period=period,
         area_options=area_search_options(year, tuple(principal.kommuner) if kommun_tier else None),
         indicator_options=indicator_options(lang),
         regions=regions(year),

@@ -14,27 +14,42 @@ SECTIONS = {
 }
 
 
+def _note_item(n, sv: bool) -> html.Li:
+    """One analyst note: its text, who wrote it and when (internal ones marked)."""
+    return html.Li([n.text, html.Span(f" — {n.author}, {n.created_at:%Y-%m-%d}" + (" · INTERN" if n.internal else ""),
+                                      className="muted")], className="note")
+
+
 def lagesbild_block(facts: dict, notes: tuple, lang: str, tier: str) -> html.Div:
-    """4P facts (generated, each traceable to a number) and the analysts' notes kept apart."""
+    """4P facts (generated, each traceable to a number), each section followed by the analysts'
+    note for it (marked as written by the police, kept apart from the generated facts)."""
     sv = lang == "sv"
+    by_section: dict[str, list] = {}
+    for n in notes:
+        if (n.text or "").strip():
+            by_section.setdefault(n.section, []).append(n)
     children = []
     if tier == "kommun":
         children.append(html.P("Kommunversion: aggregat, små tal (<5) undertryckta." if sv else
                                "Municipal version: aggregates, small counts (<5) suppressed.", className="tier-note"))
     for key, (title_sv, title_en) in SECTIONS.items():
         items = facts.get(key) or []
-        if not items:
+        own = by_section.pop(key, [])
+        if not items and not own:
             continue
-        children.append(html.Section([
-            html.H3(title_sv if sv else title_en),
-            html.Ul([html.Li(f.text, **{"data-kind": f.kind}) for f in items]),
-        ], className=f"fourp fourp-{key}"))
-    human = [n for n in notes if (n.text or "").strip()]
-    if human:
+        body = [html.H3(title_sv if sv else title_en)]
+        if items:
+            body.append(html.Ul([html.Li(f.text, **{"data-kind": f.kind}) for f in items]))
+        if own:
+            body.append(html.Div([html.Div("Anteckning (skriven av polisen)" if sv else "Note (written by the police)",
+                                           className="note-label"),
+                                  html.Ul([_note_item(n, sv) for n in own])],
+                                 className="section-notes", **{"data-section": key}))
+        children.append(html.Section(body, className=f"fourp fourp-{key}", **{"data-section": key}))
+    rest = [n for ns in by_section.values() for n in ns]  # a section the facts do not have (none today)
+    if rest:
         children.append(html.Section([
             html.H3("Anteckningar (skrivna av polisen)" if sv else "Notes (written by the police)"),
-            html.Ul([html.Li([html.Strong(f"{n.section}: "), n.text,
-                              html.Span(f" — {n.author}, {n.created_at:%Y-%m-%d}" + (" · INTERN" if n.internal else ""),
-                                        className="muted")]) for n in human]),
+            html.Ul([html.Li([html.Strong(f"{n.section}: "), *_note_item(n, sv).children]) for n in rest]),
         ], className="notes"))
     return html.Div(children)

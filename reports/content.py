@@ -109,7 +109,9 @@ def notable(data: ReportData, numbers: Numbers, k: int = 4) -> list[dict]:
     return sorted(cands, key=key)[:k]
 
 
-def _row(ind: dict, data: ReportData, n: Numbers) -> Row:
+def table_row(ind: dict, data: ReportData, n: Numbers) -> Row:
+    """An indicator's line of the report table: the one answer the page's kommun table, the
+    PDF/DOCX tables and the CSV/XLSX 'rag'/'bedömning' rows all print."""
     lang = data.lang
     cmp_ = data.summary.get("comparison", "prev_year")
     if n.shown(ind["id"], "verdict"):
@@ -123,10 +125,11 @@ def _row(ind: dict, data: ReportData, n: Numbers) -> Row:
             reason = ""  # "Grön: 175 mot 128 (i fjol), inom normal variation." repeats the row
         rag_text = rag_label(rag, lang)
     else:  # a verdict on a hidden small count would narrow it down: none is shown
-        rag, words = "hidden", pick(("små tal", "small counts"), lang)
-        rag_text = pick(("Ingen bedömning", "Not assessed"), lang)
         small = any(n.text(ind["id"], f) not in ("–", "") and not n.shown(ind["id"], f)
                     for f in ("value", STAT_REF_FIELD.get(cmp_, "previous")))
+        rag = "hidden"
+        words = pick(("små tal", "small counts") if small else ("uppgift saknas", "data missing"), lang)
+        rag_text = pick(("Ingen bedömning", "Not assessed"), lang)
         reason = pick(("Små tal: värde eller jämförelse dolt, ingen bedömning visas.",
                        "Small counts: value or comparison hidden, no verdict shown.") if small else
                       ("Värde eller jämförelse saknas för perioden, ingen bedömning.",
@@ -380,7 +383,7 @@ def build_content(data: ReportData, figures: bool = True) -> ReportContent:
                       if nt.section == key and policy(data.tier).note_visible(nt.internal, nt.kommun))
         sections.append(Section(key, section_title(key, lang), tuple(facts[key]), notes))
 
-    all_rows = [_row(i, data, n) for i in data.indicators]
+    all_rows = [table_row(i, data, n) for i in data.indicators]
     ref_label = n.reference_label()
     small = [r for r in all_rows if data.kommun and is_empty_row(r)]
     rows = [r for r in all_rows if r not in small]

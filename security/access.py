@@ -214,6 +214,21 @@ def requested_value(body: dict, key: str) -> str | None:
     return found
 
 
+def requested_values(body: dict, key: str) -> list[str]:
+    """Every value of ``key`` a callback request names in its controls and view stores' data: the
+    gate checks them all, since a callback may read any one of them. (A URL query is not among them:
+    the view callback snaps a permalink's period to the tier's grid, so a month in an address lands
+    on its tertial instead of being refused.)"""
+    found: list[str] = []
+    for item in _flatten(body.get("inputs")) + _flatten(body.get("state")):
+        id_strs, prop, value = _id_strings(item.get("id")), str(item.get("property")), item.get("value")
+        if key in id_strs and prop == "value" and isinstance(value, str | int):
+            found.append(str(value))
+        elif prop == "data" and isinstance(value, dict) and isinstance(value.get(key), str | int):
+            found.append(str(value[key]))
+    return list(dict.fromkeys(found))
+
+
 def requested_areas(body: dict) -> list[str]:
     """Area ids named by a callback request's inputs and state (every candidate, in order)."""
     found: list[str] = []
@@ -245,7 +260,7 @@ def check_callback(principal: Principal, body: dict) -> Decision:
             return Decision(False, 403, f"area {area} is outside the granted kommuner")
     from reports.disclosure import policy
 
-    period = requested_value(body, "period")
-    if period and not policy(principal.tier).allows_period(period):
-        return Decision(False, 403, f"period {period} is not in the kommun tier (tertials and years only)")
+    for period in requested_values(body, "period"):
+        if period and not policy(principal.tier).allows_period(period):
+            return Decision(False, 403, f"period {period} is not in the kommun tier (tertials and years only)")
     return Decision(True)

@@ -485,6 +485,8 @@ class KommunScript:
     """Replays the page's callbacks as a logged-in client (Flask test client), as a kommunpartner's
     script would: every request passes the gate, writes its audit row and runs the real callback."""
 
+    VIEW_STORES = ("panel-view", "lagesbild-view")  # what the view hub passes on (callbacks/view.py)
+
     def __init__(self, client, headers: dict[str, str]) -> None:
         from security.testing import layout_values
 
@@ -502,7 +504,14 @@ class KommunScript:
         from security.testing import callback_body
 
         vals = {**self.values, **values}
-        body = callback_body(self.dep(output_part), vals, list(changed))
+        dep = self.dep(output_part)
+        if ("view", "data") in values:  # the hub hands the view on to the panels' own view stores
+            for store in self.VIEW_STORES:
+                vals[(store, "data")] = values[("view", "data")]
+            inputs = {x["id"] for x in dep["inputs"]}
+            changed = [next((f"{s}.data" for s in self.VIEW_STORES if s in inputs), c) if c == "view.data" else c
+                       for c in changed]
+        body = callback_body(dep, vals, list(changed))
         r = self.client.post("/_dash-update-component", json=body, headers=self.headers)
         payload = r.get_json(silent=True) if r.status_code == 200 else None
         return r.status_code, payload

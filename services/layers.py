@@ -49,9 +49,11 @@ POINT_COLUMNS = ["id", "x", "y", "occurred_at", "type", "precision"]  # what the
 
 
 def events_in_region(region: shapely.Geometry, period: str, types: list[str] | None = None,
-                     area_id: str | None = None, columns: list[str] | None = None) -> pd.DataFrame:
+                     area_id: str | None = None, columns: list[str] | None = None,
+                     real_only: bool = False) -> pd.DataFrame:
     """Events with coordinates in the region's bounding box (plus events assigned to ``area_id``
-    without a precise position, e.g. polisen.se texts naming the area), within the period."""
+    without a precise position, e.g. polisen.se texts naming the area), within the period
+    (``real_only``: synthetic demo events left out, the page's "endast verkliga data")."""
     minx, miny, maxx, maxy = region.bounds
     start, end = period_span(period)
     first, last = start.strftime("%Y-%m"), (end - pd.Timedelta(days=1)).strftime("%Y-%m")
@@ -61,6 +63,8 @@ def events_in_region(region: shapely.Geometry, period: str, types: list[str] | N
     stmt = select(*[events.c[c] for c in cols]).where(events.c.month.in_(months), in_box)
     if types:
         stmt = stmt.where(events.c.type.in_(types))
+    if real_only:
+        stmt = stmt.where(events.c.synthetic.is_(False))
     frame = read_frame(engine(), stmt, cols)
     if area_id is None:
         return frame
@@ -69,15 +73,18 @@ def events_in_region(region: shapely.Geometry, period: str, types: list[str] | N
         events.c.area_id == str(area_id), IMPRECISE_EVENTS, events.c.month.between(first, last))
     if types:
         named = named.where(events.c.type.in_(types))
+    if real_only:
+        named = named.where(events.c.synthetic.is_(False))
     extra = read_frame(engine(), named, cols)
     return pd.concat([frame, extra[~extra["id"].isin(frame["id"])]], ignore_index=True) if len(extra) else frame
 
 
 @memoize(maxsize=256)
 def _hotspot_layer(url: str, version: int, area_id: str, period: str, types: tuple[str, ...] | None,
-                   buffer_m: float) -> dict:
+                   buffer_m: float, real_only: bool = False) -> dict:
     region = study_region(area_id, buffer_m)
-    pts = events_in_region(region, period, list(types) if types else None, columns=POINT_COLUMNS)
+    pts = events_in_region(region, period, list(types) if types else None, columns=POINT_COLUMNS,
+                           real_only=real_only)
     result = hotspots(pts, region, period=period_span(period), types=types, resolution="auto")
     fc = result.to_geojson()
     fc["method"]["area_id"] = area_id
@@ -87,16 +94,17 @@ def _hotspot_layer(url: str, version: int, area_id: str, period: str, types: tup
 
 
 def hotspot_layer(area_id: str, period: str, types: list[str] | None = None,
-                  buffer_m: float = DEFAULT_BUFFER_M) -> dict:
-    """Gi* hexagon layer (the stable hotspot FeatureCollection) for an area + buffer and period."""
+                  buffer_m: float = DEFAULT_BUFFER_M, real_only: bool = False) -> dict:
+    """Gi* hexagon layer (the stable hotspot FeatureCollection) for an area + buffer and period
+    (``real_only``: from real events only)."""
     eng = engine()
     key_types = tuple(sorted(types)) if types else None
     return _hotspot_layer(str(eng.url), data_version(eng), str(area_id), parse_period(period).label,
-                          key_types, float(buffer_m))
+                          key_types, float(buffer_m), bool(real_only))
 
 
 def hotspot_view(area_id: str, period: str, types: list[str] | None = None,
-                 buffer_m: float = DEFAULT_BUFFER_M) -> dict:
+                 buffer_m: float = DEFAULT_BUFFER_M, real_only: bool = False) -> dict:
     """The Gi* layer the map draws and the lägesbild's hotspot sentences count: the period's
     layer with each cell's ``was_hot`` in the same period last year (``layers.hotspots.mark_previous``;
     the grid depends on the region only, so both periods have the same cells)."""
@@ -104,8 +112,8 @@ def hotspot_view(area_id: str, period: str, types: list[str] | None = None,
 
     p = parse_period(period)
     previous = p.same_period_last_year().label
-    now = hotspot_layer(area_id, p.label, types, buffer_m)
-    return mark_previous(now, hotspot_layer(area_id, previous, types, buffer_m), previous)
+    now = hotspot_layer(area_id, p.label, types, buffer_m, real_only)
+    return mark_previous(now, hotspot_layer(area_id, previous, types, buffer_m, real_only), previous)
 
 
 def event_types_for(indicator_id: str | None) -> list[str] | None:
@@ -128,18 +136,21 @@ def event_types_for(indicator_id: str | None) -> list[str] | None:
 
 
 def events_layer(area_id: str, period: str, types: list[str] | None = None,
-                 buffer_m: float = DEFAULT_BUFFER_M) -> tuple[dict, pd.DataFrame]:
+                 buffer_m: float = DEFAULT_BUFFER_M, real_only: bool = False) -> tuple[dict, pd.DataFrame]:
     """Events around an area for the clustered point layer, and counts by precision class."""
     region = study_region(area_id, buffer_m)
-    pts = events_in_region(region, period, types, area_id=area_id)
+    pts = events_in_region(region, period, types, area_id=area_id, real_only=real_only)
     inside = shapely.contains_xy(region, pts["x"].astype(float).fillna(0), pts["y"].astype(float).fillna(0))
     pts = pts[inside | (pts["area_id"] == str(area_id))]
     return events_geojson(pts), precision_summary(pts)
 
 
-def pois_layer(kinds: list[str] | None = None) -> dict:
-    """Places of interest as GeoJSON points (name and kind as text properties)."""
+def pois_layer(kinds: list[str] | None = None, real_only: bool = False) -> dict:
+    """Places of interest as GeoJSON points (name and kind as text properties; ``real_only``:
+    synthetic places left out)."""
     frame = pois_frame(engine(), kinds)
+    if real_only:
+        frame = frame[~frame["synthetic"].astype(bool)]
     feats = [{"type": "Feature", "id": int(r.id), "geometry": {"type": "Point", "coordinates": [round(r.lon, 5), round(r.lat, 5)]},
               "properties": {"kind": r.kind, "name": r.name, "synthetic": bool(r.synthetic)}}
              for r in frame.itertuples()]
@@ -151,11 +162,13 @@ def poi_kinds() -> list[str]:
 
 
 def poi_check(area_id: str, period: str, kind: str, distance_m: float = 200.0,
-              types: list[str] | None = None):
+              types: list[str] | None = None, real_only: bool = False):
     """The one-click hypothesis check: events near places of ``kind`` vs elsewhere in the area."""
     region = study_region(area_id, 0)
-    pts = events_in_region(region, period, types, columns=POINT_COLUMNS)
+    pts = events_in_region(region, period, types, columns=POINT_COLUMNS, real_only=real_only)
     places = pois_frame(engine(), [kind])
+    if real_only:
+        places = places[~places["synthetic"].astype(bool)]
     return poi_hypothesis(pts, places, region, distance_m=distance_m, kind=kind, period=period_span(period),
                           types=types)
 
@@ -182,53 +195,59 @@ def kommun_region(kommun_kod: str) -> shapely.Geometry:
 
 
 @memoize(maxsize=128)
-def _kde_layer(url: str, version: int, area_id: str, period: str, types: tuple[str, ...] | None, buffer_m: float) -> dict:
+def _kde_layer(url: str, version: int, area_id: str, period: str, types: tuple[str, ...] | None, buffer_m: float,
+               real_only: bool = False) -> dict:
     from layers.kde import kde_surface
 
     region = study_region(area_id, buffer_m)
-    pts = events_in_region(region, period, list(types) if types else None, columns=POINT_COLUMNS)
+    pts = events_in_region(region, period, list(types) if types else None, columns=POINT_COLUMNS,
+                           real_only=real_only)
     res = kde_surface(pts, region, period=period_span(period), types=types)
     fc = res.to_geojson()
     fc["method"]["period_label"] = period
     return fc
 
 
-def kde_layer(area_id: str, period: str, types: list[str] | None = None, buffer_m: float = DEFAULT_BUFFER_M) -> dict:
+def kde_layer(area_id: str, period: str, types: list[str] | None = None, buffer_m: float = DEFAULT_BUFFER_M,
+              real_only: bool = False) -> dict:
     """Kernel density surface (quartic kernel, bandwidth stated in ``method``) over area + buffer."""
     eng = engine()
     return _kde_layer(str(eng.url), data_version(eng), str(area_id), parse_period(period).label,
-                      tuple(sorted(types)) if types else None, float(buffer_m))
+                      tuple(sorted(types)) if types else None, float(buffer_m), bool(real_only))
 
 
 @memoize(maxsize=128)
 def _emerging_layer(url: str, version: int, area_id: str, last_month: str, months: int,
-                    types: tuple[str, ...] | None, buffer_m: float) -> dict:
+                    types: tuple[str, ...] | None, buffer_m: float, real_only: bool = False) -> dict:
     from layers.emerging import emerging_hotspots
 
     region = study_region(area_id, buffer_m)
     first = shift_month(last_month, -(months - 1))
-    pts = _events_between(region, first, last_month, list(types) if types else None)
+    pts = _events_between(region, first, last_month, list(types) if types else None, real_only)
     res = emerging_hotspots(pts, region, months=months, end=pd.Timestamp(shift_month(last_month, 1) + "-01"),
                             types=types, resolution="auto")
     return res.to_geojson()
 
 
-def _events_between(region: shapely.Geometry, first: str, last: str, types: list[str] | None) -> pd.DataFrame:
+def _events_between(region: shapely.Geometry, first: str, last: str, types: list[str] | None,
+                    real_only: bool = False) -> pd.DataFrame:
     minx, miny, maxx, maxy = region.bounds
     stmt = select(*[events.c[c] for c in POINT_COLUMNS]).where(
         events.c.month.in_(list(month_range(first, last))), events.c.y.between(miny, maxy),
         events.c.x.between(minx, maxx))
     if types:
         stmt = stmt.where(events.c.type.in_(types))
+    if real_only:
+        stmt = stmt.where(events.c.synthetic.is_(False))
     return read_frame(engine(), stmt, POINT_COLUMNS)
 
 
 def emerging_layer(area_id: str, period: str, types: list[str] | None = None, months: int = 36,
-                   buffer_m: float = DEFAULT_BUFFER_M) -> dict:
+                   buffer_m: float = DEFAULT_BUFFER_M, real_only: bool = False) -> dict:
     """Emerging hot spot categories over the ``months`` months ending with the period."""
     eng = engine()
     return _emerging_layer(str(eng.url), data_version(eng), str(area_id), parse_period(period).last, int(months),
-                           tuple(sorted(types)) if types else None, float(buffer_m))
+                           tuple(sorted(types)) if types else None, float(buffer_m), bool(real_only))
 
 
 @lru_cache(maxsize=2)
@@ -268,8 +287,9 @@ def _deso_layer(url: str, version: int, kommun_kod: str, period: str, types: tup
     return fc
 
 
-def deso_layer(area_id: str, period: str, types: list[str] | None = None) -> dict:
-    """Gi* on the DeSO polygons of the area's kommun from the police-recorded crimes per DeSO."""
+def deso_layer(area_id: str, period: str, types: list[str] | None = None, real_only: bool = False) -> dict:
+    """Gi* on the DeSO polygons of the area's kommun from the police-recorded crimes per DeSO (real
+    data: ``real_only`` changes nothing)."""
     from services.geo import area_table, default_list_year
 
     frame = area_table(default_list_year())

@@ -28,8 +28,65 @@ def _summary(url: str, version: int, area_id: str, period: str, cmp_: str, lang:
     from services.revisions import annotate_summary as annotate_revisions
 
     eng = engine_for(url)
-    data = annotate_summary(ind.area_summary_json(eng, area_id, period, cmp_, lang, list_year), eng, lang)
-    return annotate_revisions(data, eng, lang)  # data versions, preliminary values, revision notes
+    summary = annotate_summary(ind.area_summary_json(eng, area_id, period, cmp_, lang, list_year), eng, lang)
+    summary = annotate_revisions(summary, eng, lang)  # data versions, preliminary values, revision notes
+    return mark_ended(summary, dict(_ended(url, version)), lang, _final_last(url, version))
+
+
+ENDED_TEXT = {"sv": "serien slutade {month}, inga senare uppgifter",
+              "en": "the series ended in {month}, no later data"}
+
+
+def _ended(url: str, version: int) -> tuple:
+    from services.periods import _ended as ended
+
+    return ended(url, version)
+
+
+def _final_last(url: str, version: int) -> dict[str, str]:
+    """Each indicator's last month as the verdict engine sees it (before months still being
+    registered)."""
+    from services.periods import _final_catalogue
+
+    cat = _final_catalogue(url, version)
+    return {str(r.id): r.last_month for r in cat.itertuples() if isinstance(r.last_month, str)}
+
+
+def mark_ended(summary: dict, ended: dict[str, str], lang: str = "sv", final_last: dict[str, str] | None = None) -> dict:
+    """A real series that has ended says so: where the period lies (partly) after an ended series'
+    last month, the summary's "2026-05–2026-08 ännu inte rapporterade" becomes "serien slutade
+    2024-03, inga senare uppgifter" in the coverage note and the reason, and the entry gets
+    ``ended`` (its last month). ``ended``: ``services.periods.ended_series()``.
+
+    >>> s = {"period": "2026-T2", "indicators": [{"id": "brand", "complete": False,
+    ...      "coverage_note": "2026-05–2026-08 ännu inte rapporterade",
+    ...      "reason": "Grå: ofullständig period (2026-05–2026-08 ännu inte rapporterade), ingen bedömning."}]}
+    >>> mark_ended(s, {"brand": "2024-03"})["indicators"][0]["reason"]
+    'Grå: ofullständig period (serien slutade 2024-03, inga senare uppgifter), ingen bedömning.'
+    """
+    from indicators.texts import gap_parts
+
+    if not ended:
+        return summary
+    p = parse_period(summary["period"])
+    for entry in summary["indicators"]:
+        last = ended.get(entry["id"])
+        if not last or entry.get("complete") or p.last <= last:
+            continue
+        entry["ended"] = last
+        engine_last = (final_last or {}).get(entry["id"], last)
+        pending = tuple(m for m in p.months if m > engine_last)  # what the engine called pending
+        still = tuple(m for m in pending if m <= last)  # of them, months still being registered
+        old = gap_parts(pending, (), (), lang)
+        new = ENDED_TEXT["en" if lang == "en" else "sv"].format(month=last)
+        if still:
+            new = gap_parts(still, (), (), lang) + "; " + new
+        for field in ("coverage_note", "reason", f"reason_{lang}"):
+            if isinstance(entry.get(field), str):
+                entry[field] = entry[field].replace(old, new)
+        if not entry.get("coverage_note"):
+            entry["coverage_note"] = new
+    return summary
 
 
 def summary(area_id: str, period: str, cmp_: str = "prev_year", lang: str = "sv", list_year: int | None = None) -> dict:
@@ -43,10 +100,13 @@ def _compare(url: str, version: int, region: str, period: str, cmp_: str, lang: 
     return ind.compare_frame(engine_for(url), region, period, cmp_, lang, list_year)
 
 
-def compare(region: str, period: str, cmp_: str = "prev_year", lang: str = "sv", list_year: int | None = None) -> pd.DataFrame:
-    """The compare table for a region ('alla' = every area of the list)."""
+def compare(region: str, period: str, cmp_: str = "prev_year", lang: str = "sv", list_year: int | None = None,
+            real_only: bool = False) -> pd.DataFrame:
+    """The compare table for a region ('alla' = every area of the list); ``real_only`` leaves the
+    synthetic indicators out (the verdicts, FDR included, are those of the whole table)."""
     eng = engine()
-    return _compare(str(eng.url), data_version(eng), region or "alla", period, cmp_, lang, list_year)
+    table = _compare(str(eng.url), data_version(eng), region or "alla", period, cmp_, lang, list_year)
+    return table[~table["synthetic"].astype(bool)] if real_only else table
 
 
 @memoize(maxsize=8)
@@ -59,10 +119,12 @@ def catalogue() -> pd.DataFrame:
     return _catalogue(str(eng.url), data_version(eng))
 
 
-def indicator_options(lang: str) -> list[dict]:
-    """The indicator dropdown's options, by name in ``lang`` (synthetic ones say so)."""
+def indicator_options(lang: str, real_only: bool = False) -> list[dict]:
+    """The indicator dropdown's options, by name in ``lang`` (synthetic ones say so; left out with
+    ``real_only``, the page's "endast verkliga data" switch)."""
     eng = engine()
-    return [dict(o) for o in _indicator_options(str(eng.url), data_version(eng), lang)]
+    return [{"label": o["label"], "value": o["value"]} for o in _indicator_options(str(eng.url), data_version(eng), lang)
+            if not (real_only and o.get("synthetic"))]
 
 
 @lru_cache(maxsize=8)
@@ -70,7 +132,8 @@ def _indicator_options(url: str, version: int, lang: str) -> tuple[dict, ...]:
     cat = _catalogue(url, version)
     name = "name_sv" if lang == "sv" else "name_en"
     suffix = " (syntetisk)" if lang == "sv" else " (synthetic)"
-    return tuple({"label": r[name] + (suffix if r["synthetic"] else ""), "value": r["id"]}
+    return tuple({"label": r[name] + (suffix if r["synthetic"] else ""), "value": r["id"],
+                  **({"synthetic": True} if r["synthetic"] else {})}
                  for _, r in cat.sort_values(name).iterrows())
 
 
@@ -113,16 +176,24 @@ def trend(area_id: str, indicator_id: str, period: str, list_year: int | None = 
     (``national``) Polisen's national yearly totals for shootings and explosions, the estimate
     of the months still being registered (``nowcast``, see ``services.nowcast``) and the
     preliminary values (``preliminary``: ``[{"month", "value"}]``, also flagged in the series'
-    ``preliminary`` column; drawn hatched, never judged)."""
+    ``preliminary`` column; drawn hatched, never judged). Memoised per data version (the same
+    data in both languages)."""
     eng = engine()
+    return _trend(str(eng.url), data_version(eng), str(area_id), indicator_id, parse_period(period).label,
+                  _list_of(list_year))
+
+
+@memoize(maxsize=256)
+def _trend(url: str, version: int, area_id: str, indicator_id: str, period: str, list_year: int) -> dict:
+    eng = engine_for(url)
     p = parse_period(period)
     cat = catalogue().set_index("id")
     if indicator_id not in cat.index:
         raise KeyError(f"unknown indicator '{indicator_id}'")
     meta = cat.loc[indicator_id]
     last = max(p.last, meta["last_month"] or p.last) if isinstance(meta["last_month"], str) else p.last
-    last = max(last, _last_preliminary(str(eng.url), data_version(eng), str(area_id), indicator_id, last))
-    s = _series(str(eng.url), data_version(eng), str(area_id), indicator_id, last, _list_of(list_year))
+    last = max(last, _last_preliminary(url, version, str(area_id), indicator_id, last))
+    s = _series(url, version, str(area_id), indicator_id, last, list_year)
     prelim = s["preliminary"].eq(True)
     alpha = ind.dispersion_for(eng, 1).get(indicator_id)
     # the normal range and the cumulative deviation from final values only (a preliminary month is
@@ -175,14 +246,35 @@ def choropleth(indicator_id: str, period: str, cmp_: str, metric: str, lang: str
     return {**hide, "mode": "choropleth"}, legend(hide, lang)
 
 
-def overview(period: str, cmp_: str, lang: str, list_year: int | None, region: str | None = None, n: int = 8) -> pd.DataFrame:
+def overview(period: str, cmp_: str, lang: str, list_year: int | None, region: str | None = None, n: int = 8,
+             table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Areas with the strongest significant changes first (FDR-adjusted, bad direction first)."""
-    table = compare(region or "alla", period, cmp_, lang, list_year)
+    table = compare(region or "alla", period, cmp_, lang, list_year) if table is None else table
     sig = table[table["rag"].isin(["red", "amber", "green"]) & table["p_adjusted"].notna()].copy()
     sig["order"] = sig["rag"].map({"red": 0, "amber": 1, "green": 2})
     sig["abs_z"] = pd.to_numeric(sig["z"], errors="coerce").abs().fillna(0)
     sig = sig[sig["significant"].fillna(False).astype(bool)] if "significant" in sig else sig
     return sig.sort_values(["order", "p_adjusted", "abs_z"], ascending=[True, True, False]).head(n)
+
+
+def real_totals(period: str, cmp_: str, lang: str, list_year: int | None, region: str | None = None,
+                table: pd.DataFrame | None = None) -> list[dict]:
+    """The real series summed over the list's areas for the landing view: per real indicator the
+    number of areas with a complete period, their total and the total of the same areas'
+    comparison values (never a verdict: the sum of many small areas is not what the tests test).
+    """
+    table = compare(region or "alla", period, cmp_, lang, list_year) if table is None else table
+    real = table[~table["synthetic"].astype(bool)]
+    out = []
+    for ind_id, g in real.groupby("indicator_id", sort=False):
+        done = g[g["complete"].astype(bool) & g["value"].notna()]
+        both = done[done["reference"].notna()]
+        out.append({"id": str(ind_id), "name": str(g["indicator_name"].iloc[0]), "unit": str(g["unit"].iloc[0]),
+                    "areas": int(len(done)), "of": int(g["area_id"].nunique()),
+                    "total": float(done["value"].sum()) if len(done) else None,
+                    "reference": float(both["reference"].sum()) if len(both) else None,
+                    "total_paired": float(both["value"].sum()) if len(both) else None})
+    return sorted(out, key=lambda r: (-(r["areas"] > 0), r["name"]))
 
 
 def regions(list_year: int | None) -> list[str]:
@@ -242,30 +334,34 @@ def viewer_policy():
 
 
 @memoize(maxsize=256)
-def _report_data(url: str, version: int, area_id: str, period: str, cmp_: str, lang: str, tier: str):
+def _report_data(url: str, version: int, area_id: str, period: str, cmp_: str, lang: str, tier: str,
+                 real_only: bool = False):
     """The report's inputs for the page (no map), memoised per data version; the tier's policy
-    applies (``services.reports.gather``)."""
+    applies (``services.reports.gather``); ``real_only``: the page's "endast verkliga data"."""
     from services.reports import gather
 
-    return gather(area_id, period, tier, cmp_, lang, engine=engine_for(url), with_map=False)
+    return gather(area_id, period, tier, cmp_, lang, engine=engine_for(url), with_map=False,
+                  real_only=real_only)
 
 
 @memoize(maxsize=256)
 def _lagesbild(url: str, version: int, area_id: str, period: str, cmp_: str, lang: str, tier: str,
-               types: tuple[str, ...] | None = None):
+               types: tuple[str, ...] | None = None, real_only: bool = False):
     from dataclasses import replace
 
     from reports.facts import build_facts
     from services.layers import hotspot_view
 
-    data = _report_data(url, version, area_id, period, cmp_, lang, tier)
+    data = _report_data(url, version, area_id, period, cmp_, lang, tier, real_only)
     if types and tier == "police" and data.hotspots is not None:
         # the hotspot sentences count the layer the map draws for this indicator's events
-        data = replace(data, hotspots=hotspot_view(area_id, period, list(types)), hotspots_previous=None)
+        data = replace(data, hotspots=hotspot_view(area_id, period, list(types), real_only=real_only),
+                       hotspots_previous=None)
     return build_facts(data)
 
 
-def lagesbild(area_id: str, period: str, cmp_: str, lang: str, tier: str, indicator: str | None = None):
+def lagesbild(area_id: str, period: str, cmp_: str, lang: str, tier: str, indicator: str | None = None,
+              real_only: bool = False):
     """(4P facts, current notes) for the page — the report's own facts, cut to the viewer's tier.
 
     The hotspot sentences describe the Gi* layer the map draws (``services.layers.hotspot_view``):
@@ -282,7 +378,7 @@ def lagesbild(area_id: str, period: str, cmp_: str, lang: str, tier: str, indica
     eng = engine()
     types = event_types_for(indicator) if indicator and pol.allows_layer("hotspots") else None
     facts = _lagesbild(str(eng.url), data_version(eng), str(area_id), period, cmp_, lang, tier,
-                       tuple(sorted(types)) if types else None)
+                       tuple(sorted(types)) if types else None, bool(real_only))
     notes = tuple(n for n in current_notes(eng, str(area_id), parse_period(period).label)
                   if pol.note_visible(n.internal, n.kommun))
     return facts, notes
@@ -292,19 +388,16 @@ def kommun_rows(area_id: str, period: str, cmp_: str, lang: str) -> tuple[dict, 
     """The kommun tier's numbers for the page — the report's own (``reports.disclosure`` through
     ``Numbers``), so the page and every export print the same: area, rows. A period off the tier's
     grid raises ``reports.disclosure.DisclosureRefused``."""
+    from reports.content import table_row
     from reports.numberview import Numbers
 
     eng = engine()
     data = _report_data(str(eng.url), data_version(eng), str(area_id), period, cmp_, lang, "kommun")
     numbers = Numbers(data)
-    from reports.facts import rag_label, verdict
-
-    def assessment(i: dict) -> str:  # the verdict object's words, only where the tier may see them
-        if not numbers.shown(i["id"], "verdict"):
-            return ".."
-        return f"{rag_label(i.get('rag'), lang)}: {verdict(i, cmp_, lang)}"
-
-    rows = [{"id": i["id"], "name": i["name"], "synthetic": i.get("synthetic"),
-             "value": numbers.text(i["id"], "value"), "reference": numbers.reference_text(i["id"]),
-             "change": numbers.change_text(i["id"]), "verdict": assessment(i)} for i in data.summary["indicators"]]
+    rows = []
+    for i in data.summary["indicators"]:
+        row = table_row(i, data, numbers)  # the report's own line: the exports print the same words
+        rows.append({"id": i["id"], "name": i["name"], "synthetic": i.get("synthetic"), "value": row.value,
+                     "reference": row.reference, "change": row.change,
+                     "verdict": f"{row.rag_text}: {row.verdict}" if row.verdict else row.rag_text})
     return data.summary["area"], rows

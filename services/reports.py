@@ -97,11 +97,11 @@ def _period_totals(monthly: pd.DataFrame, units: dict[str, str], period: str) ->
     return out
 
 
-def _events_around(area_id: str, period: str, buffer_m: float) -> pd.DataFrame:
+def _events_around(area_id: str, period: str, buffer_m: float, real_only: bool = False) -> pd.DataFrame:
     from services.layers import events_in_region, study_region
 
     region = study_region(area_id, buffer_m)
-    pts = events_in_region(region, period, area_id=area_id)
+    pts = events_in_region(region, period, area_id=area_id, real_only=real_only)
     if pts.empty:
         return pts
     inside = shapely.contains_xy(region, pts["x"].astype(float).fillna(0), pts["y"].astype(float).fillna(0))
@@ -162,9 +162,10 @@ def _sources(summary: dict, lang: str) -> tuple[dict, ...]:
 def gather(area_id: str, period: str, tier: str = "police", comparison: str = "prev_year",
            lang: str = "sv", purpose: str | None = None, engine: Engine | None = None,
            list_year: int | None = None, with_map: bool = True,
-           buffer_m: float = MAP_BUFFER_M) -> ReportData:
+           buffer_m: float = MAP_BUFFER_M, real_only: bool = False) -> ReportData:
     """Every input of one area's report, already cut to the tier's policy (a period the tier may
-    not see raises :class:`reports.disclosure.DisclosureRefused`)."""
+    not see raises :class:`reports.disclosure.DisclosureRefused`; ``real_only``: the page's
+    "endast verkliga data" — synthetic indicators, events and places left out)."""
     from services.layers import hotspot_layer, hotspot_view, poi_check, poi_kinds
 
     tier = check_tier(tier)
@@ -177,21 +178,25 @@ def gather(area_id: str, period: str, tier: str = "police", comparison: str = "p
     summary = area_summary_json(eng, str(area_id), period, comparison, lang, list_year)
     # every figure with the data version it came from, preliminary values and revision notes
     summary = annotate_revisions(summary, eng, lang)
+    if real_only:
+        summary = {**summary, "indicators": [i for i in summary["indicators"] if not i.get("synthetic")]}
     aid = summary["area"]["id"]
     p = parse_period(summary["period"])
     hot = hot_prev = None
     pts = pd.DataFrame(columns=["x", "y", "precision", "count", "synthetic", "area_id"])
     if pol.allows_layer("hotspots"):
         try:
-            hot = hotspot_view(aid, p.label, buffer_m=buffer_m)  # what the page's Gi* layer draws
-            hot_prev = hotspot_layer(aid, p.same_period_last_year().label, buffer_m=buffer_m)
-            pts = _events_around(aid, p.label, buffer_m)
+            # what the page's Gi* layer draws
+            hot = hotspot_view(aid, p.label, buffer_m=buffer_m, real_only=real_only)
+            hot_prev = hotspot_layer(aid, p.same_period_last_year().label, buffer_m=buffer_m,
+                                     real_only=real_only)
+            pts = _events_around(aid, p.label, buffer_m, real_only)
         except KeyError:  # the area has no polygon in the store
             hot = hot_prev = None
     tests = []
     if hot is not None and pol.event_analyses:
         for kind in poi_kinds():
-            t = poi_check(aid, p.label, kind)
+            t = poi_check(aid, p.label, kind, real_only=real_only)
             if t.n_places:
                 d = asdict(t)
                 d.pop("method", None)
@@ -202,6 +207,8 @@ def gather(area_id: str, period: str, tier: str = "police", comparison: str = "p
     monthly = hide_other_places(values_frame(eng, area_ids=[aid], months=(first, p.last), final_only=True,
                                              flags=True).drop(columns="preliminary"), str(eng.url),
                                 data_version(eng), summary["area"].get("list_year"))
+    if real_only:
+        monthly = monthly[monthly["indicator_id"].isin([i["id"] for i in summary["indicators"]])]
     units = {i["id"]: i["unit"] for i in summary["indicators"]}
     targets = targets_frame(eng, [aid])
     targets = targets[(targets["month"] >= shift_month(p.last, -(CHART_MONTHS - 1))) &
@@ -287,12 +294,13 @@ def report_filename(data: ReportData, fmt: str) -> str:
 
 def export_report(area_id: str, period: str, fmt: str, tier: str = "police",
                   comparison: str = "prev_year", lang: str = "sv", purpose: str | None = None,
-                  user: str | None = None, engine: Engine | None = None) -> ReportFile:
-    """Gather, render and name one area's report; logs the export when ``user`` is given."""
+                  user: str | None = None, engine: Engine | None = None, real_only: bool = False) -> ReportFile:
+    """Gather, render and name one area's report; logs the export when ``user`` is given
+    (``real_only``: synthetic indicators, events and places left out)."""
     fmt = check_format(fmt)
     eng = engine or configured_engine()
     data = gather(area_id, period, tier, comparison, lang, purpose, eng,
-                  with_map=fmt in ("pdf", "docx", "html"))
+                  with_map=fmt in ("pdf", "docx", "html"), real_only=real_only)
     out = ReportFile(render(data, fmt), report_filename(data, fmt), MEDIA_TYPES[fmt])
     if user:
         log_export(eng, user, data, fmt)
@@ -430,7 +438,7 @@ def ui_text(key: str, lang: str, **kw: object) -> str:
 def export_for(area_id: str | None, period: str | None, fmt: str, tier: str = "police",
                comparison: str | None = "prev_year", lang: str = "sv", purpose: str | None = None,
                user: str | None = None, allowed_tier: str = "police",
-               engine: Engine | None = None) -> tuple[ReportFile | None, str]:
+               engine: Engine | None = None, real_only: bool = False) -> tuple[ReportFile | None, str]:
     """The export button: (the file or None, a status message). ``allowed_tier='kommun'`` (the
     principal's tier) forces the kommun tier whatever was asked for."""
     if not area_id:
@@ -443,7 +451,7 @@ def export_for(area_id: str | None, period: str | None, fmt: str, tier: str = "p
         tier = "kommun"
     try:
         f = export_report(str(area_id), period, fmt, tier, comparison or "prev_year", lang, purpose,
-                          user=user, engine=engine)
+                          user=user, engine=engine, real_only=real_only)
     except DisclosureRefused as exc:  # a period the tier may not see: no file, the reason
         return None, exc.message(lang)
     from reports.texts import L

@@ -15,6 +15,7 @@ import threading
 
 log = logging.getLogger(__name__)
 _started = threading.Event()
+START_DELAY_S = 2.0
 _done = threading.Event()
 
 
@@ -27,9 +28,9 @@ def warm_default_views(lang: str = "sv") -> int:
     """Compute the compare table and every area's summary for the default period; returns the count."""
     from services import page
     from services.geo import area_table, default_list_year
-    from services.periods import default_period
+    from services.periods import landing_period
 
-    period = default_period()
+    period = landing_period()
     if not period:
         return 0
     year = default_list_year()
@@ -42,6 +43,11 @@ def warm_default_views(lang: str = "sv") -> int:
         n += 1
     for area_id in ids:  # then the written lägesbild (hotspots of two periods, nearness tests)
         page.lagesbild(area_id, period, "prev_year", lang, "police")
+    other = "en" if lang == "sv" else "sv"
+    for area_id in ids:  # and the other language (the language toggle is one click)
+        page.summary(area_id, period, "prev_year", other, None)
+    for area_id in ids:
+        page.lagesbild(area_id, period, "prev_year", other, "police")
     return n
 
 
@@ -60,4 +66,8 @@ def start_background_warmup() -> None:
         finally:
             _done.set()
 
-    threading.Thread(target=run, name="lagesbild-warmup", daemon=True).start()
+    # a moment after the first page: that page's own requests go first (the warm-up holds the GIL
+    # for seconds and made the first visit wait for it)
+    timer = threading.Timer(START_DELAY_S, run)
+    timer.name, timer.daemon = "lagesbild-warmup", True
+    timer.start()

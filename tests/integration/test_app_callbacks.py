@@ -60,16 +60,18 @@ def test_every_callback_id_is_in_the_layout(client):
 
 
 def _post(client, output: str, view: dict):
-    """Post the view to the callback whose output string is ``output`` (one or several outputs)."""
+    """Post the view to the callback whose output string is ``output`` (one or several outputs); its
+    other inputs (e.g. the lägesbild's notes-saved counter) get None."""
     parts = output.strip(".").split("...") if output.startswith("..") else [output]
     outs = [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1]} for p in parts]
+    dep = next(d for d in client.get("/_dash-dependencies").get_json() if d["output"] == output)
+    inputs = [{**i, "value": view if i["property"] == "data" and "view" in i["id"] else None} for i in dep["inputs"]]
     body = {"output": output, "outputs": outs if len(outs) > 1 else outs[0],
-            "inputs": [{"id": "view", "property": "data", "value": view}], "changedPropIds": ["view.data"],
-            "state": []}
+            "inputs": inputs, "changedPropIds": [f"{dep['inputs'][0]['id']}.data"], "state": []}
     return client.post("/_dash-update-component", json=body)
 
 
-PANELS = "..area-head.children...cards-data.data...trend.figure.."
+PANELS = "..area-head.children...cards-data.data...trend.figure...trend-card.className.."
 
 
 def test_area_click_through_the_callback_endpoint(client):
@@ -90,8 +92,10 @@ def test_area_click_through_the_callback_endpoint(client):
     r = _post(client, PANELS, {**view, "indicator": "ran", "changed": ["layers"]})
     assert r.status_code in (200, 204) and '"figure"' not in r.get_data(as_text=True)
     assert "cards-data" not in r.get_data(as_text=True)
+    # click 2 sends the trend only: the chosen card is marked in the browser (markSelected)
     r = _post(client, PANELS, {**view, "indicator": "ran", "changed": ["indicator"]})
-    assert '"figure"' in r.get_data(as_text=True) and "cards-data" in r.get_data(as_text=True)
+    assert '"figure"' in r.get_data(as_text=True) and "cards-data" not in r.get_data(as_text=True)
+    assert r.get_json()["response"]["trend-card"]["className"] == "trend-card"
 
 
 def test_an_area_click_leaves_the_compare_table_alone():
@@ -103,6 +107,8 @@ def test_an_area_click_leaves_the_compare_table_alone():
     assert compare_view(view, from_url=False) is no_update
     assert compare_view({**view, "changed": ["indicator"]}, from_url=False)["area"] == "74"
     assert compare_view(view, from_url=True) is view
+    drawn = {"period": "2026-T2", "indicator": None}
+    assert compare_view({**view, "indicator": "ran"}, False, drawn, visible=False) is no_update  # off screen
 
 
 def test_the_empty_trend_chart_is_not_redrawn_for_nothing(client):

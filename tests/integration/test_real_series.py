@@ -84,10 +84,11 @@ def test_varberga_2025_and_the_joint_area_2023(client):
     assert "Gemensam serie" in joint["area"]["real_series"]["note"]
     view = {"area": "58", "indicator": "brand_i_motorfordon", "period": "2023-T3", "cmp": "prev_year", "layers": [],
             "list": 2025, "region": None, "lang": "sv", "zoom": True, "changed": None}
-    body = {"output": "..area-head.children...cards-data.data...trend.figure..",
+    body = {"output": "..area-head.children...cards-data.data...trend.figure...trend-card.className..",
             "outputs": [{"id": "area-head", "property": "children"}, {"id": "cards-data", "property": "data"},
-                        {"id": "trend", "property": "figure"}],
-            "inputs": [{"id": "view", "property": "data", "value": view}], "changedPropIds": ["view.data"], "state": []}
+                        {"id": "trend", "property": "figure"}, {"id": "trend-card", "property": "className"}],
+            "inputs": [{"id": "panel-view", "property": "data", "value": view}], "changedPropIds": ["panel-view.data"],
+            "state": []}
     r = client.post("/_dash-update-component", json=body).get_json()["response"]
     head = json.dumps(r["area-head"], ensure_ascii=False)
     assert "Varberga" in head and "kan bara räknas tillsammans" in head

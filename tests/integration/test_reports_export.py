@@ -361,7 +361,8 @@ def test_notes_editor_loads_saves_and_keeps_history(client, store):
     text["framsteg"] = "Trygghetsvandring genomförd"
     text["problem"] = PUBLIC_NOTE + " Uppföljning i maj."
     save = _dep(deps, "note-status.children")
-    body = {"output": save["output"], "outputs": {"id": "note-status", "property": "children"},
+    body = {"output": save["output"], "outputs": [{"id": "note-status", "property": "children"},
+                                                  {"id": "notes-saved", "property": "data"}],
             "inputs": [{"id": "note-save", "property": "n_clicks", "value": 1}],
             "changedPropIds": ["note-save.n_clicks"],
             "state": [{"id": "area-search", "property": "value", "value": AREA},
@@ -371,7 +372,9 @@ def test_notes_editor_loads_saves_and_keeps_history(client, store):
                       [{"id": {"section": s, "type": "note-internal"}, "property": "value", "value": internal[s]}
                        for s in sections],
                       {"id": "view", "property": "data", "value": {"lang": "sv"}}]}
-    assert _post(c, body)["note-status"]["children"].startswith("Sparat: 2 avsnitt")
+    saved = _post(c, body)
+    assert saved["note-status"]["children"].startswith("Sparat: 2 avsnitt")
+    assert saved["notes-saved"]["data"] == 1  # the lägesbild panel redraws with the notes at once
     after = area_history(store["engine"], AREA, store["period"])
     assert len(after) == before + 2  # one new row per changed section, nothing overwritten
     assert any(n.text == PUBLIC_NOTE and n.author == "anna" for n in after)

@@ -1,0 +1,120 @@
+"""The period bar under the header: what the chosen period holds, in one sentence, and the clear
+choice between *senaste perioden* and *senaste med verkliga data*, with the *endast verkliga data*
+switch (issue 16: real data first).
+
+Static parts here; the hub (``callbacks/view.py``) fills the sentence and the two buttons' labels.
+"""
+
+from __future__ import annotations
+
+from dash import html
+
+from i18n import fmt_number
+from ids import Ids
+from indicators.calendar import MONTH_NAMES_EN, MONTH_NAMES_SV, parse_period
+
+TEXT = {
+    "sv": {
+        "latest": "Senaste perioden",
+        "real": "Senaste med verkliga data",
+        "real_only": "Endast verkliga data",
+        "real_only_title": "Dölj syntetiska demoindikatorer i kort, tabell, karta och export",
+        "bar": "Period",
+        "no_data": "Inga data för {period}: uppgifterna i systemet gäller {first} – {last}.",
+        "is_real": "{period}: senaste perioden där alla verkliga serier är kompletta och slutligt registrerade.",
+        "no_real": ("{period}: ingen verklig serie är komplett – indikatorerna här är syntetiska demodata. "
+                    "De verkliga brottsserierna slutar {real_last}."),
+        "some_real": "{period}: {k} av {n} verkliga serier kompletta.",
+        "all_real": "{period}: alla {n} verkliga serier kompletta.",
+        "hidden": " Syntetiska indikatorer är dolda.",
+    },
+    "en": {
+        "latest": "Latest period",
+        "real": "Latest with real data",
+        "real_only": "Real data only",
+        "real_only_title": "Hide synthetic demo indicators in cards, table, map and exports",
+        "bar": "Period",
+        "no_data": "No data for {period}: the data in the system cover {first} – {last}.",
+        "is_real": "{period}: the latest period in which every real series is complete and fully registered.",
+        "no_real": ("{period}: no real series is complete – the indicators here are synthetic demo data. "
+                    "The real offence series end in {real_last}."),
+        "some_real": "{period}: {k} of {n} real series complete.",
+        "all_real": "{period}: all {n} real series complete.",
+        "hidden": " Synthetic indicators are hidden.",
+    },
+}
+
+
+def _t(key: str, lang: str, **kw) -> str:
+    text = TEXT["en" if lang == "en" else "sv"][key]
+    return text.format(**kw) if kw else text
+
+
+def month_words(month: str | None, lang: str) -> str:
+    """``'2024-03'`` → ``'mars 2024'`` / ``'March 2024'``."""
+    if not month:
+        return "?"
+    names = MONTH_NAMES_SV if lang == "sv" else MONTH_NAMES_EN
+    return f"{names[int(month[5:]) - 1]} {month[:4]}"
+
+
+def preset_label(which: str, period: str | None, lang: str) -> str:
+    """``'Senaste med verkliga data: T2 2023'`` (the kind's own default)."""
+    from services.periods import short_label
+
+    head = _t(which, lang)
+    return f"{head}: {short_label(period, lang)}" if period else head
+
+
+def period_note(period: str | None, facts: dict | None, latest: str | None, real: str | None,
+                real_only: bool, lang: str) -> str:
+    """The sentence about what ``period`` holds (``facts``: ``services.periods.coverage_of``).
+
+    >>> facts = {"has_data": False, "real": (), "n_real": 6, "real_last": "2024-03", "span": ("2015-01", "2026-11")}
+    >>> period_note("2027-T1", facts, "2026-T2", "2023-T2", False, "sv")
+    'Inga data för tertial 1 2027 (jan–apr): uppgifterna i systemet gäller januari 2015 – november 2026.'
+    """
+    if not period or not facts:
+        return ""
+    label = parse_period(period).label_for(lang)
+    span = facts.get("span") or (None, None)
+    if not facts.get("has_data"):
+        text = _t("no_data", lang, period=label, first=month_words(span[0], lang), last=month_words(span[1], lang))
+    elif facts.get("n_real", 0) == 0:
+        return ""
+    elif period == real:
+        text = _t("is_real", lang, period=label)
+    else:
+        k, n = len(facts.get("real") or ()), int(facts.get("n_real") or 0)
+        if k == 0:
+            text = _t("no_real", lang, period=label, real_last=month_words(facts.get("real_last"), lang))
+        elif k < n:
+            text = _t("some_real", lang, period=label, k=fmt_number(k, lang), n=fmt_number(n, lang))
+        else:
+            text = _t("all_real", lang, period=label, n=fmt_number(n, lang))
+    return text + (_t("hidden", lang) if real_only else "")
+
+
+def build_period_bar(lang: str) -> html.Div:
+    """The bar: the sentence (``period-note``, read out when it changes), the two default periods
+    and the real-data switch (toggle buttons with ``aria-pressed``, reachable with Tab)."""
+    return html.Div(id=Ids.PERIOD_BAR, className="period-bar", role="group", **{"aria-label": _t("bar", lang)}, children=[
+        html.Span(id=Ids.PERIOD_NOTE, className="period-note", role="status", **{"aria-live": "polite"}),
+        html.Div(className="period-presets", children=[
+            html.Button(_t("latest", lang), id=Ids.PERIOD_LATEST, className="btn preset", n_clicks=0,
+                        **{"aria-pressed": "false"}),
+            html.Button(_t("real", lang), id=Ids.PERIOD_REAL, className="btn preset", n_clicks=0,
+                        **{"aria-pressed": "false"}),
+            html.Button(_t("real_only", lang), id=Ids.REAL_ONLY, className="btn toggle switch", n_clicks=0,
+                        title=_t("real_only_title", lang), **{"aria-pressed": "false"}),
+        ]),
+    ])
+
+
+def real_only_label(lang: str) -> str:
+    return _t("real_only", lang)
+
+
+def real_only_title(lang: str) -> str:
+    return _t("real_only_title", lang)
+
