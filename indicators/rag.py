@@ -447,7 +447,7 @@ class _ReasonWriter:
         sv = lang == "sv"
         if kind == "incomplete":
             parts = self.gaps(pending, missing, uncovered, lang, start, end)
-            if parts.startswith(("serien slutar", "the series ends")):
+            if parts.startswith(("serien slutade", "the series ended")):
                 return (f"{head}: {parts} – ingen bedömning." if sv
                         else f"{head}: {parts} – not assessed.")
             return (

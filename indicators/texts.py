@@ -182,7 +182,7 @@ def gap_parts(
     reported").
 
     >>> gap_parts(("2026-05", "2026-06"), (), (), "sv", end="2024-03")
-    'serien slutar 2024-03, inga senare uppgifter'
+    'serien slutade 2024-03, inga senare uppgifter'
     >>> gap_parts(("2024-02", "2024-03"), (), (), "en", end="2024-03")
     '2024-02–2024-03 not fully registered when the series ended'
     """
@@ -197,8 +197,8 @@ def gap_parts(
                          if lang == "sv" else
                          f"{months_text(before)} not fully registered when the series ended")
         if after:
-            parts.append(f"serien slutar {end}, inga senare uppgifter" if lang == "sv"
-                         else f"the series ends in {end}, no later data")
+            parts.append(f"serien slutade {end}, inga senare uppgifter" if lang == "sv"
+                         else f"the series ended in {end}, no later data")
         pending = ()
     if pending:
         if lang == "sv":

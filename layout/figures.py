@@ -213,7 +213,7 @@ def _add_preliminary(fig: go.Figure, rows: list[dict], bar: bool, lang: str, cel
         fig.add_vrect(x0=first, x1=first + pd.offsets.MonthEnd(1), line=dict(color="#555", width=1, dash="dot"),
                       fillcolor="rgba(0,0,0,0)", layer="below", annotation_text=PRELIMINARY_LABEL[lang],
                       annotation_position="top left", annotation_align="left",
-                      annotation_font=dict(size=10, color="#555"), row=cell[0], col=cell[1])
+                      annotation_font=dict(size=10, color="#555"), **({"row": cell[0], "col": cell[1]} if cell else {}))
 
 
 def sparkline_svg(values: list[float], color: str = "#0a5eb0", width: int = 120, height: int = 26) -> str:

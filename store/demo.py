@@ -134,7 +134,7 @@ def polisen_series(engine: Engine, area_ids: list[str]) -> pd.DataFrame:
 
 def mark_ended(engine: Engine, indicator_ids: list[str]) -> None:
     """Record that these series have ended at their last month with data (a one-off extract: no
-    later month will be reported, so the page says "serien slutar …", never "ännu inte rapporterade")."""
+    later month will be reported, so the page says "serien slutade …", never "ännu inte rapporterade")."""
     from sqlalchemy import func, update
 
     from store.schema import indicators

@@ -327,7 +327,7 @@ def test_the_page_draws_preliminary_months_hatched_and_cards_grey(run_cli, copy_
     # period stays the latest complete one
     from services.periods import default_period, period_options
 
-    opts = {o["value"]: o["label"] for o in period_options("sv")}
+    opts = {o["value"]: o["label"] for kind in ("tertial", "month") for o in period_options("sv", kind)}
     assert opts["2026-T3"] == "tertial 3 2026 (sep–dec) (preliminär)" and opts["2026-12"].endswith("(preliminär)")
     assert not opts["2026-11"].endswith("(preliminär)") and not opts["2026-T2"].endswith("(preliminär)")
     assert default_period() == "2026-T2"

@@ -460,8 +460,8 @@ def test_an_ended_series_says_so_instead_of_not_yet_reported() -> None:
     a = pd.DataFrame([area_row("A")])
     row = compare_table(v, c, a, "2026-T2", "prev_year", dispersion=POISSON).iloc[0]
     assert row["rag"] == "grey"
-    assert row["reason_sv"] == "Grå: serien slutar 2024-03, inga senare uppgifter – ingen bedömning."
-    assert "ännu inte" not in row["reason_sv"] and "series ends in 2024-03" in row["reason_en"]
+    assert row["reason_sv"] == "Grå: serien slutade 2024-03, inga senare uppgifter – ingen bedömning."
+    assert "ännu inte" not in row["reason_sv"] and "series ended in 2024-03" in row["reason_en"]
 
 
 def test_no_verdict_compares_across_a_series_break() -> None:
