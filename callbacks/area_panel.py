@@ -97,8 +97,8 @@ def area_panel(view: dict | None) -> tuple:
         if page.viewer_policy().suppresses:  # the kommun tier's table, whatever is asked
             if not view.get("area"):
                 return html.P(t("pick_area", lang)), []
-            area, rows = page.kommun_rows(view["area"], period, cmp_, lang)
-            return kommun_table(area, rows, lang, period), []
+            area, rows, empty_note = page.kommun_rows(view["area"], period, cmp_, lang)
+            return kommun_table(area, rows, lang, period, empty_note), []
         note = _no_data_note(view, lang)
         if not view.get("area"):
             table = page.compare(view.get("region") or "alla", period, cmp_, lang, view.get("list"),

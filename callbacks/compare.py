@@ -86,7 +86,9 @@ def chooser_state(view: dict | None, trigger, real: list[str] | None, synthetic:
 )
 def choose_columns(view, _only_real, _all, real, synthetic):
     """The chooser's options (in the view's language) and which columns are ticked."""
-    if not view or _kommun():
+    if not view:  # not drawn yet (the view comes when the table is scrolled to): nothing chosen yet
+        return no_update, no_update, no_update, no_update, no_update, no_update
+    if _kommun():
         return [], [], [], [], no_update, no_update
     periods, shapes = view_.radio_options(_lang(view))
     return (*chooser_state(view, ctx.triggered_id, real, synthetic), periods, shapes)

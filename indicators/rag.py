@@ -190,17 +190,23 @@ _VERDICT_WORDS = {
 }
 
 
-def verdict_words(signal: str, up: bool, complete: bool, target_state: str | None, lang: str) -> str:
+def verdict_words(signal: str, up: bool, complete: bool, target_state: str | None, lang: str,
+                  ended: str | None = None) -> str:
     """Plain words of a verdict (the card, the lägesbild and the kommun's PDF say these).
+    ``ended``: the last month of a series that ended before the period did.
 
     >>> verdict_words("sig_worse", True, True, None, "sv")
     'säker ökning'
     >>> verdict_words("normal", False, True, "off_target", "en")
     'within normal variation; worse than target'
+    >>> verdict_words("untested", False, False, None, "sv", ended="2024-03")
+    'ingen bedömning – serien slutade 2024-03'
     """
     sv = lang == "sv"
     if signal == "untested":
-        if not complete:
+        if not complete and ended:
+            words = f"ingen bedömning – serien slutade {ended}" if sv else f"not assessed – the series ended in {ended}"
+        elif not complete:
             words = "ingen bedömning (ofullständig period)" if sv else "not assessed (incomplete period)"
         else:
             words = "ingen bedömning" if sv else "not assessed"
@@ -238,6 +244,14 @@ _REASON_INPUTS = (
     "series_end",
     "series_break",
 )
+
+
+def series_ended(series_end, p: Period, complete: bool) -> str | None:
+    """The last month of a series that ended before period ``p`` did (an incomplete period only),
+    else None: the verdict then says so instead of "incomplete period"."""
+    if complete or not isinstance(series_end, str) or not series_end:
+        return None
+    return series_end if p.last > series_end else None
 
 
 def reference_column(cmp_: Comparison) -> str:
@@ -339,6 +353,7 @@ def _assess_columns(
     kind_l, use_target_l, state_l = kind.tolist(), use_target.tolist(), target_state.tolist()
     signal_l, up_l, complete_l = signal.tolist(), (change > 0).tolist(), complete.tolist()
     target_mode = cmp_ is Comparison.TARGET
+    ended_l = [series_ended(e, p, c) for e, c in zip(lists["series_end"], complete_l, strict=True)]
     statistical_text, tested_pair = writer.statistical, writer.tested_pair
     for row, (colr, args) in enumerate(zip(colour.tolist(), zip(*cols, strict=True), strict=True)):
         nsv, nen, unit, val, ref, tgt, pv, qv, tst, *rest = args
@@ -355,8 +370,9 @@ def _assess_columns(
             reasons_sv.append(statistical_text(colr, k, nsv, unit, val, ref, pv, qv, tst, *rest, "sv"))
             reasons_en.append(statistical_text(colr, k, nen, unit, val, ref, pv, qv, tst, *rest, "en"))
         shown_state = None if target_mode else state_l[row]
-        verdicts_sv.append(verdict_words(signal_l[row], up_l[row], complete_l[row], shown_state, "sv"))
-        verdicts_en.append(verdict_words(signal_l[row], up_l[row], complete_l[row], shown_state, "en"))
+        ended = ended_l[row]
+        verdicts_sv.append(verdict_words(signal_l[row], up_l[row], complete_l[row], shown_state, "sv", ended))
+        verdicts_en.append(verdict_words(signal_l[row], up_l[row], complete_l[row], shown_state, "en", ended))
     return {
         "p_adjusted": p_adjusted,
         "significant": significant,

@@ -38,7 +38,7 @@ from indicators.crosssection import _zscores, peer_group
 from indicators.cusum import CUSUM_H, CUSUM_K, cusum_matrix, nb_residual_matrix
 from indicators.dispersion import Dispersion
 from indicators.frames import Coded, scatter
-from indicators.rag import _REASON_INPUTS, RagRules, _assess_frame
+from indicators.rag import _REASON_INPUTS, RagRules, _assess_frame, series_ended
 from indicators.table import (
     _period_matrix,
     _table_columns,
@@ -592,6 +592,7 @@ def area_summary(
                 "signal": signal,
                 "arrow": arrow,
                 "target_state": _plain(target_state),
+                "ended": series_ended(series_end, p, bool(complete)),
                 "verdict": verdict_sv if lang == "sv" else verdict_en,
                 "verdict_sv": verdict_sv,
                 "verdict_en": verdict_en,

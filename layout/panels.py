@@ -146,8 +146,9 @@ def overview_list(rows, lang: str, title: str) -> html.Div:
     return html.Div([html.H3(title), html.Ul(items, className="overview")])
 
 
-def kommun_table(area: dict, rows: list[dict], lang: str, period_label: str) -> html.Div:
-    """The kommun tier's indicator table: aggregates only, small counts shown as "<5"."""
+def kommun_table(area: dict, rows: list[dict], lang: str, period_label: str, empty_note: str = "") -> html.Div:
+    """The kommun tier's indicator table: aggregates only, small counts shown as "<5"; the
+    indicators with no figure to show are named in ``empty_note`` below it (as in the exports)."""
     sv = lang == "sv"
     head = ["Indikator" if sv else "Indicator", "Värde" if sv else "Value", "Jämförelse" if sv else "Comparison",
             "Förändring" if sv else "Change", "Bedömning" if sv else "Assessment"]
@@ -164,5 +165,6 @@ def kommun_table(area: dict, rows: list[dict], lang: str, period_label: str) -> 
                 "and whatever could reveal them hidden (..). No event points, hot spot maps or monthly series; "
                 "notes only when the police marked them for the municipality."), className="tier-note"),
         html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)], className="kommun-table"),
+        html.P(empty_note, className="muted kommun-empty") if empty_note else None,
         html.P(period_label, className="muted"),
     ])

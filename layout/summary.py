@@ -46,6 +46,8 @@ def lagesbild_block(facts: dict, notes: tuple, lang: str, tier: str) -> html.Div
                                   html.Ul([_note_item(n, sv) for n in own])],
                                  className="section-notes", **{"data-section": key}))
         children.append(html.Section(body, className=f"fourp fourp-{key}", **{"data-section": key}))
+    for f in facts.get("footnote") or []:  # the method behind the kommun tier's plain words (¹)
+        children.append(html.P(f.text, className="muted footnote"))
     rest = [n for ns in by_section.values() for n in ns]  # a section the facts do not have (none today)
     if rest:
         children.append(html.Section([

@@ -349,7 +349,8 @@ def _lagesbild(url: str, version: int, area_id: str, period: str, cmp_: str, lan
                types: tuple[str, ...] | None = None, real_only: bool = False):
     from dataclasses import replace
 
-    from reports.facts import build_facts
+    from reports.facts import Fact
+    from reports.plain import has_marks, method_footnote, report_facts
     from services.layers import hotspot_view
 
     data = _report_data(url, version, area_id, period, cmp_, lang, tier, real_only)
@@ -357,7 +358,14 @@ def _lagesbild(url: str, version: int, area_id: str, period: str, cmp_: str, lan
         # the hotspot sentences count the layer the map draws for this indicator's events
         data = replace(data, hotspots=hotspot_view(area_id, period, list(types), real_only=real_only),
                        hotspots_previous=None)
-    return build_facts(data)
+    facts = report_facts(data)  # the exports' own wording pass (plain words for the kommun reader)
+    if data.kommun and has_marks(facts):  # the ¹ of the plain sentences points to the method, as in the PDF
+        facts = {**facts, FOOTNOTE: [Fact(FOOTNOTE, method_footnote(data), (), "footnote")]}
+    return facts
+
+
+#: the key of the method footnote among the facts the page shows (the kommun tier's plain words)
+FOOTNOTE = "footnote"
 
 
 def lagesbild(area_id: str, period: str, cmp_: str, lang: str, tier: str, indicator: str | None = None,
@@ -384,20 +392,20 @@ def lagesbild(area_id: str, period: str, cmp_: str, lang: str, tier: str, indica
     return facts, notes
 
 
-def kommun_rows(area_id: str, period: str, cmp_: str, lang: str) -> tuple[dict, list[dict]]:
-    """The kommun tier's numbers for the page — the report's own (``reports.disclosure`` through
-    ``Numbers``), so the page and every export print the same: area, rows. A period off the tier's
-    grid raises ``reports.disclosure.DisclosureRefused``."""
-    from reports.content import table_row
+def kommun_rows(area_id: str, period: str, cmp_: str, lang: str) -> tuple[dict, list[dict], str]:
+    """The kommun tier's numbers for the page — the report's own table (``reports.content``: the
+    same rows, the rows with no figure to show left out and named in one sentence), so the page and
+    every export print the same: area, rows, that sentence. A period off the tier's grid raises
+    ``reports.disclosure.DisclosureRefused``."""
+    from reports.content import is_empty_row, small_counts_note, table_row
     from reports.numberview import Numbers
 
     eng = engine()
     data = _report_data(str(eng.url), data_version(eng), str(area_id), period, cmp_, lang, "kommun")
     numbers = Numbers(data)
-    rows = []
-    for i in data.summary["indicators"]:
-        row = table_row(i, data, numbers)  # the report's own line: the exports print the same words
-        rows.append({"id": i["id"], "name": i["name"], "synthetic": i.get("synthetic"), "value": row.value,
-                     "reference": row.reference, "change": row.change,
-                     "verdict": f"{row.rag_text}: {row.verdict}" if row.verdict else row.rag_text})
-    return data.summary["area"], rows
+    lines = [table_row(i, data, numbers) for i in data.summary["indicators"]]
+    empty = [r for r in lines if is_empty_row(r)]
+    rows = [{"id": r.id, "name": r.name, "synthetic": r.synthetic, "value": r.value, "reference": r.reference,
+             "change": r.change, "verdict": f"{r.rag_text}: {r.verdict}" if r.verdict else r.rag_text}
+            for r in lines if r not in empty]
+    return data.summary["area"], rows, small_counts_note(empty, numbers.reference_label(), lang)

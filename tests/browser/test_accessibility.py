@@ -42,6 +42,9 @@ def report(violations: list[dict]) -> str:
 
 
 def ready(page, selector: str) -> None:
+    if "#compare-" in selector or "#small-multiples" in selector:  # the compare view draws when scrolled to
+        page.wait_for_selector("#compare-view", state="attached", timeout=TIMEOUT)
+        page.locator("#compare-view").scroll_into_view_if_needed()
     page.wait_for_selector(selector, state="attached", timeout=TIMEOUT)
     page.wait_for_load_state("networkidle")
 

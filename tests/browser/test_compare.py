@@ -30,6 +30,8 @@ def column_values(page, col: str) -> list[float | None]:
 
 def open_compare(page, live_server, query: str = URL):
     page.goto(live_server + query)
+    page.wait_for_selector("#compare-view", state="attached", timeout=TIMEOUT)
+    page.locator("#compare-view").scroll_into_view_if_needed()  # it draws when scrolled to
     page.wait_for_selector("#compare-grid td[data-dash-column='brand_i_motorfordon']", timeout=TIMEOUT)
     page.locator("#compare-grid").scroll_into_view_if_needed()
 

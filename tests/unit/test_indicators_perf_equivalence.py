@@ -30,7 +30,7 @@ from indicators.catalogue import parse_comparison, validate_catalogue
 from indicators.crosssection import cross_sectional_table, peer_group, profile_distances
 from indicators.cusum import CUSUM_H, CUSUM_K, cusum_matrix
 from indicators.frames import Coded, _positions, scatter
-from indicators.rag import RagRules, assess
+from indicators.rag import RagRules, assess, series_ended
 from indicators.summary import (
     COMPARE_COLUMNS,
     SUMMARY_AREA_FIELDS,
@@ -187,6 +187,7 @@ def reference_summary(
                 "signal": row.signal,
                 "arrow": row.arrow,
                 "target_state": _plain(row.target_state),
+                "ended": series_ended(getattr(row, "series_end", None), p, bool(row.complete)),
                 "verdict": row.verdict_sv if lang == "sv" else row.verdict_en,
                 "verdict_sv": row.verdict_sv,
                 "verdict_en": row.verdict_en,
