@@ -16,8 +16,8 @@ from config import ConfigError, settings
 from geodata.errors import InputError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
-#: feature packages that add their own commands: each has ``register(add)`` (see build_parser)
-COMMAND_MODULES = ("reports.commands", "security.commands")
+#: command modules that add their own commands: each has ``register(add, engine)`` (see build_parser)
+COMMAND_MODULES = ("commands.report", "commands.accounts")
 
 
 def engine():
@@ -495,13 +495,7 @@ def build_parser() -> argparse.ArgumentParser:
     import importlib
 
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not name.startswith(exc.name):
-                raise
-            continue
-        module.register(add)
+        importlib.import_module(name).register(add, engine)
     return parser
 
 

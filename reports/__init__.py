@@ -8,5 +8,5 @@
 - :mod:`reports.figures` — the server-rendered map and charts (matplotlib, offline)
 - :mod:`reports.pdf`, :mod:`reports.word`, :mod:`reports.markup`, :mod:`reports.tabular` — PDF,
   DOCX, HTML/Markdown, CSV/XLSX
-- :mod:`reports.commands` — ``cli.py report`` and ``cli.py note``
+- ``commands/report.py`` (beside ``cli.py``) — ``cli.py report`` and ``cli.py note``
 """

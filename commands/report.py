@@ -15,9 +15,15 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geodata.errors import InputError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 FORMATS = ("pdf", "docx", "html", "md", "csv", "xlsx")
 
@@ -41,8 +47,7 @@ def _check_period(text: str) -> str:
         raise InputError(None, f"--period: {exc}") from exc
 
 
-def cmd_report(args) -> int:
-    import cli
+def cmd_report(args, engine: Callable[[], Engine]) -> int:
     from services.reports import BOOK_FORMATS, export_report, region_batch, region_book
 
     period = _check_period(args.period)
@@ -51,7 +56,7 @@ def cmd_report(args) -> int:
         raise InputError(None, f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
     if bool(args.area) == bool(args.region):
         raise InputError(None, "give exactly one of --area ID or --region NAME")
-    engine = cli.engine()
+    engine = engine()
     user = _user(args)
     if args.region:
         if args.split or fmt not in BOOK_FORMATS:
@@ -82,11 +87,10 @@ def cmd_report(args) -> int:
     return 0
 
 
-def cmd_note(args) -> int:
-    import cli
+def cmd_note(args, engine: Callable[[], Engine]) -> int:
     from store.notes import add_note, area_history, current_notes, edit_note
 
-    engine = cli.engine()
+    engine = engine()
     if args.action == "add":
         for need in ("area", "period", "section", "text"):
             if not getattr(args, need):
@@ -118,9 +122,9 @@ def cmd_note(args) -> int:
     return 0
 
 
-def register(add) -> None:
-    """Add ``report`` and ``note`` to the CLI (called by ``cli.build_parser``)."""
-    p = add("report", cmd_report, "Export the lägesbild of an area (or of every area of a region) as "
+def register(add, engine: Callable[[], Engine]) -> None:
+    """Add ``report`` and ``note`` to the CLI (called by ``cli.build_parser`` with its engine factory)."""
+    p = add("report", partial(cmd_report, engine=engine), "Export the lägesbild of an area (or of every area of a region) as "
             "PDF, DOCX, HTML, Markdown, CSV or XLSX, in the police or the kommun tier.")
     p.add_argument("--area", help="area id (SPECIALOMRADES_ID), e.g. 74 for Rinkeby")
     p.add_argument("--region", help="instead of --area: every area of a police region (or 'alla') in ONE pdf or "
@@ -138,7 +142,7 @@ def register(add) -> None:
     p.add_argument("--purpose", help="ärende/syfte, printed on the report and written to the audit log")
     p.add_argument("--author", help="who exports (audit log; default: $LAGESBILD_USER or the login name)")
 
-    p = add("note", cmd_note, "Analyst notes per area, period and 4P section (framsteg, problem, "
+    p = add("note", partial(cmd_note, engine=engine), "Analyst notes per area, period and 4P section (framsteg, problem, "
             "prioriteringar, atgarder), with history.")
     p.add_argument("action", choices=["add", "edit", "list"])
     p.add_argument("--area")

@@ -1,4 +1,4 @@
-"""CLI commands of the security package: ``user``, ``audit``, ``backup`` (loaded by ``cli.py``).
+"""CLI commands for accounts and the audit log: ``user``, ``audit``, ``backup`` (registered by ``cli.py``).
 
 - ``user add NAME --role ROLE [--kommun CODE …] [--password-stdin]``; ``user list [--format]``;
   ``user passwd NAME --password-stdin``; ``user disable|enable|unlock NAME``
@@ -13,15 +13,15 @@ import json
 import os
 import sqlite3
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geodata.errors import InputError
 
-
-def _engine():
-    from cli import engine
-
-    return engine()
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 def _cli_user() -> str:
@@ -52,10 +52,10 @@ def _read_password(args) -> str | None:
     return None
 
 
-def cmd_user(args) -> int:
+def cmd_user(args, engine: Callable[[], Engine]) -> int:
     from security import users
 
-    engine = _engine()
+    engine = engine()
     sub = args.user_command
     try:
         if sub == "add":
@@ -109,7 +109,7 @@ def _print_table(rows: list[dict], cols: tuple[str, ...]) -> None:
         print("  ".join(cell(r.get(c))[:60].ljust(widths[c]) for c in cols).rstrip())
 
 
-def cmd_audit(args) -> int:
+def cmd_audit(args, engine: Callable[[], Engine]) -> int:
     from security.audit import parse_since, query
 
     try:
@@ -118,7 +118,7 @@ def cmd_audit(args) -> int:
         raise InputError(None, str(exc)) from exc
     if args.limit <= 0:
         raise InputError(None, "--limit must be positive")
-    rows = query(_engine(), since=since, user=args.user, action=args.action, limit=args.limit)
+    rows = query(engine(), since=since, user=args.user, action=args.action, limit=args.limit)
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
@@ -126,14 +126,14 @@ def cmd_audit(args) -> int:
     return 0
 
 
-def cmd_backup(args) -> int:
+def cmd_backup(args, engine: Callable[[], Engine]) -> int:
     from config import settings
 
     if not settings().is_sqlite:  # decided from the URL: never connect to (or migrate) PostgreSQL here
         raise InputError(None, "backup: the database is PostgreSQL; back it up with pg_dump, e.g. "
                                "pg_dump --format=custom --file=lagesbild.dump \"$DATABASE\" "
                                "(restore with pg_restore), or with the server's own base backups / WAL archiving")
-    engine = _engine()
+    engine = engine()
     src_path = engine.url.database
     if not src_path or src_path == ":memory:":
         raise InputError(None, "backup: the SQLite database is in memory")
@@ -167,10 +167,11 @@ def cmd_backup(args) -> int:
     return 0
 
 
-def register(add) -> None:
+def register(add, engine: Callable[[], Engine]) -> None:
+    """Add ``user``, ``audit`` and ``backup`` to the CLI (called by ``cli.build_parser`` with its engine factory)."""
     from security.access import ROLES
 
-    p = add("user", cmd_user, "Manage accounts: add, list, passwd, disable, enable, unlock.")
+    p = add("user", partial(cmd_user, engine=engine), "Manage accounts: add, list, passwd, disable, enable, unlock.")
     sub = p.add_subparsers(dest="user_command", required=True, metavar="ACTION")
     a = sub.add_parser("add", help="add an account", description=(
         "Add an account. Roles: " + ", ".join(ROLES) + ". kommunpartner sees only the kommun tier of "
@@ -191,13 +192,13 @@ def register(add) -> None:
         sp = sub.add_parser(name, help=text)
         sp.add_argument("name")
 
-    p = add("audit", cmd_audit, "Show the audit log (who viewed, exported or imported what, logins), newest first.")
+    p = add("audit", partial(cmd_audit, engine=engine), "Show the audit log (who viewed, exported or imported what, logins), newest first.")
     p.add_argument("--since", help="2026-11-01, 2026-11-01T08:00 (UTC) or relative: 7d, 12h, 30m")
     p.add_argument("--user", help="only this user")
     p.add_argument("--action", help="only this action (view, export, import, login, login_failed, denied …)")
     p.add_argument("--limit", type=int, default=1000)
     p.add_argument("--format", default="table", choices=["table", "json"])
 
-    p = add("backup", cmd_backup, "Online backup of the SQLite store to FILE (PostgreSQL: use pg_dump).")
+    p = add("backup", partial(cmd_backup, engine=engine), "Online backup of the SQLite store to FILE (PostgreSQL: use pg_dump).")
     p.add_argument("--out", required=True, type=Path, help="the backup file to write")
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
