@@ -12,6 +12,7 @@ import callbacks  # noqa: F401 - registers every callback
 from config import PROJECT_ROOT, settings
 from layout.root import serve_layout
 from security import install_security
+from security.access import current_principal
 
 app = Dash(
     __name__,
@@ -25,7 +26,17 @@ app = Dash(
 # The page draws only bar and line charts: serve plotly.js's "basic" bundle from assets/vendor
 # (350 KB compressed) instead of the full 1.4 MB one. dcc.Graph uses window.Plotly when present.
 dcc._js_dist[:] = [d for d in dcc._js_dist if d.get("namespace") != "plotly"]  # noqa: SLF001
-app.layout = serve_layout
+
+
+def page_layout():
+    """The page for the signed-in principal, read here at the edge and passed down as a value."""
+    from services.warmup import start_background_warmup
+
+    start_background_warmup()  # once per process: the default view of every area, precomputed
+    return serve_layout(principal=current_principal())
+
+
+app.layout = page_layout
 server = app.server
 
 # Swedish first: screen readers read the page as Swedish; the page root's own ``lang`` follows the

@@ -12,6 +12,7 @@ import logging
 
 from dash import ClientsideFunction, Input, Output, callback, clientside_callback, html, no_update
 
+from callbacks.principal import viewer_policy, viewer_tier
 from callbacks.view import AREA_KEYS, LAGESBILD_KEYS, TREND_KEYS, touches
 from ids import Ids
 from indicators.calendar import parse_period
@@ -50,7 +51,7 @@ def trend_card_class(view: dict | None):
     """The trend card folds to one line while there is no trend to show (no area or no indicator)."""
     if not touches(view, ("area", "indicator")):
         return no_update
-    if page.viewer_tier() == "kommun":  # its chart says the series are for the police version only
+    if viewer_tier() == "kommun":  # its chart says the series are for the police version only
         return "trend-card" if view.get("area") else "trend-card idle"
     return "trend-card" if view.get("area") and view.get("indicator") else "trend-card idle"
 
@@ -94,7 +95,7 @@ def area_panel(view: dict | None) -> tuple:
         return no_update, no_update
     lang, period, cmp_ = view.get("lang", "sv"), view["period"], view.get("cmp", "prev_year")
     try:
-        if page.viewer_policy().suppresses:  # the kommun tier's table, whatever is asked
+        if viewer_policy().suppresses:  # the kommun tier's table, whatever is asked
             if not view.get("area"):
                 return html.P(t("pick_area", lang)), []
             area, rows, empty_note = page.kommun_rows(view["area"], period, cmp_, lang)
@@ -136,7 +137,7 @@ def show_lagesbild(view: dict | None, _saved=None):
     if not view.get("area"):
         return html.P(t("pick_area", lang), className="muted")
     try:
-        tier = page.viewer_tier()
+        tier = viewer_tier()
         facts, notes = page.lagesbild(view["area"], view["period"], view.get("cmp", "prev_year"), lang, tier,
                                       indicator=view.get("indicator"), real_only=bool(view.get("real")))
         return lagesbild_block(facts, notes, lang, tier)
@@ -152,7 +153,7 @@ def trend(view: dict | None):
     if not touches(view, TREND_KEYS):
         return no_update
     lang = view.get("lang", "sv")
-    if not page.viewer_policy().monthly_series:
+    if not viewer_policy().monthly_series:
         return empty_figure(t("kommun_no_series", lang), lang)
     if not view.get("area") or not view.get("indicator"):
         # one empty chart for "no area" and "no indicator": when it is already showing (an area

@@ -23,6 +23,7 @@ from dash import (
     no_update,
 )
 
+from callbacks.principal import viewer, viewer_policy
 from ids import Ids
 from layout import compare as view_
 from layout.strings import t
@@ -39,8 +40,6 @@ def _lang(view: dict | None) -> str:
 
 def _kommun() -> bool:
     """True when the viewer's disclosure policy allows no table of every area (the kommun tier)."""
-    from services.page import viewer_policy
-
     return not viewer_policy().cross_area_tables
 
 
@@ -224,7 +223,7 @@ def download_compare(_csv, _xlsx, view, real, synthetic, n_periods, shape, sort_
     fmt = "xlsx" if ctx.triggered_id == Ids.COMPARE_XLSX else "csv"
     content, name = download_file(view, real, synthetic, n_periods, shape or "shown", sort_by, fmt)
     # the audit row first: when it cannot be written the file is not sent (503)
-    log_table_export("compare", fmt, view["period"],
+    log_table_export("compare", fmt, view["period"], user=viewer().name, detail=
                      {"shape": shape or "shown", "region": view.get("region") or "alla",
                       "periods": n_periods or 1, "comparison": view.get("cmp", "prev_year"),
                       "list": view.get("list")})

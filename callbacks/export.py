@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
 
+from callbacks.principal import viewer
 from ids import Ids
 from reports.texts import SECTIONS
 from services.reports import editor_state, export_for, save_editor
@@ -17,12 +18,8 @@ FORMAT_OF = {Ids.EXPORT_PDF: "pdf", Ids.EXPORT_DOCX: "docx", Ids.EXPORT_CSV: "cs
 
 
 def _principal() -> tuple[str, str]:
-    """(name, tier) of the viewer; ('demo', 'police') without the security package."""
-    try:
-        from security.access import current_principal
-    except ImportError:
-        return "demo", "police"
-    p = current_principal()
+    """(name, tier) of the viewer."""
+    p = viewer()
     return p.name, p.tier
 
 

@@ -6,6 +6,7 @@ import logging
 
 from dash import Input, Output, callback, html, no_update
 
+from callbacks.principal import viewer_policy
 from callbacks.view import touches
 from ids import Ids
 from layers.legends import (
@@ -69,7 +70,7 @@ def restyle_areas(view: dict | None, metric: str, trigger=Ids.VIEW):
     hideout: dict = {"selected": view.get("area"), "mode": "category",
                      "outline": "hotspots" in (view.get("layers") or [])}
     legend = category_legend_children(lang, note, areas_layer(int(view.get("list") or default_list_year())))
-    if view.get("indicator") and view.get("period") and page.viewer_policy().cross_area_tables:
+    if view.get("indicator") and view.get("period") and viewer_policy().cross_area_tables:
         try:
             hide, rows = page.choropleth(view["indicator"], view["period"], view.get("cmp", "prev_year"), metric, lang,
                                          view.get("list"))
@@ -133,7 +134,7 @@ def show_hotspots(view: dict | None):
     and the texts, not the data."""
     if not touches(view, HOTSPOT_KEYS):
         return no_update, no_update, no_update, no_update
-    if "hotspots" not in (view.get("layers") or []) or not page.viewer_policy().allows_layer("hotspots"):
+    if "hotspots" not in (view.get("layers") or []) or not viewer_policy().allows_layer("hotspots"):
         return None, no_update, None, []
     lang = view.get("lang", "sv")
     if not view.get("area") or not view.get("period"):
@@ -168,7 +169,7 @@ def show_events(view: dict | None):
     if not touches(view, EVENT_KEYS):
         return no_update, no_update, no_update
     if "events" not in (view.get("layers") or []) or not view.get("area") or not view.get("period") \
-            or not page.viewer_policy().allows_layer("events"):
+            or not viewer_policy().allows_layer("events"):
         return None, no_update, []
     lang = view.get("lang", "sv")
     try:
@@ -189,7 +190,7 @@ def show_pois(view: dict | None):
     kind of place for the area and period."""
     if not touches(view, ("layers", "area", "period", "indicator", "lang", "real")):
         return no_update, no_update, no_update, no_update
-    if "pois" not in (view.get("layers") or []) or not page.viewer_policy().allows_layer("pois"):
+    if "pois" not in (view.get("layers") or []) or not viewer_policy().allows_layer("pois"):
         return None, no_update, None, []
     lang = view.get("lang", "sv")
     checks = []

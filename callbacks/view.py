@@ -214,7 +214,7 @@ def _store_values() -> dict:
 
 
 def _viewer_policy():
-    from services.page import viewer_policy
+    from callbacks.principal import viewer_policy
 
     return viewer_policy()
 

@@ -19,14 +19,6 @@ FORMAT_BUTTONS = ((Ids.EXPORT_PDF, "PDF"), (Ids.EXPORT_DOCX, "Word (DOCX)"), (Id
                   (Ids.EXPORT_XLSX, "Excel (XLSX)"))
 
 
-def _principal_tier() -> str:
-    try:
-        from security.access import current_principal
-    except ImportError:
-        return "police"
-    return current_principal().tier
-
-
 def build_notes_editor(lang: str = "sv") -> html.Details:
     """One textarea and the boxes "shown in the municipality version" and "internal" per 4P section,
     a save button and a status line."""
@@ -54,13 +46,10 @@ def build_notes_editor(lang: str = "sv") -> html.Details:
     ])
 
 
-def build_export_panel(lang: str = "sv", tier: str | None = None) -> html.Div:
+def build_export_panel(lang: str = "sv", tier: str = "police") -> html.Div:
     """The export card (format buttons, tier, ärende/syfte) and, in the police tier, the notes editor.
-
-    ``tier`` is the viewer's tier (default: the current principal's; ``'police'`` without the
-    security package).
+    ``tier``: the viewer's tier, given by the page's caller (``app.py`` reads the principal).
     """
-    tier = tier or _principal_tier()
     kommun_only = tier == "kommun"
     options = [{"label": tx("export_kommun", lang, style={"marginLeft": "4px"}), "value": "kommun"}]
     if not kommun_only:

@@ -22,13 +22,11 @@ PERIOD_KINDS = ("tertial", "month", "year", "r12", "ytd")
 KOMMUN_PERIOD_KINDS = ("tertial", "year")  # the kommun tier's grid (reports/disclosure.py)
 
 
-def export_panel(lang: str):
-    """The export and notes panel (reports package) when it is installed."""
-    try:
-        from layout.export_panel import build_export_panel
-    except ImportError:
-        return None
-    return build_export_panel(lang)
+def export_panel(lang: str, tier: str = "police"):
+    """The export and notes panel for the viewer's tier."""
+    from layout.export_panel import build_export_panel
+
+    return build_export_panel(lang, tier)
 
 
 def _months(src: dict, lang: str) -> str | None:
@@ -162,7 +160,8 @@ def build_trend(lang: str, indicator_options: list[dict]) -> html.Section:
     ])
 
 
-def build_side(lang: str, indicator_options: list[dict], sources: list[dict] | None = None) -> html.Aside:
+def build_side(lang: str, indicator_options: list[dict], sources: list[dict] | None = None,
+               tier: str = "police") -> html.Aside:
     return html.Aside(className="side", children=[
         html.Div(className="card card-body", id=Ids.AREA_PANEL, children=[
             dcc.Loading(html.Div(id=Ids.AREA_HEAD, children=[html.P(t("pick_area", lang))]), type="dot", delay_show=300),
@@ -181,7 +180,7 @@ def build_side(lang: str, indicator_options: list[dict], sources: list[dict] | N
             html.Div(tx("lagesbild", lang, html.H2), className="card-head"),
             dcc.Loading(html.Div(id=Ids.LAGESBILD, className="card-body summary"), type="dot", delay_show=300),
         ]),
-        html.Div(id=Ids.EXPORT, className="export-slot", children=export_panel(lang)),
+        html.Div(id=Ids.EXPORT, className="export-slot", children=export_panel(lang, tier)),
         dcc.Store(id=Ids.NOTES_SAVED, data=0),
         build_sources(lang, sources),
     ])
@@ -217,7 +216,7 @@ def build_page(lang: str, list_years: list[int], list_year: int, areas_fc: dict,
         html.Div(id=Ids.ERROR_BANNER, className="banner error", role="alert"),
         html.Main(className="main", children=[
             html.Section(build_map_card(lang, areas_fc, area_options, kommun_tier), **{"aria-label": "Karta"}),
-            build_side(lang, indicator_options, sources),
+            build_side(lang, indicator_options, sources, "kommun" if kommun_tier else "police"),
         ]),
         build_compare(lang, regions),
     ], id=Ids.PAGE, lang=lang)

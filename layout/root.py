@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Protocol
+
 from dash import html
 
 from layout.page import build_page
@@ -14,6 +17,14 @@ from services.geo import (
 from services.page import indicator_options, regions
 from services.periods import default_period, landing_period, period_options
 from services.real_series import sources
+
+
+class Viewer(Protocol):
+    """What the page needs of the signed-in principal (``security.access.Principal``)."""
+
+    name: str
+    tier: str
+    kommuner: Collection[str]
 
 
 def area_search_options(list_year: int, kommuner: tuple[str, ...] | None = None) -> list[dict]:
@@ -32,22 +43,11 @@ def area_search_options(list_year: int, kommuner: tuple[str, ...] | None = None)
     return options
 
 
-def viewer():
-    """The current request's principal (the demo principal without the security package)."""
-    try:
-        from security.access import current_principal
-    except ImportError:
-        return None
-    return current_principal()
-
-
-def serve_layout(lang: str = "sv") -> html.Div:
-    from services.warmup import start_background_warmup
-
-    start_background_warmup()  # once per process: the default view of every area, precomputed
+def serve_layout(lang: str = "sv", principal: Viewer | None = None) -> html.Div:
+    """The page for ``principal`` (its name, tier and kommuner; read by ``app.py`` at the edge;
+    None: the police tier, nobody signed in)."""
     from reports.disclosure import policy
 
-    principal = viewer()
     kommun_tier = principal is not None and principal.tier == "kommun"
     pol = policy(principal.tier if principal is not None else "police")
     years = available_list_years() if pol.older_lists else [default_list_year()]

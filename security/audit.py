@@ -20,11 +20,13 @@ from sqlalchemy import Engine, select
 
 from security.access import current_principal, output_ids, requested_areas, requested_value
 from security.users import utcnow
+from store.audit import AuditUnavailable, record_audit
 from store.schema import audit_log
 
 MAX_SINCE_DAYS = 36_600  # 100 years: anything further back is everything
 
 log = logging.getLogger("lagesbild.audit")
+__all__ = ["AuditUnavailable", "callback_context", "parse_since", "query", "record"]
 
 #: outputs that name a layer or view in the audit row (first match wins, in this order)
 LAYER_OUTPUTS = ("events", "hotspots", "pois", "notes", "export", "lagesbild", "trend", "compare-table",
@@ -39,11 +41,6 @@ def _engine() -> Engine:
     return engine()
 
 
-class AuditUnavailable(RuntimeError):
-    """The audit row could not be written: whatever it would have logged must not be served
-    (the app answers 503)."""
-
-
 def record(action: str, area_id: str | None = None, period: str | None = None, layer: str | None = None,
            detail=None, purpose: str | None = None, *, user: str | None = None,
            engine: Engine | None = None) -> None:
@@ -52,17 +49,8 @@ def record(action: str, area_id: str | None = None, period: str | None = None, l
     ``detail`` may be a dict (stored as JSON). Raises :class:`AuditUnavailable` when the row cannot
     be written: callers that serve data must not serve it unlogged (requests get 503).
     """
-    from store.audit import write_audit
-
-    user = user or current_principal().name
-    try:
-        with (engine or _engine()).begin() as conn:
-            row = write_audit(conn, action, user, area_id=area_id, period=period, layer=layer, detail=detail,
-                              purpose=purpose, at=utcnow())
-    except Exception as exc:  # noqa: BLE001 - any failure to log refuses the request
-        log.error("audit write failed: %s", type(exc).__name__, extra={"event": "audit_failed", "action": action})
-        raise AuditUnavailable(f"the audit log cannot be written ({type(exc).__name__})") from exc
-    log.info("audit %s", action, extra={"event": "audit", **{k: v for k, v in row.items() if k != "at"}})
+    record_audit(engine or _engine(), action, user or current_principal().name, area_id=area_id, period=period,
+                 layer=layer, detail=detail, purpose=purpose, at=utcnow())
 
 
 def callback_context(body: dict) -> dict:

@@ -317,22 +317,6 @@ def sparklines(area_id: str, period: str, list_year: int | None = None) -> dict[
     return _sparklines(str(eng.url), data_version(eng), str(area_id), parse_period(period).last, _list_of(list_year))
 
 
-def viewer_tier() -> str:
-    """'police' or 'kommun' for the current request's user (police in the demo)."""
-    try:
-        from security.access import current_principal
-    except ImportError:
-        return "police"
-    return current_principal().tier
-
-
-def viewer_policy():
-    """What the current request's user may see (:class:`reports.disclosure.TierPolicy`)."""
-    from reports.disclosure import policy
-
-    return policy(viewer_tier())
-
-
 @memoize(maxsize=256)
 def _report_data(url: str, version: int, area_id: str, period: str, cmp_: str, lang: str, tier: str,
                  real_only: bool = False):

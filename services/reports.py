@@ -14,17 +14,16 @@ renderers do with it.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import shapely
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine
 
 from geodata.errors import InputError
 from geodata.precision import HOTSPOT_ELIGIBLE, PRECISION_CLASSES
@@ -37,6 +36,7 @@ from services.context import data_version
 from services.context import engine as configured_engine
 from services.indicators import area_summary_json, region_area_ids
 from services.real_series import hide_other_places
+from store.audit import record_audit
 from store.notes import current_notes
 from store.queries import (
     area_geometries,
@@ -46,7 +46,6 @@ from store.queries import (
     targets_frame,
     values_frame,
 )
-from store.schema import audit_log
 
 CHART_MONTHS = 36
 MAP_BUFFER_M = 300.0
@@ -308,42 +307,22 @@ def export_report(area_id: str, period: str, fmt: str, tier: str = "police",
 
 
 def log_export(engine: Engine, user: str, data: ReportData, fmt: str) -> None:
-    """One audit row per export: who, which area and period, format and tier, and the purpose
-    (through ``security.audit.record`` when the security package is installed)."""
+    """One audit row per export: who, which area and period, format and tier, and the purpose.
+    Raises ``store.audit.AuditUnavailable`` when the row cannot be written."""
     detail = {"format": fmt, "tier": data.tier, "comparison": data.summary.get("comparison"),
               "lang": data.lang, "data_version": data.data_version}
-    try:
-        from security.audit import record
-    except ImportError:
-        record = None
-    if record is not None:
-        record("export", area_id=str(data.area["id"]), period=data.summary["period"], layer=fmt,
-               detail=detail, purpose=data.purpose, user=str(user), engine=engine)
-        return
-    with engine.begin() as conn:
-        conn.execute(insert(audit_log).values(
-            at=datetime.now(UTC).replace(tzinfo=None, microsecond=0), user=str(user)[:128],
-            action="export", area_id=str(data.area["id"]), period=data.summary["period"], layer=fmt,
-            detail=json.dumps(detail, ensure_ascii=False), purpose=data.purpose))
+    record_audit(engine, "export", str(user), area_id=str(data.area["id"]), period=data.summary["period"],
+                 layer=fmt, detail=detail, purpose=data.purpose)
 
 
-def log_table_export(view: str, fmt: str, period: str | None, detail: dict, user: str | None = None,
+def log_table_export(view: str, fmt: str, period: str | None, detail: dict, user: str,
                      area_id: str | None = None, engine: Engine | None = None) -> None:
     """One audit row for a table download (the compare view's CSV/XLSX): who, what, which period.
     Raises when the row cannot be written: the file is then not sent."""
-    try:
-        from security.audit import record
-    except ImportError:
-        record = None
+    eng = engine or configured_engine()
     detail = {"view": view, "format": fmt, **detail}
-    detail.setdefault("data_version", data_version(engine or configured_engine()))  # what the table showed
-    if record is not None:
-        record("export", area_id=area_id, period=period, layer=fmt, detail=detail, user=user, engine=engine)
-        return
-    from store.audit import write_audit
-
-    with (engine or configured_engine()).begin() as conn:
-        write_audit(conn, "export", user or "demo", area_id=area_id, period=period, layer=fmt, detail=detail)
+    detail.setdefault("data_version", data_version(eng))  # what the table showed
+    record_audit(eng, "export", user, area_id=area_id, period=period, layer=fmt, detail=detail)
 
 
 #: formats a region's reports can be bound into one file (a contents page, one area after another)

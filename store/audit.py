@@ -8,9 +8,10 @@ so the two commit or fail together: an import whose audit row cannot be written 
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, Engine, insert
 
 from store.schema import audit_log
 
@@ -41,4 +42,25 @@ def write_audit(conn: Connection, action: str, user: str, **kw) -> dict:
     """Insert one audit row on ``conn`` (inside the caller's transaction); returns the row."""
     row = audit_row(action, user, **kw)
     conn.execute(insert(audit_log).values(**row))
+    return row
+
+
+log = logging.getLogger("lagesbild.audit")
+
+
+class AuditUnavailable(RuntimeError):
+    """The audit row could not be written: whatever it would have logged must not be served
+    (the app answers 503)."""
+
+
+def record_audit(engine: Engine, action: str, user: str, **kw) -> dict:
+    """Append one row in its own transaction and log it; raises :class:`AuditUnavailable` when the
+    row cannot be written (callers that serve data must then not serve it)."""
+    try:
+        with engine.begin() as conn:
+            row = write_audit(conn, action, user, **kw)
+    except Exception as exc:  # noqa: BLE001 - any failure to log refuses the request
+        log.error("audit write failed: %s", type(exc).__name__, extra={"event": "audit_failed", "action": action})
+        raise AuditUnavailable(f"the audit log cannot be written ({type(exc).__name__})") from exc
+    log.info("audit %s", action, extra={"event": "audit", **{k: v for k, v in row.items() if k != "at"}})
     return row
