@@ -17,7 +17,7 @@ from geodata.errors import InputError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 #: feature packages that add their own commands: each has ``register(add)`` (see build_parser)
-COMMAND_MODULES = ("reports.commands", "security.commands")
+COMMAND_MODULES = ("reports.commands", "security.commands", "reports.est_commands")
 
 
 def engine():
@@ -442,7 +442,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("summary", cmd_summary, "Every indicator for one area and period, with comparison statistics and RAG.")
     p.add_argument("--area", required=True, help="the police's area id (SPECIALOMRADES_ID), e.g. 74 for Rinkeby")
-    p.add_argument("--period", required=True, type=_period, help="2025-05 (month), 2025-T2 (tertial), 2025 (year), R12:2025-08, YTD:2025-08")
+    p.add_argument("--period", required=True, type=_period, help="2025-05 (month), 2025-T2 (tertial), 2025 (year), R12:2025-08, YTD:2025-08 "
+                   "(an ISO week 2025-W14 is counted from events: `cli.py weekly`)")
     p.add_argument("--comparison", default="prev_year", choices=["prev_year", "baseline", "target"])
     p.add_argument("--format", default="json", choices=["json", "table"])
     p.add_argument("--lang", default="sv", choices=["sv", "en"])

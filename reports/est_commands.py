@@ -1,0 +1,61 @@
+"""EST samverkan commands (issue 14)::
+
+    python cli.py weekly --kommun 0180 --week 2026-W14 [--format table|json|csv]
+    python cli.py import-observations PATH
+    python cli.py ledger import PATH | ledger export PATH
+    python cli.py followup --kommun 0180 --tertial 2026-T1 --out followup.pdf
+    python cli.py lagesbild4 --kommun 0180 --period 2026 --out lagesbild.pdf|.docx
+
+Exit codes as every command: 0 success, 2 invalid input (file, row, column named), 1 internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from geodata.errors import InputError
+
+
+def cmd_weekly(args) -> int:
+    import cli
+    from i18n import fmt_number, fmt_p
+    from reports.spreadsheet import csv_text
+    from services.est import check_week, week_flags
+
+    week = check_week(args.week).label
+    engine = cli.engine()
+    table = week_flags(engine, args.kommun, week)
+    cli._audit_export(engine, "weekly", args.format, week, kommun=args.kommun)
+    if args.format == "json":
+        rows = json.loads(table.to_json(orient="records", force_ascii=False))
+        json.dump({"kommun": args.kommun, "week": week, "method": "nb_tail/poisson vs the area's own 52 weeks, BH-FDR",
+                   "rows": rows}, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    elif args.format == "csv":
+        sys.stdout.write(csv_text(table))
+    else:
+        lang = args.lang
+        print(f"{'vecka' if lang == 'sv' else 'week'} {week}, kommun {args.kommun}: "
+              f"{int(table['flag'].sum())} {'flaggor' if lang == 'sv' else 'flags'}")
+        for r in table.itertuples():
+            mark = "FLAGGA" if r.flag else ""
+            print(f"  {r.area_name or r.area_id:<28} {r.type:<22} {r.count:>3}  "
+                  f"{'snitt' if lang == 'sv' else 'mean'} {fmt_number(r.baseline_mean, lang, 2):>6}  "
+                  f"p {fmt_p(r.p, lang):>6}  q {fmt_p(r.p_adjusted, lang):>6}  {r.test:<7} {mark}")
+    return 0
+
+
+def register(add) -> None:
+    """Add the EST commands to the CLI (called by ``cli.build_parser``)."""
+    p = add("weekly", cmd_weekly, "The week's flags for a kommun's areas: each event type's count in the ISO week "
+            "against the area's own mean of the 52 weeks before (negative binomial tail with the dispersion "
+            "estimated from weekly counts, Poisson where none is shown), Benjamini–Hochberg across the table.")
+    p.add_argument("--kommun", required=True, help="kommun code, e.g. 0180 (Stockholm)")
+    p.add_argument("--week", required=True, help="ISO week, e.g. 2026-W14")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument("--lang", choices=["sv", "en"], default="sv")
+
+
+__all__ = ["InputError", "Path", "register"]
