@@ -47,6 +47,14 @@ def cmd_weekly(args) -> int:
     return 0
 
 
+def cmd_import_observations(args) -> int:
+    import cli
+    from store.observations import import_observations
+
+    cli._print_report(import_observations(cli.engine(), args.path))
+    return 0
+
+
 def register(add) -> None:
     """Add the EST commands to the CLI (called by ``cli.build_parser``)."""
     p = add("weekly", cmd_weekly, "The week's flags for a kommun's areas: each event type's count in the ISO week "
@@ -56,6 +64,12 @@ def register(add) -> None:
     p.add_argument("--week", required=True, help="ISO week, e.g. 2026-W14")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.add_argument("--lang", choices=["sv", "en"], default="sv")
+
+    p = add("import-observations", cmd_import_observations, "Import partners' observations (EST): CSV from Excel "
+            "(; decimal comma, UTF-8/BOM/cp1252) or XLSX with Datum, Kategori (the checklist's categories), "
+            "Organisation, Roll and a place: x/y (SWEREF 99 TM), lat/lon (WGS84), Område (id or name) or Plats "
+            "(free text, with Kommun). Never added to crime counts. All or nothing; re-import is a no-op.")
+    p.add_argument("path", type=Path)
 
 
 __all__ = ["InputError", "Path", "register"]
