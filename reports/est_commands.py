@@ -55,6 +55,29 @@ def cmd_import_observations(args) -> int:
     return 0
 
 
+def cmd_ledger(args) -> int:
+    import cli
+    from reports.spreadsheet import csv_text, xlsx_bytes
+    from store.ledger import current_items, import_ledger, ledger_frame
+
+    engine = cli.engine()
+    path = Path(args.path)
+    if args.action == "import":
+        cli._print_report(import_ledger(engine, path))
+        return 0
+    frame = ledger_frame(current_items(engine, kommun=args.kommun, public_only=args.public))
+    cli._audit_export(engine, "ledger export", path.suffix.lstrip(".") or "csv", "", kommun=args.kommun,
+                      file=str(path), items=len(frame))
+    if path.suffix.lower() == ".xlsx":
+        path.write_bytes(xlsx_bytes({"Överenskommelse": frame}))
+    elif path.suffix.lower() in (".csv", ".txt", ""):
+        path.write_text(csv_text(frame), encoding="utf-8-sig")
+    else:
+        raise InputError(path, "ledger export writes .csv or .xlsx")
+    print(f"ledger: {len(frame)} items written to {path}")
+    return 0
+
+
 def register(add) -> None:
     """Add the EST commands to the CLI (called by ``cli.build_parser``)."""
     p = add("weekly", cmd_weekly, "The week's flags for a kommun's areas: each event type's count in the ISO week "
@@ -70,6 +93,15 @@ def register(add) -> None:
             "Organisation, Roll and a place: x/y (SWEREF 99 TM), lat/lon (WGS84), Område (id or name) or Plats "
             "(free text, with Kommun). Never added to crime counts. All or nothing; re-import is a no-op.")
     p.add_argument("path", type=Path)
+
+    p = add("ledger", cmd_ledger, "The agreement ledger (samverkansöverenskommelse → problem → löfte → åtgärd): "
+            "import a CSV/XLSX (one row per item: Typ, Id, Tillhör, Kommun, Titel, Områden, Indikatorer, Ansvarig, "
+            "Organisation, Förfallodatum, Status, Klart …; a changed item is kept as a new version) or export "
+            "the ledger as it stands in the same layout.")
+    p.add_argument("action", choices=["import", "export"])
+    p.add_argument("path", type=Path)
+    p.add_argument("--kommun", help="export: one kommun's items only")
+    p.add_argument("--public", action="store_true", help="export: without internal items (and their children)")
 
 
 __all__ = ["InputError", "Path", "register"]
