@@ -78,6 +78,43 @@ def cmd_ledger(args) -> int:
     return 0
 
 
+def _write_doc(doc, out: Path, fmt: str | None) -> str:
+    from reports.samverkan_render import render_est_docx, render_est_pdf
+
+    fmt = (fmt or out.suffix.lstrip(".") or "pdf").lower()
+    if fmt not in ("pdf", "docx"):
+        raise InputError(out, f"--format '{fmt}': expected pdf or docx")
+    out.write_bytes(render_est_pdf(doc) if fmt == "pdf" else render_est_docx(doc))
+    return fmt
+
+
+def cmd_followup(args) -> int:
+    import cli
+    from services.est import followup_document
+
+    engine = cli.engine()
+    doc, fus = followup_document(engine, args.kommun, args.period, args.tier, args.lang)
+    fmt = (args.format or args.out.suffix.lstrip(".") or "pdf").lower()
+    cli._audit_export(engine, "followup", fmt, doc.meta[1][1], kommun=args.kommun, tier=args.tier)
+    _write_doc(doc, args.out, fmt)
+    print(f"followup: {len(fus)} promises/problems, {sum(f.planned for f in fus)} actions planned, "
+          f"{sum(f.delivered for f in fus)} delivered → {args.out}")
+    return 0
+
+
+def cmd_lagesbild4(args) -> int:
+    import cli
+    from services.est import lagesbild4_document
+
+    engine = cli.engine()
+    doc = lagesbild4_document(engine, args.kommun, args.period, args.lang)
+    fmt = (args.format or args.out.suffix.lstrip(".") or "pdf").lower()
+    cli._audit_export(engine, "lagesbild4", fmt, args.period, kommun=args.kommun, tier="kommun")
+    _write_doc(doc, args.out, fmt)
+    print(f"lagesbild4: kommun {args.kommun}, {args.period} (kommun tier) → {args.out}")
+    return 0
+
+
 def register(add) -> None:
     """Add the EST commands to the CLI (called by ``cli.build_parser``)."""
     p = add("weekly", cmd_weekly, "The week's flags for a kommun's areas: each event type's count in the ISO week "
@@ -102,6 +139,26 @@ def register(add) -> None:
     p.add_argument("path", type=Path)
     p.add_argument("--kommun", help="export: one kommun's items only")
     p.add_argument("--public", action="store_true", help="export: without internal items (and their children)")
+
+    p = add("followup", cmd_followup, "The tertial follow-up of a kommun's agreement: per medborgarlöfte the "
+            "actions planned in the period vs delivered (and overdue), and the linked indicators' verdicts as "
+            "the area's lägesbild shows them ('ej mätbart' where a promise has no indicator). PDF or DOCX.")
+    p.add_argument("--kommun", required=True, help="kommun code, e.g. 0180")
+    p.add_argument("--period", required=True, help="tertial (2026-T1) or year")
+    p.add_argument("--tier", choices=["police", "kommun"], default="police",
+                   help="kommun: the public items only, the kommun tier's suppression on every figure")
+    p.add_argument("--format", choices=["pdf", "docx"], default=None)
+    p.add_argument("--lang", choices=["sv", "en"], default="sv")
+    p.add_argument("--out", type=Path, required=True)
+
+    p = add("lagesbild4", cmd_lagesbild4, "The kommun's lägesbild under lag (2023:196) 4 § in the kommun tier: "
+            "mapping of crime per area (suppressed as the kommun tier is), the partners' observations, the "
+            "agreement's problems, promises and actions with follow-up, room for the analysis. No notes.")
+    p.add_argument("--kommun", required=True, help="kommun code, e.g. 0180")
+    p.add_argument("--period", required=True, help="tertial (2026-T1) or year (2026)")
+    p.add_argument("--format", choices=["pdf", "docx"], default=None)
+    p.add_argument("--lang", choices=["sv", "en"], default="sv")
+    p.add_argument("--out", type=Path, required=True)
 
 
 __all__ = ["InputError", "Path", "register"]
