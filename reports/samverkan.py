@@ -34,6 +34,7 @@ T = {
     "reference": ("Jämförelse", "Reference"), "change": ("Förändring", "Change"),
     "verdict": ("Bedömning", "Assessment"),
     "problem": ("Problem", "Problem"), "promise": ("Medborgarlöfte", "Citizen promise"),
+    "promise_or_problem": ("Löfte (eller problem)", "Promise (or problem)"),
     "summary": ("Sammanfattning", "Summary"),
     "actions_summary": ("{planned} åtgärder planerade under perioden, {delivered} genomförda, {overdue} försenade.",
                         "{planned} actions planned in the period, {delivered} delivered, {overdue} overdue."),
@@ -245,7 +246,7 @@ def followup_blocks(fus: Sequence[PromiseFollowup], lang: str) -> list[tuple]:
     summary_rows = [[f.title, f.problem, str(f.planned), str(f.delivered),
                      ", ".join(dict.fromkeys(v.rag_text for v in f.verdicts)) if f.measurable
                      else t("not_measurable", lang)] for f in fus]
-    blocks.append(("table", [t("promise", lang), t("problem", lang), t("planned", lang), t("delivered", lang),
+    blocks.append(("table", [t("promise_or_problem", lang), t("problem", lang), t("planned", lang), t("delivered", lang),
                              t("verdict", lang)], summary_rows))
     for f in fus:
         blocks.append(("h3", f"{t('promise' if f.kind == 'promise' else 'problem', lang)}: {f.title}"))
@@ -267,3 +268,11 @@ def followup_blocks(fus: Sequence[PromiseFollowup], lang: str) -> list[tuple]:
         else:
             blocks.append(("p", t("no_indicator", lang)))
     return blocks
+
+
+def open_actions_due(items: Sequence[Item], until: dt.date) -> list[Item]:
+    """Actions not done or cancelled whose due date is on or before ``until`` (overdue ones
+    included), earliest first."""
+    out = [it for it in items if it.kind == "action" and it.status not in ("klar", "installd")
+           and it.due_date is not None and it.due_date <= until]
+    return sorted(out, key=lambda i: (i.due_date, i.key))

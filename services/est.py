@@ -169,3 +169,124 @@ def lagesbild4_document(engine: Engine, kommun: str, period: str, lang: str = "s
     blocks += [("h2", t("s4_4", lang)), ("p", t("s4_4_intro", lang)), ("box", t("analysis_lines", lang))]
     doc.blocks = blocks
     return doc
+
+
+# --------------------------------------------------------------------------- the weekly meeting view
+def kommun_choices(engine: Engine, allowed: tuple[str, ...] | None = None) -> list[dict]:
+    """Kommuner with areas on the newest list, as dropdown options (``allowed``: a kommun account's)."""
+    frame = areas_frame(engine)
+    if frame.empty:
+        return []
+    frame = frame[frame["list_year"] == frame["list_year"].max()].dropna(subset=["kommun_kod"])
+    pairs = sorted(set(zip(frame["kommun"].astype(str), frame["kommun_kod"].astype(str), strict=True)))
+    return [{"label": f"{name} ({code})", "value": code} for name, code in pairs
+            if allowed is None or code in allowed]
+
+
+def week_choices(lang: str = "sv", on: dt.date | None = None, n: int = 52) -> list[dict]:
+    """The current week and the ``n`` before it, newest first, as dropdown options."""
+    now = parse_period(current_week(on))
+    weeks = [now, *previous_weeks(now, n)]
+    return [{"label": w.label_for(lang), "value": w.label} for w in weeks]
+
+
+def default_week(on: dt.date | None = None) -> str:
+    """The week a weekly meeting looks back on: the last complete ISO week."""
+    return previous_weeks(current_week(on), 1)[0].label
+
+
+def next_week(week: str) -> str:
+    """The ISO week after ``week``."""
+    start = dt.date.fromisoformat(parse_period(week).days[1]) + dt.timedelta(days=1)
+    return current_week(start)
+
+
+def kommun_bounds(kommun: str) -> list:
+    """``[[south, west], [north, east]]`` of the kommun (WGS84)."""
+    from geodata.boundaries import kommuner
+
+    k = kommuner()
+    geom = k.loc[k["kommun_kod"] == str(kommun)].to_crs("EPSG:4326")
+    if geom.empty:
+        return [[55.0, 10.0], [69.5, 25.0]]
+    w, s, e, n = geom.total_bounds
+    return [[float(s), float(w)], [float(n), float(e)]]
+
+
+def week_view(engine: Engine, kommun: str, week: str, tier: str = "police", lang: str = "sv") -> dict:
+    """Everything the weekly meeting view shows for a kommun and week.
+
+    ``flags`` is None in the kommun tier (an analysis of police events: not in that tier).
+    """
+    from layers.observations import bounds_of, observations_geojson
+    from reports.samverkan import open_actions_due
+    from store.catalogue import OBSERVATION_CATEGORIES
+    from store.est_places import places_for
+    from store.ledger import current_items
+    from store.observations import category_label, observations_frame
+
+    p = check_week(week)
+    areas = kommun_areas(engine, kommun)
+    names = dict(zip(areas["id"].astype(str), areas["name"], strict=False))
+    flags = week_flags(engine, kommun, p.label) if tier == "police" else None
+    obs = observations_frame(engine, kommun=kommun, weeks=(p.label, p.label))
+    labels = {c: category_label(c, lang) for c in OBSERVATION_CATEGORIES}
+    geo = observations_geojson(obs, labels)
+    nxt = next_week(p.label)
+    until = dt.date.fromisoformat(parse_period(nxt).days[1])
+    items = current_items(engine, kommun=kommun, public_only=tier == "kommun")
+    from store.queries import catalogue_frame
+
+    cat = catalogue_frame(engine)
+    type_names = dict(zip(cat["id"], cat["name_sv" if lang == "sv" else "name_en"], strict=False))
+    return {
+        "week": p.label, "next_week": nxt, "type_names": type_names, "flags": flags, "observations": obs, "labels": labels,
+        "area_names": names, "geojson": geo, "bounds": bounds_of(geo, kommun_bounds(kommun)),
+        "actions": open_actions_due(items, until), "places": places_for(engine, kommun, nxt),
+    }
+
+
+# --------------------------------------------------------------------------- page helpers
+def may_see(kommun: str | None, tier: str, granted: tuple[str, ...] | None) -> bool:
+    """Police: every kommun; the kommun tier: only the granted ones."""
+    return tier == "police" or (kommun is not None and granted is not None and str(kommun) in granted)
+
+
+def tertial_choices(lang: str = "sv", on: dt.date | None = None, n: int = 6) -> list[dict]:
+    """The running tertial and the ``n`` before it, newest first (the follow-up's periods)."""
+    from indicators.calendar import tertial_containing
+
+    p = tertial_containing((on or today()).strftime("%Y-%m"))
+    out = []
+    for _ in range(n + 1):
+        out.append({"label": p.label_for(lang), "value": p.label})
+        y, k = int(p.label[:4]), int(p.label[-1])
+        p = parse_period(f"{y - 1}-T3" if k == 1 else f"{y}-T{k - 1}")
+    return out
+
+
+def default_tertial(on: dt.date | None = None) -> str:
+    """The tertial a follow-up looks at: the last complete one."""
+    return tertial_choices("sv", on, 1)[1]["value"]
+
+
+def est_export(kind: str, kommun: str, period: str, fmt: str, tier: str, lang: str, user: str,
+               engine: Engine | None = None) -> tuple[bytes, str]:
+    """Render the follow-up (``kind='followup'``, the viewer's tier) or the § 4 document (``'l4'``,
+    always the kommun tier) and write its audit row first (no row, no file)."""
+    from reports.samverkan_render import render_est_docx, render_est_pdf
+    from services.context import engine as configured
+    from services.reports import log_table_export
+
+    eng = engine or configured()
+    if kind == "followup":
+        doc, _ = followup_document(eng, kommun, period, tier, lang)
+    elif kind == "l4":
+        doc = lagesbild4_document(eng, kommun, period, lang)
+    else:
+        raise InputError(None, f"unknown document '{kind}'")
+    content = render_est_pdf(doc) if fmt == "pdf" else render_est_docx(doc)
+    log_table_export(f"est_{kind}", fmt, parse_period(period).label,
+                     {"kommun": kommun, "tier": "kommun" if kind == "l4" else tier}, user=user, engine=eng)
+    name = "uppfoljning" if kind == "followup" else "lagesbild-4"
+    return content, f"{name}-{kommun}-{parse_period(period).label}.{fmt}"
