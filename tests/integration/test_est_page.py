@@ -7,7 +7,14 @@ import json
 
 import pytest
 
-from security.testing import TEST_SECRET, callback_body, configured, copy_sqlite, flask_login, layout_values
+from security.testing import (
+    TEST_SECRET,
+    callback_body,
+    configured,
+    copy_sqlite,
+    flask_login,
+    layout_values,
+)
 
 PASSWORD = "correct horse battery staple"
 GOTEBORG, STOCKHOLM = "1480", "0180"
