@@ -137,3 +137,6 @@ class Ids(StrEnum):
     EST_DOWNLOAD = "est-download"
     EST_STATUS = "est-status"
     EST_PRINT_TITLE = "est-print-title"  # kommun and week, shown only on the printed A4
+    EST_PRIORITY = "est-priority"  # the tertial's ranking of the kommun's areas (parts shown)
+    EST_PRIO_SAVE = "est-prio-save"
+    EST_PRIO_STATUS = "est-prio-status"

@@ -23,7 +23,16 @@ from dash.exceptions import PreventUpdate
 from geodata.errors import InputError
 from ids import Ids
 from indicators.calendar import parse_period
-from layout.est import actions_list, doc_blocks, flags_block, observation_list, places_list, w
+from layout.est import (
+    actions_list,
+    doc_blocks,
+    flags_block,
+    observation_list,
+    p_,
+    places_list,
+    priority_block,
+    w,
+)
 from services import est
 
 
@@ -176,6 +185,58 @@ def download(_a, _b, _c, _d, kommun, tertial, l4_period, lang):
     except InputError as exc:
         return no_update, str(exc)
     return dcc.send_bytes(content, name), name
+
+
+@callback(
+    Output(Ids.EST_PRIORITY, "children"),
+    Input(Ids.EST_KOMMUN, "value"),
+    Input(Ids.EST_TERTIAL, "value"),
+    Input(Ids.EST_TABS, "value"),
+    Input(Ids.EST_PRIO_STATUS, "children"),
+    Input(Ids.LANG_STORE, "data"),
+)
+def update_priority(kommun: str | None, tertial: str | None, tab: str | None, _saved, lang: str | None):
+    """The tertial's ranking of the kommun's areas (police tier: built on unprotected figures)."""
+    _, tier, _ = _viewer()
+    lang = _lang(lang)
+    if tab != "prio" or not kommun or not tertial:
+        raise PreventUpdate
+    if tier != "police":
+        return p_("police_only", lang)
+    table, saved = est.priority_view(_engine(), kommun, tertial)
+    return priority_block(table, saved, parse_period(est.next_tertial(tertial)).label_for(lang), lang)
+
+
+@callback(
+    Output(Ids.EST_PRIO_STATUS, "children"),
+    Input(Ids.EST_PRIO_SAVE, "n_clicks"),
+    State(Ids.EST_KOMMUN, "value"),
+    State(Ids.EST_TERTIAL, "value"),
+    State({"type": "est-choose", "area": ALL}, "value"),
+    State({"type": "est-impact", "area": ALL}, "value"),
+    State({"type": "est-reason", "area": ALL}, "value"),
+    State(Ids.LANG_STORE, "data"),
+    prevent_initial_call=True,
+)
+def save_priority(_n, kommun, tertial, chosen, impacts, reasons, lang):
+    """Save the chosen areas (at most three, each with a reason) for the next tertial."""
+    from store.est_places import save_priorities
+
+    user, tier, _ = _viewer()
+    lang = _lang(lang)
+    if tier != "police":
+        return p_("police_only", lang)
+    if not kommun or not tertial:
+        raise PreventUpdate
+    areas = [s["id"]["area"] for s in ctx.states_list[2]]
+    picks = [{"area_id": a, "impact": i, "reason": r} for a, c, i, r in zip(areas, chosen, impacts, reasons,
+                                                                             strict=True) if c]
+    nxt = est.next_tertial(tertial)
+    try:
+        save_priorities(_engine(), kommun, nxt, picks, user)
+    except InputError as exc:
+        return str(exc)
+    return p_("saved_ok", lang, n=len(picks), tertial=parse_period(nxt).label_for(lang))
 
 
 @callback(

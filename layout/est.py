@@ -140,6 +140,68 @@ def doc_blocks(doc: EstDocument) -> list:
     return out
 
 
+P = {
+    "level": ("Nivå mot jämförbara", "Level vs peers"), "change": ("Signifikant försämring", "Significant deterioration"),
+    "persistence": ("Ihållande (3 tertial)", "Persistent (3 tertials)"), "harm": ("Skadevägd nivå", "Harm-weighted level"),
+    "trygghet": ("Otrygghet", "Lack of trygghet"), "need": ("Behov (medel)", "Need (mean)"),
+    "impact": ("Påverkansmöjlighet 0–3", "Scope for change 0–3"), "choose": ("Välj", "Choose"),
+    "reason": ("Motivering", "Reason"), "area": ("Område", "Area"),
+    "saved": ("Valda för {tertial}:", "Chosen for {tertial}:"), "none_saved": ("Inget val sparat för {tertial}.",
+                                                                          "No choice saved for {tertial}."),
+    "save": ("Spara de valda (högst tre)", "Save the chosen (at most three)"),
+    "hint": ("Delarna kommer ur motorns bedömningar för tertialen och de tre före (0–100: högre = större behov). "
+             "Gruppen sätter påverkansmöjlighet och väljer tre områden med motivering; valet visas i nästa "
+             "tertials uppföljning.",
+             "The parts come from the engine's verdicts of the tertial and the three before (0–100: higher = more "
+             "need). The group scores the scope for change and chooses three areas with a reason; the choice is "
+             "shown in the next tertial's follow-up."),
+    "police_only": ("Prioriteringen bygger på polisens oskyddade tal och visas bara i polisens version.",
+                    "The prioritisation is built on the police's unprotected figures and is shown in the police "
+                    "version only."),
+    "saved_ok": ("Sparat: {n} områden för {tertial}.", "Saved: {n} areas for {tertial}."),
+}
+
+
+def p_(key: str, lang: str, **kw: object) -> str:
+    sv, en = P[key]
+    return (sv if lang == "sv" else en).format(**kw)
+
+
+def _pct(v: float) -> str:
+    return "–" if v != v else f"{round(100 * v)}"
+
+
+def priority_block(table, saved, next_label: str, lang: str) -> list:
+    """The ranking with its parts, an impact score, a choice box and a reason per area."""
+    head = [p_(k, lang) for k in ("area", "level", "change", "persistence", "harm", "trygghet", "need", "impact",
+                                  "choose", "reason")]
+    rows = []
+    for r in table.itertuples():
+        a = str(r.area_id)
+        rows.append(html.Tr([
+            html.Td(r.area_name), *[html.Td(_pct(getattr(r, k)), className="num")
+                                    for k in ("level", "change", "persistence", "harm", "trygghet")],
+            html.Td(html.Strong(_pct(r.need)), className="num"),
+            html.Td(dcc.Dropdown(id={"type": "est-impact", "area": a}, options=[{"label": str(i), "value": i}
+                                                                               for i in range(4)],
+                                 value=None, clearable=True, searchable=False, style={"minWidth": "70px"})),
+            html.Td(dcc.Checklist(id={"type": "est-choose", "area": a}, options=[{"label": "", "value": a}],
+                                  value=[], inputClassName="est-choose")),
+            html.Td(dcc.Input(id={"type": "est-reason", "area": a}, type="text", maxLength=1000,
+                              style={"width": "100%"})),
+        ]))
+    out: list = [html.P(p_("hint", lang), className="muted small"),
+                 html.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in head])), html.Tbody(rows)],
+                            className="est-table est-priority-table")]
+    if saved is None or saved.empty:
+        out.append(html.P(p_("none_saved", lang, tertial=next_label), className="est-none"))
+    else:
+        names = dict(zip(table["area_id"].astype(str), table["area_name"], strict=False))
+        out.append(html.P(p_("saved", lang, tertial=next_label), className="small"))
+        out.append(html.Ol([html.Li(f"{names.get(str(r.area_id), r.area_id)} — {r.reason}") for r in saved.itertuples()]))
+    return out
+
+
 def _dd(id_, options, value, width: int = 220, searchable: bool = False) -> dcc.Dropdown:
     return dcc.Dropdown(id=id_, options=options, value=value, clearable=False, searchable=searchable,
                         style={"minWidth": f"{width}px", "color": "#1b1b1b"})
@@ -204,6 +266,13 @@ def build_est_section(lang: str, kommun_options: list[dict], kommun: str | None,
             html.Button(t("est_download_docx", lang), id=Ids.EST_L4_DOCX, className="btn", n_clicks=0),
         ]),
     ])
+    prio_tab = html.Div(className="card-body", children=[
+        html.Div(className="controls no-print", children=[
+            html.Button(p_("save", lang), id=Ids.EST_PRIO_SAVE, className="btn", n_clicks=0, hidden=not police),
+            html.Span(id=Ids.EST_PRIO_STATUS, role="status", className="est-status"),
+        ]),
+        dcc.Loading(html.Div(id=Ids.EST_PRIORITY), type="dot", delay_show=300),
+    ])
     return html.Section(id=Ids.EST, className="card est-section", **{"aria-labelledby": "est-heading"}, children=[
         html.Div(className="card-head est-head", children=[
             html.H2(t("est_title", lang), id="est-heading"),
@@ -218,11 +287,13 @@ def build_est_section(lang: str, kommun_options: list[dict], kommun: str | None,
         dcc.RadioItems(id=Ids.EST_TABS, value="week", inline=True, className="est-tabs no-print",
                        options=[{"label": t("est_tab_week", lang), "value": "week"},
                                 {"label": t("est_tab_followup", lang), "value": "followup"},
-                                {"label": t("est_tab_l4", lang), "value": "l4"}],
+                                {"label": t("est_tab_l4", lang), "value": "l4"},
+                                {"label": t("est_tab_prio", lang), "value": "prio"}],
                        inputClassName="est-tab-input", labelClassName="est-tab"),
         html.Div(week_tab, id={"type": "est-panel", "tab": "week"}),
         html.Div(followup_tab, id={"type": "est-panel", "tab": "followup"}, hidden=True),
         html.Div(l4_tab, id={"type": "est-panel", "tab": "l4"}, hidden=True),
+        html.Div(prio_tab, id={"type": "est-panel", "tab": "prio"}, hidden=True),
         html.Div(id=Ids.EST_STATUS, role="status", className="est-status"),
         dcc.Download(id=Ids.EST_DOWNLOAD),
     ])

@@ -114,6 +114,7 @@ TEXTS.update({
     "est_tab_week": {"sv": "Veckomöte", "en": "Weekly meeting"},
     "est_tab_followup": {"sv": "Tertialuppföljning", "en": "Tertial follow-up"},
     "est_tab_l4": {"sv": "Lägesbild § 4", "en": "Lägesbild § 4"},
+    "est_tab_prio": {"sv": "Prioritering", "en": "Prioritisation"},
     "est_print": {"sv": "Skriv ut (A4)", "en": "Print (A4)"},
     "est_flags": {"sv": "Veckans flaggor", "en": "The week's flags"},
     "est_flags_hint": {"sv": "Händelser i veckan mot områdets egna 52 veckor (negativ binomial, FDR över tabellen).",

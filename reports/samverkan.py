@@ -58,6 +58,8 @@ T = {
                    "The kommun's and the police's joint analysis: causes, trends and what to prioritise."),
     "category": ("Kategori", "Category"), "count": ("Antal", "Count"), "places": ("Platser", "Places"),
     "no_observations": ("Inga iakttagelser rapporterade för perioden.", "No observations reported for the period."),
+    "chosen_title": ("Prioriterade områden för {tertial}", "Areas prioritised for {tertial}"),
+    "impact": ("påverkansmöjlighet", "scope for change"),
     "no_items": ("Ingen överenskommelse registrerad för kommunen.", "No agreement recorded for the kommun."),
     "analysis_lines": ("(Skriv analysen här.)", "(Write the analysis here.)"),
 }

@@ -117,18 +117,23 @@ def followup_document(engine: Engine, kommun: str, period: str, tier: str = "pol
     and the linked indicators' verdicts as the tier's lägesbild shows them."""
     from reports.disclosure import policy
     from reports.samverkan import EstDocument, followup, followup_blocks, t
+    from store.est_places import priorities_for
     from store.ledger import current_items
 
     label = policy(tier).check_period(period).label
     items = current_items(engine, kommun=kommun, public_only=tier == "kommun")
     areas = kommun_areas(engine, kommun)
     names = dict(zip(areas["id"].astype(str), areas["name"], strict=False))
-    linked = sorted({a for it in items for a in it.area_ids if a in names})
+    chosen = priorities_for(engine, kommun, label) if parse_period(label).kind is PeriodKind.TERTIAL else None
+    linked = sorted({a for it in items for a in it.area_ids if a in names}
+                    | (set(chosen["area_id"].astype(str)) & set(names) if chosen is not None else set()))
     rows, _ = _rows_for(engine, linked, label, tier, lang)
     fus = followup(items, label, rows, names, on or today())
     doc = EstDocument(lang, tier, t("followup_title", lang), kommun_name(kommun), _meta(kommun_name(kommun), label, tier, lang),
                       footer=f"Lägesbild · {dt.datetime.now():%Y-%m-%d %H:%M}")
     doc.blocks = followup_blocks(fus, lang) if fus else [("p", t("no_items", lang))]
+    if chosen is not None and not chosen.empty:
+        doc.blocks += chosen_blocks(engine, kommun, label, rows, names, lang)
     return doc, fus
 
 
@@ -290,3 +295,58 @@ def est_export(kind: str, kommun: str, period: str, fmt: str, tier: str, lang: s
                      {"kommun": kommun, "tier": "kommun" if kind == "l4" else tier}, user=user, engine=eng)
     name = "uppfoljning" if kind == "followup" else "lagesbild-4"
     return content, f"{name}-{kommun}-{parse_period(period).label}.{fmt}"
+
+
+# --------------------------------------------------------------------------- tertial prioritisation
+def next_tertial(tertial: str) -> str:
+    """The tertial after ``tertial``."""
+    y, k = int(parse_period(tertial).label[:4]), int(parse_period(tertial).label[-1])
+    return f"{y + 1}-T1" if k == 3 else f"{y}-T{k + 1}"
+
+
+def previous_tertials(tertial: str, n: int = 3) -> list[str]:
+    """The ``n`` tertials before ``tertial``, most recent first."""
+    out, y, k = [], int(parse_period(tertial).label[:4]), int(parse_period(tertial).label[-1])
+    for _ in range(n):
+        y, k = (y - 1, 3) if k == 1 else (y, k - 1)
+        out.append(f"{y}-T{k}")
+    return out
+
+
+def priority_view(engine: Engine, kommun: str, tertial: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the ranking of the kommun's areas for ``tertial`` with its parts, the choice saved for the
+    next tertial). The parts come from the engine's verdict object of this and the three previous
+    tertials (police tier)."""
+    from indicators.priority import priority_table
+    from services.indicators import verdicts
+    from store.est_places import priorities_for
+
+    label = parse_period(tertial).label
+    areas = kommun_areas(engine, kommun)
+    table = priority_table(verdicts(engine, label), [verdicts(engine, t) for t in previous_tertials(label)],
+                           areas["id"].astype(str).tolist())
+    return table, priorities_for(engine, kommun, next_tertial(label))
+
+
+def chosen_blocks(engine: Engine, kommun: str, tertial: str, rows: dict, names: dict, lang: str) -> list[tuple]:
+    """The follow-up's section on the areas chosen for ``tertial`` (saved after the one before):
+    the reason and the harm indicators' verdicts in the tertial (before/after: the tertial against
+    the same tertial a year earlier, as the area's lägesbild shows them)."""
+    from indicators.priority import HARM
+    from reports.samverkan import t
+    from store.est_places import priorities_for
+
+    chosen = priorities_for(engine, kommun, tertial)
+    if chosen.empty:
+        return []
+    blocks: list[tuple] = [("h3", t("chosen_title", lang, tertial=parse_period(tertial).label_for(lang)))]
+    for r in chosen.itertuples():
+        area = str(r.area_id)
+        impact = "" if r.impact is None or r.impact != r.impact else f" · {t('impact', lang)} {int(r.impact)}/3"
+        blocks.append(("p", f"{int(r.rank)}. {names.get(area, area)}{impact}: {r.reason}"))
+        lines = [[row.name, row.value, row.reference, row.change, f"{row.rag_text} {row.verdict}".strip()]
+                 for ind, row in rows.get(area, {}).items() if ind in HARM and row.value not in ("", "–")]
+        if lines:
+            blocks.append(("table", [t("indicator", lang), t("value", lang), t("reference", lang), t("change", lang),
+                                     t("verdict", lang)], lines))
+    return blocks

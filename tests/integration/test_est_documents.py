@@ -124,3 +124,34 @@ def test_lagesbild4_refuses_a_month(store):
 
     with pytest.raises(DisclosureRefused):
         lagesbild4_document(store, KOMMUN, "2026-03", "sv", on=ON)
+
+
+def test_chosen_three_shown_in_the_next_tertials_followup(store):
+    from services.est import followup_document, next_tertial, priority_view
+    from store.est_places import priorities_for, save_priorities
+
+    table, saved = priority_view(store, KOMMUN, "2025-T3")
+    assert list(table.columns[:7]) == ["area_id", "area_name", "level", "change", "persistence", "harm", "trygghet"]
+    assert table["need"].is_monotonic_decreasing and saved.empty
+    top = table["area_id"].head(3).tolist()
+    with pytest.raises(Exception, match="reason is empty"):
+        save_priorities(store, KOMMUN, next_tertial("2025-T3"), [{"area_id": top[0], "reason": " "}], "kp")
+    save_priorities(store, KOMMUN, next_tertial("2025-T3"),
+                    [{"area_id": a, "impact": 2, "reason": f"skäl {a}"} for a in top], "kp")
+    assert priorities_for(store, KOMMUN, TERTIAL)["area_id"].tolist() == top
+    doc, _ = followup_document(store, KOMMUN, TERTIAL, "police", "sv", on=ON)
+    texts = [b[1] for b in doc.blocks if b[0] in ("h3", "p")]
+    assert any("Prioriterade områden för tertial 1 2026" in x for x in texts)
+    assert any(f"skäl {top[0]}" in x for x in texts)
+
+
+def test_places_for_next_week_keep_history(store):
+    from store.est_places import add_place, places_for, remove_place
+
+    pid = add_place(store, KOMMUN, "2026-W15", "Rinkeby torg", "KP Andersson", "kp", "handel")
+    add_place(store, KOMMUN, "2026-W15", "Tensta centrum", "KP Berg", "kp")
+    assert places_for(store, KOMMUN, "2026-W15")["place"].tolist() == ["Rinkeby torg", "Tensta centrum"]
+    remove_place(store, pid, "kp")
+    assert places_for(store, KOMMUN, "2026-W15")["place"].tolist() == ["Tensta centrum"]
+    with pytest.raises(Exception, match="needs an owner"):
+        add_place(store, KOMMUN, "2026-W15", "Husby", " ", "kp")
