@@ -240,6 +240,28 @@ def save_priority(_n, kommun, tertial, chosen, impacts, reasons, lang):
 
 
 @callback(
+    Output(Ids.EST_TABS, "options"),
+    Output(Ids.EST_WEEK, "options"),
+    Output(Ids.EST_TERTIAL, "options"),
+    Output(Ids.EST_L4_PERIOD, "options"),
+    Output(Ids.EST_PLACE_ADD, "children"),
+    Output(Ids.EST_PRINT, "children"),
+    Input(Ids.LANG_STORE, "data"),
+    prevent_initial_call=True,
+)
+def est_language(lang: str | None):
+    """The section's option labels and buttons follow the language toggle (static texts follow
+    through ``callbacks/language.py``)."""
+    from layout.strings import t
+
+    lang = _lang(lang)
+    tabs = [{"label": t(f"est_tab_{k}", lang), "value": v}
+            for k, v in (("week", "week"), ("followup", "followup"), ("l4", "l4"), ("prio", "prio"))]
+    tertials = est.tertial_choices(lang)
+    return tabs, est.week_choices(lang), tertials, tertials, t("est_place_add", lang), t("est_print", lang)
+
+
+@callback(
     Output({"type": "est-panel", "tab": ALL}, "hidden"),
     Input(Ids.EST_TABS, "value"),
 )
