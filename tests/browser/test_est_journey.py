@@ -88,6 +88,10 @@ def test_kommunpolis_journey(est_page, est_server):
     assert page.locator("path.est-obs").count() == 3  # only the observations with a point are drawn
     assert "Rinkeby" in page.inner_text("#est-obs-list")
     page.locator("#samverkan").screenshot(path=str(ARTIFACTS / "est_weekly_view.png"))
+    from tests.browser.test_accessibility import axe, report
+
+    violations = axe(page)  # WCAG 2.1 AA on the page with the weekly view filled
+    assert not violations, report(violations)
 
     # 2. a place for next week (typing is not a click)
     step = Clicks(page, est_server)
@@ -107,6 +111,8 @@ def test_kommunpolis_journey(est_page, est_server):
     text = page.inner_text("#est-followup")
     assert step.n <= 3 and "Planerade" in text and "ej mätbart" in text and "Narkotikabrott" in text
     page.locator("#samverkan").screenshot(path=str(ARTIFACTS / "est_followup.png"))
+    violations = axe(page)
+    assert not violations, report(violations)
 
     # 4. the § 4 document (kommun tier)
     step = Clicks(page, est_server)
