@@ -67,6 +67,9 @@ def open_from_url(search: str | None, options: list[dict] | None):
     q = parse_qs((search or "").lstrip("?"))
     kommun = (q.get("kommun") or [None])[-1]
     week = (q.get("week") or [None])[-1]
+    period = (q.get("period") or [None])[-1]
+    if week is None and period and period.strip().upper()[4:6] == "-W":  # ?period=2026-W14 opens the week
+        week = period.strip()
     valid = {o["value"] for o in options or []}
     try:
         week = est.check_week(week).label if week else None

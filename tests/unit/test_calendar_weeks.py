@@ -109,3 +109,11 @@ def test_week_labels_vectorised() -> None:
     d = pd.Series(pd.to_datetime(["2025-03-30", "2025-03-31", "2026-12-31", "2027-01-03"]))
     assert week_labels(d).tolist() == ["2025-W13", "2025-W14", "2026-W53", "2026-W53"]
     assert np.all(week_labels(d).map(lambda t: parse_period(t).kind is PeriodKind.WEEK))
+
+
+def test_a_week_in_the_url_opens_its_tertial_for_the_indicators() -> None:
+    from services.viewstate import decode
+
+    assert decode("?period=2026-W14")["period"] == "2026-T1"
+    assert decode("?period=2026-w18")["period"] == "2026-T1"  # 27 April – 3 May: the tertial of its Monday
+    assert decode("?period=2026-W20")["period"] == "2026-T2"
