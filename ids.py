@@ -140,3 +140,11 @@ class Ids(StrEnum):
     EST_PRIORITY = "est-priority"  # the tertial's ranking of the kommun's areas (parts shown)
     EST_PRIO_SAVE = "est-prio-save"
     EST_PRIO_STATUS = "est-prio-status"
+    EST_OBS_DATE = "est-obs-date"  # one observation entered on the page (kommun accounts too)
+    EST_OBS_CATEGORY = "est-obs-category"
+    EST_OBS_AREA = "est-obs-area"
+    EST_OBS_PLACE = "est-obs-place"
+    EST_OBS_ORG = "est-obs-org"
+    EST_OBS_ROLE = "est-obs-role"
+    EST_OBS_ADD = "est-obs-add"
+    EST_OBS_STATUS = "est-obs-status"

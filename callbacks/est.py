@@ -144,6 +144,53 @@ def add_place(_n, kommun, week, place, owner, reason, saved, lang):
 
 
 @callback(
+    Output(Ids.EST_OBS_AREA, "options"),
+    Input(Ids.EST_KOMMUN, "value"),
+)
+def observation_areas(kommun: str | None):
+    """The kommun's areas for the observation form."""
+    _, tier, granted = _viewer()
+    if not kommun or not est.may_see(kommun, tier, granted):
+        raise PreventUpdate
+    areas = est.kommun_areas(_engine(), kommun)
+    return [{"label": r.name, "value": str(r.id)} for r in areas.itertuples()]
+
+
+@callback(
+    Output(Ids.EST_OBS_STATUS, "children"),
+    Output(Ids.EST_PLACES_SAVED, "data", allow_duplicate=True),
+    Input(Ids.EST_OBS_ADD, "n_clicks"),
+    State(Ids.EST_KOMMUN, "value"),
+    State(Ids.EST_OBS_DATE, "value"),
+    State(Ids.EST_OBS_CATEGORY, "value"),
+    State(Ids.EST_OBS_AREA, "value"),
+    State(Ids.EST_OBS_PLACE, "value"),
+    State(Ids.EST_OBS_ORG, "value"),
+    State(Ids.EST_OBS_ROLE, "value"),
+    State(Ids.EST_PLACES_SAVED, "data"),
+    State(Ids.LANG_STORE, "data"),
+    prevent_initial_call=True,
+)
+def add_observation(_n, kommun, day, category, area, place, org, role, saved, lang):
+    """One observation for the selected kommun (police and the kommun's own accounts), checked as an
+    import row is; the weekly view redraws."""
+    from store.observations import add_observation as store_add
+
+    user, tier, granted = _viewer()
+    if not kommun or not est.may_see(kommun, tier, granted):
+        raise PreventUpdate
+    values = {"Datum": day or "", "Kategori": category or "", "Organisation": org or "", "Roll": role or "",
+              "Område": area or "", "Plats": place or "", "Kommun": kommun}
+    try:
+        n = store_add(_engine(), values, user)
+    except InputError as exc:
+        return str(exc).removeprefix("formulär: row 1, "), no_update
+    done = ("Sparad." if _lang(lang) == "sv" else "Saved.") if n else (
+        "Fanns redan." if _lang(lang) == "sv" else "Already recorded.")
+    return done, (saved or 0) + 1
+
+
+@callback(
     Output(Ids.EST_FOLLOWUP, "children"),
     Input(Ids.EST_KOMMUN, "value"),
     Input(Ids.EST_TERTIAL, "value"),

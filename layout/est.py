@@ -213,7 +213,8 @@ def _control(id_, key: str, lang: str, component) -> html.Div:
 
 
 def build_est_section(lang: str, kommun_options: list[dict], kommun: str | None, week_options: list[dict],
-                      week: str, tertial_options: list[dict], tertial: str | None, police: bool) -> html.Section:
+                      week: str, tertial_options: list[dict], tertial: str | None, police: bool,
+                      category_options: list[dict] | None = None) -> html.Section:
     """The Samverkan section: controls, then three tabs (weekly meeting, tertial follow-up, § 4)."""
     week_tab = html.Div(className="est-week", children=[
         html.Div(className="est-col", children=[
@@ -247,7 +248,27 @@ def build_est_section(lang: str, kommun_options: list[dict], kommun: str | None,
                                     dl.GeoJSON(id=Ids.EST_OBSERVATIONS, data=None, pointToLayer=fn("obsPoint"),
                                                onEachFeature=fn("obsTooltip")),
                                     dl.ScaleControl(position="bottomright", imperial=False)]),
-                html.Div(id=Ids.EST_OBS_LIST)]),
+                html.Div(id=Ids.EST_OBS_LIST),
+                html.Details(className="est-obs-form no-print", children=[
+                    html.Summary(t("est_obs_new", lang), id={"type": "t", "key": "est_obs_new"}),
+                    html.Div(className="est-place-form", children=[
+                        _control(Ids.EST_OBS_DATE, "est_obs_date", lang,
+                                 dcc.Input(id=Ids.EST_OBS_DATE, type="text", placeholder="ÅÅÅÅ-MM-DD", maxLength=10)),
+                        _control(Ids.EST_OBS_CATEGORY, "est_obs_category", lang,
+                                 _dd(Ids.EST_OBS_CATEGORY, category_options or [], None, 200)),
+                        _control(Ids.EST_OBS_AREA, "est_obs_area", lang,
+                                 dcc.Dropdown(id=Ids.EST_OBS_AREA, options=[], value=None, clearable=True,
+                                              style={"minWidth": "180px", "color": "#1b1b1b"})),
+                        _control(Ids.EST_OBS_PLACE, "est_obs_place", lang,
+                                 dcc.Input(id=Ids.EST_OBS_PLACE, type="text", maxLength=300)),
+                        _control(Ids.EST_OBS_ORG, "est_obs_org", lang,
+                                 dcc.Input(id=Ids.EST_OBS_ORG, type="text", maxLength=200)),
+                        _control(Ids.EST_OBS_ROLE, "est_obs_role", lang,
+                                 dcc.Input(id=Ids.EST_OBS_ROLE, type="text", maxLength=200)),
+                        html.Button(t("est_obs_add", lang), id=Ids.EST_OBS_ADD, className="btn", n_clicks=0),
+                    ]),
+                    html.Div(id=Ids.EST_OBS_STATUS, role="status", className="est-status"),
+                ])]),
         ]),
     ])
     followup_tab = html.Div(className="card-body", children=[

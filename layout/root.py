@@ -88,5 +88,8 @@ def est_section(lang: str, principal):
     options = kommun_choices(engine(), None if police else tuple(principal.kommuner))
     values = [o["value"] for o in options]
     kommun = "0180" if "0180" in values else (values[0] if values else None)
+    from store.catalogue import OBSERVATION_CATEGORIES
+
+    categories = [{"label": sv if lang == "sv" else en, "value": cid} for cid, (sv, en) in OBSERVATION_CATEGORIES.items()]
     return build_est_section(lang, options, kommun, week_choices(lang), default_week(),
-                             tertial_choices(lang), default_tertial(), police)
+                             tertial_choices(lang), default_tertial(), police, categories)

@@ -88,3 +88,33 @@ def test_places_are_added_by_the_police_only(env):
                                                               ["est-place-add.n_clicks"]), headers=h)
     assert "needs an owner" in json.dumps(r.get_json(), ensure_ascii=False)
     assert len(places_for(engine, GOTEBORG, "2026-W15")) == 1
+
+
+def test_a_kommun_account_adds_an_observation_for_its_kommun_only(env):
+    app, engine = env
+    from store.observations import observations_frame
+
+    kp, h = _session(app, "kp1")
+    deps = kp.get("/_dash-dependencies", headers=h).get_json()
+    values = layout_values(kp.get("/_dash-layout").get_json())
+    dep = _dep(deps, "est-obs-status.children")
+    values.update({("est-obs-date", "value"): "2026-04-01", ("est-obs-category", "value"): "klotter",
+                   ("est-obs-area", "value"): "4", ("est-obs-place", "value"): "Rymdtorget",
+                   ("est-obs-org", "value"): "Göteborgs stad", ("est-obs-role", "value"): "trygghetsvärd",
+                   ("est-obs-add", "n_clicks"): 1})
+    r = kp.post("/_dash-update-component", json=callback_body(dep, values, ["est-obs-add.n_clicks"]), headers=h)
+    assert r.status_code == 200 and "Sparad" in json.dumps(r.get_json(), ensure_ascii=False)
+    obs = observations_frame(engine, kommun=GOTEBORG)
+    assert len(obs) == 1 and obs.loc[0, "area_id"] == "4" and obs.loc[0, "created_by"] == "kp1"
+    values[("est-obs-area", "value")] = "74"  # Rinkeby lies in Stockholm: refused by the store's check
+    r = kp.post("/_dash-update-component", json=callback_body(dep, values, ["est-obs-add.n_clicks"]), headers=h)
+    assert "does not hold the place" in json.dumps(r.get_json(), ensure_ascii=False)
+    values[("est-obs-area", "value")] = "4"
+    values[("est-kommun", "value")] = STOCKHOLM  # another kommun: the gate refuses
+    r = kp.post("/_dash-update-component", json=callback_body(dep, values, ["est-obs-add.n_clicks"]), headers=h)
+    assert r.status_code == 403
+    values[("est-kommun", "value")] = GOTEBORG
+    values[("est-obs-category", "value")] = None  # no category: the import's message
+    r = kp.post("/_dash-update-component", json=callback_body(dep, values, ["est-obs-add.n_clicks"]), headers=h)
+    assert "unknown category" in json.dumps(r.get_json(), ensure_ascii=False)
+    assert len(observations_frame(engine, kommun=GOTEBORG)) == 1
