@@ -12,12 +12,13 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+from commands.output import audit_export, print_report
 from config import ConfigError, settings
 from geodata.errors import InputError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 #: command modules that add their own commands: each has ``register(add, engine)`` (see build_parser)
-COMMAND_MODULES = ("commands.report", "commands.accounts")
+COMMAND_MODULES = ("commands.report", "commands.accounts", "commands.samverkan")
 
 
 def engine():
@@ -34,19 +35,6 @@ def _engine():
     return engine
 
 
-def _audit_export(engine, command: str, fmt: str, period: str, area_id: str | None = None, **detail) -> None:
-    """The audit row of data a command writes out (summary, compare, hotspots), before it does:
-    if the row cannot be written, the command fails and prints nothing."""
-    from services.context import data_version
-    from store.audit import write_audit
-    from store.imports import current_user
-
-    detail.setdefault("data_version", data_version(engine))  # what the output showed (revision notes)
-    with engine.begin() as conn:
-        write_audit(conn, "export", current_user(), area_id=area_id, period=period, layer=fmt,
-                    detail={"command": command, **{k: v for k, v in detail.items() if v is not None}})
-
-
 def _audit_refused_import(args, exc: InputError) -> None:
     """An import refused as invalid input is an input-validation failure: audited (best effort,
     the import's own transaction was rolled back)."""
@@ -61,18 +49,6 @@ def _audit_refused_import(args, exc: InputError) -> None:
         print(f"warning: the refusal could not be written to the audit log ({type(err).__name__})", file=sys.stderr)
 
 
-def _print_report(rep) -> None:
-    status = "unchanged (the store holds this already)" if rep.status == "unchanged" else rep.status
-    extra = ""
-    if getattr(rep, "preliminary", 0):
-        extra += f"; {rep.preliminary} preliminary (shown, never tested)"
-    if getattr(rep, "replaced", 0):
-        extra += f"; {rep.replaced} stored values replaced, the earlier ones kept (`cli.py revisions`)"
-    print(f"{rep.kind}: {rep.file}: {status}; rows accepted {rep.rows_accepted}, rejected {rep.rows_rejected}{extra}")
-    for w in rep.warnings:
-        print(f"  warning: {w}")
-
-
 # --------------------------------------------------------------------------- commands
 
 
@@ -82,7 +58,7 @@ def cmd_bootstrap(args) -> int:
     s = settings()
     result = bootstrap(_engine(), s.data_dir, demo=not args.no_demo, seed=args.seed)
     for rep in result.reports:
-        _print_report(rep)
+        print_report(rep)
     for msg in result.messages:
         print(msg)
     print(f"database: {s.database_url}")
@@ -92,14 +68,14 @@ def cmd_bootstrap(args) -> int:
 def cmd_import_areas(args) -> int:
     from store.imports import import_areas
 
-    _print_report(import_areas(_engine(), args.path, args.list_year, replace=args.replace))
+    print_report(import_areas(_engine(), args.path, args.list_year, replace=args.replace))
     return EXIT_OK
 
 
 def cmd_import_indicators(args) -> int:
     from store.imports import import_indicators
 
-    _print_report(import_indicators(_engine(), args.path, args.create_missing_indicators,
+    print_report(import_indicators(_engine(), args.path, args.create_missing_indicators,
                                     preliminary_months=tuple(args.preliminary_month or ())))
     return EXIT_OK
 
@@ -107,14 +83,14 @@ def cmd_import_indicators(args) -> int:
 def cmd_import_events(args) -> int:
     from store.events_import import import_events
 
-    _print_report(import_events(_engine(), args.path, source=args.source))
+    print_report(import_events(_engine(), args.path, source=args.source))
     return EXIT_OK
 
 
 def cmd_import_pois(args) -> int:
     from store.events_import import import_pois
 
-    _print_report(import_pois(_engine(), args.path, args.kind))
+    print_report(import_pois(_engine(), args.path, args.kind))
     return EXIT_OK
 
 
@@ -125,7 +101,7 @@ def cmd_demo(args) -> int:
     if args.replace:
         clear_demo(engine)
     for rep in load_demo(engine, settings().data_dir, seed=args.seed):
-        _print_report(rep)
+        print_report(rep)
     return EXIT_OK
 
 
@@ -192,7 +168,7 @@ def cmd_summary(args) -> int:
     data = annotate_summary(area_summary_json(engine, args.area, args.period, args.comparison, args.lang,
                                               args.list_year), engine, args.lang)
     data = annotate_revisions(data, engine, args.lang)  # data versions, preliminary values, revisions
-    _audit_export(engine, "summary", args.format, data["period"], str(data["area"]["id"]),
+    audit_export(engine, "summary", args.format, data["period"], str(data["area"]["id"]),
                   comparison=args.comparison, data_version=data["data_version"])
     if args.format == "json":
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -220,7 +196,7 @@ def cmd_revisions(args) -> int:
         raise InputError(None, f"--indicator: unknown indicator '{args.indicator}'. Known indicators: "
                                f"{', '.join(sorted(cat['id']))}")
     items = revision_list(engine, str(args.area), args.indicator, args.period)
-    _audit_export(engine, "revisions", args.format, args.period, str(args.area), indicator=args.indicator,
+    audit_export(engine, "revisions", args.format, args.period, str(args.area), indicator=args.indicator,
                   rows=len(items))
     a = area.iloc[-1]
     if args.format == "json":
@@ -244,7 +220,7 @@ def cmd_compare(args) -> int:
         versions = table_versions(engine, pd.DataFrame(table["rows"])[["area_id", "indicator_id"]], table["period"])
         for row, v in zip(table["rows"], versions["data_version"], strict=True):
             row["data_version"] = None if pd.isna(v) else int(v)
-    _audit_export(engine, "compare", args.format, table["period"], None, region=args.region,
+    audit_export(engine, "compare", args.format, table["period"], None, region=args.region,
                   comparison=args.comparison, rows=len(table["rows"]))
     if args.format == "json":
         print(json.dumps(table, ensure_ascii=False, indent=2))
@@ -308,7 +284,7 @@ def cmd_hotspots(args) -> int:
                "cells": [f["properties"] for f in fc["features"]]}
     else:
         out = fc
-    _audit_export(engine(), "hotspots", args.format, label, args.area, kommun=args.kommun, method=args.method,
+    audit_export(engine(), "hotspots", args.format, label, args.area, kommun=args.kommun, method=args.method,
                   indicator=args.indicator, events_file=str(args.events) if args.events else None)
     text = json.dumps(out, ensure_ascii=False)
     if args.out:
@@ -442,7 +418,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("summary", cmd_summary, "Every indicator for one area and period, with comparison statistics and RAG.")
     p.add_argument("--area", required=True, help="the police's area id (SPECIALOMRADES_ID), e.g. 74 for Rinkeby")
-    p.add_argument("--period", required=True, type=_period, help="2025-05 (month), 2025-T2 (tertial), 2025 (year), R12:2025-08, YTD:2025-08")
+    p.add_argument("--period", required=True, type=_period, help="2025-05 (month), 2025-T2 (tertial), 2025 (year), R12:2025-08, YTD:2025-08 "
+                   "(an ISO week 2025-W14 is counted from events: `cli.py weekly`)")
     p.add_argument("--comparison", default="prev_year", choices=["prev_year", "baseline", "target"])
     p.add_argument("--format", default="json", choices=["json", "table"])
     p.add_argument("--lang", default="sv", choices=["sv", "en"])

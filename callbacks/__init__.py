@@ -3,6 +3,7 @@
 from callbacks import (  # noqa: F401
     area_panel,
     compare,
+    est,
     export,  # noqa: F401
     language,
     map_layers,

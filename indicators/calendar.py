@@ -10,7 +10,18 @@ text               months                                      kind
 ``2025``           2025-01 … 2025-12                           year
 ``R12:2025-08``    2024-09 … 2025-08                           r12
 ``YTD:2025-08``    2025-01 … 2025-08                           ytd
+``2025-W14``       2025-03, 2025-04 (the months the week touches)  week
 =================  ==========================================  =========
+
+An ISO week (Monday–Sunday, week 1 holds the year's first Thursday; some years have 53 weeks)
+carries its days (:attr:`Period.days`); its ``months`` are the months it overlaps, so a week is
+only ever counted from data with dates (events), never from monthly indicator values.
+
+>>> w = parse_period("2025-W14")
+>>> w.days, w.months
+(('2025-03-31', '2025-04-06'), ('2025-03', '2025-04'))
+>>> w.label_sv
+'vecka 14 2025 (31 mar–6 apr)'
 
 >>> p = parse_period("2025-T2")
 >>> p.months
@@ -34,6 +45,7 @@ A period is complete for an (area, indicator) only when every month is ``ok``.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -71,10 +83,11 @@ MONTH_NAMES_EN = (
     "November",
     "December",
 )
-_EXPECTED = "expected YYYY-MM, YYYY-Tn, YYYY, R12:YYYY-MM or YTD:YYYY-MM"
+_EXPECTED = "expected YYYY-MM, YYYY-Tn, YYYY, R12:YYYY-MM, YTD:YYYY-MM or YYYY-Www"
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 _TERTIAL_RE = re.compile(r"^(\d{4})-T(\d+)$")
 _YEAR_RE = re.compile(r"^(\d{4})$")
+_WEEK_RE = re.compile(r"^(\d{4})-W(\d{1,2})$")
 
 
 class PeriodKind(StrEnum):
@@ -85,6 +98,7 @@ class PeriodKind(StrEnum):
     YEAR = "year"
     R12 = "r12"
     YTD = "ytd"
+    WEEK = "week"
 
 
 # --------------------------------------------------------------------------- months as integers
@@ -166,7 +180,8 @@ class Period:
     Attributes
     ----------
     kind : PeriodKind
-        ``month``, ``tertial``, ``year``, ``r12`` (rolling 12 months) or ``ytd`` (year to date).
+        ``month``, ``tertial``, ``year``, ``r12`` (rolling 12 months), ``ytd`` (year to date) or
+        ``week`` (ISO week).
     label : str
         The canonical text, which :func:`parse_period` parses back to an equal ``Period``.
     months : tuple of str
@@ -176,6 +191,7 @@ class Period:
     kind: PeriodKind
     label: str
     months: tuple[str, ...]
+    days: tuple[str, str] | None = None  # first and last day (ISO dates), weeks only
 
     def __str__(self) -> str:
         return self.label
@@ -197,6 +213,9 @@ class Period:
 
     def shift_years(self, years: int) -> Period:
         """The same kind of period ``years`` years later (negative: earlier)."""
+        if self.kind is PeriodKind.WEEK:
+            year, week = int(self.label[:4]) + years, int(self.label[6:])
+            return week_period(year, min(week, weeks_in_year(year)))
         last = shift_month(self.last, 12 * years)
         year = int(last[:4])
         if self.kind is PeriodKind.MONTH:
@@ -235,6 +254,10 @@ class Period:
 
 
 def _label(p: Period, short: tuple[str, ...], long: tuple[str, ...], lang: str) -> str:
+    if p.kind is PeriodKind.WEEK:
+        a, b = (dt.date.fromisoformat(d) for d in p.days)
+        word = "vecka" if lang == "sv" else "week"
+        return f"{word} {int(p.label[6:])} {p.label[:4]} ({a.day} {short[a.month - 1]}–{b.day} {short[b.month - 1]})"
     y_first, m_first = int(p.first[:4]), int(p.first[5:]) - 1
     y_last, m_last = int(p.last[:4]), int(p.last[5:]) - 1
     if p.kind is PeriodKind.MONTH:
@@ -295,6 +318,12 @@ def _parse_period(text: str) -> Period:
             first = last - 11 if kind is PeriodKind.R12 else last - last % 12
             months = tuple(format_month(i) for i in range(first, last + 1))
             return Period(kind, f"{prefix}{format_month(last)}", months)
+    match = _WEEK_RE.match(upper)
+    if match:
+        year, week = int(match.group(1)), int(match.group(2))
+        if year < 1000 or not 1 <= week <= weeks_in_year(year):
+            raise ValueError(f"{text!r} is not an ISO week ({year} has weeks 1–{weeks_in_year(year)})")
+        return week_period(year, week)
     if _MONTH_RE.match(raw):
         index = parse_month(raw)
         return Period(PeriodKind.MONTH, format_month(index), (format_month(index),))
@@ -323,6 +352,70 @@ def _parse_period(text: str) -> Period:
 def tertial_containing(month: str) -> Period:
     """The tertial a month belongs to."""
     return parse_period(f"{month[:4]}-T{tertial_of(month)}")
+
+
+# --------------------------------------------------------------------------- ISO weeks
+def weeks_in_year(year: int) -> int:
+    """Number of ISO weeks of ``year`` (52 or 53; 28 December always lies in the last week).
+
+    >>> weeks_in_year(2020), weeks_in_year(2025), weeks_in_year(2026)
+    (53, 52, 53)
+    """
+    return dt.date(year, 12, 28).isocalendar().week
+
+
+def week_period(year: int, week: int) -> Period:
+    """The ISO week ``week`` of ISO year ``year`` as a :class:`Period` (label ``YYYY-Www``)."""
+    first = dt.date.fromisocalendar(year, week, 1)
+    last = first + dt.timedelta(days=6)
+    months = tuple(dict.fromkeys(f"{d.year:04d}-{d.month:02d}" for d in (first, last)))
+    return Period(PeriodKind.WEEK, f"{year:04d}-W{week:02d}", months, (first.isoformat(), last.isoformat()))
+
+
+def week_of(day: dt.date | str) -> Period:
+    """The ISO week a date belongs to (``2025-12-29`` lies in ``2026-W01``).
+
+    >>> week_of("2025-12-29").label
+    '2026-W01'
+    """
+    d = dt.date.fromisoformat(day) if isinstance(day, str) else day
+    iso = d.isocalendar()
+    return week_period(iso.year, iso.week)
+
+
+def weeks_of_year(year: int) -> tuple[Period, ...]:
+    """Every ISO week of ISO year ``year``, in order."""
+    return tuple(week_period(year, w) for w in range(1, weeks_in_year(year) + 1))
+
+
+def previous_weeks(week: str | Period, n: int) -> tuple[Period, ...]:
+    """The ``n`` weeks before ``week``, most recent first (the week's own short baseline)."""
+    p = parse_period(week)
+    start = dt.date.fromisoformat(p.days[0])
+    return tuple(week_of(start - dt.timedelta(days=7 * k)) for k in range(1, n + 1))
+
+
+def week_month_days(week: str | Period) -> dict[str, int]:
+    """How many of the week's seven days fall in each month it touches.
+
+    >>> week_month_days("2025-W14")
+    {'2025-03': 1, '2025-04': 6}
+    """
+    p = parse_period(week)
+    start = dt.date.fromisoformat(p.days[0])
+    out: dict[str, int] = {}
+    for k in range(7):
+        d = start + dt.timedelta(days=k)
+        key = f"{d.year:04d}-{d.month:02d}"
+        out[key] = out.get(key, 0) + 1
+    return out
+
+
+def week_labels(dates: pd.Series) -> pd.Series:
+    """ISO week label (``YYYY-Www``) of every date or timestamp in ``dates`` (vectorised)."""
+    d = pd.to_datetime(dates)
+    iso = d.dt.isocalendar()
+    return iso["year"].astype(int).map("{:04d}".format) + "-W" + iso["week"].astype(int).map("{:02d}".format)
 
 
 # --------------------------------------------------------------------------- coverage

@@ -50,6 +50,7 @@ _SAME_LAST_YEAR = {
     PeriodKind.YEAR: ("året innan", "the previous year"),
     PeriodKind.R12: ("föregående tolvmånadersperiod", "the previous 12 months"),
     PeriodKind.YTD: ("samma period i fjol", "the same period last year"),
+    PeriodKind.WEEK: ("samma vecka i fjol", "the same week last year"),
 }
 _BASELINE = {
     PeriodKind.MONTH: ("samma månad", "the same month"),
@@ -57,6 +58,7 @@ _BASELINE = {
     PeriodKind.YEAR: ("", ""),
     PeriodKind.R12: ("motsvarande tolvmånadersperioder", "the corresponding 12-month periods"),
     PeriodKind.YTD: ("samma period", "the same period"),
+    PeriodKind.WEEK: ("samma vecka", "the same week"),
 }
 TEST_NAMES = {
     "etest": ("E-test (Poisson)", "E-test (Poisson)"),

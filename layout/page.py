@@ -92,6 +92,8 @@ def build_header(lang: str, list_years: list[int], list_year: int, periods: list
             _control(Ids.PERIOD, "period", lang, _dropdown(Ids.PERIOD, periods, period, 250, searchable=True, width=250)),
             _control(Ids.COMPARISON, "comparison", lang, _dropdown(Ids.COMPARISON, cmp_options, "prev_year", 200)),
             html.Button(t("copy_link", lang), id=Ids.COPY_LINK, className="btn", n_clicks=0),
+            # the kommun's samverkan (EST): weekly meeting, tertial follow-up, § 4 document
+            html.A(t("est_link", lang), href=f"#{Ids.EST}", id=Ids.EST_LINK, className="btn"),
             html.Span(id=Ids.COPY_STATUS, className="copy-status", role="status"),
             # named by its visible text ("English"/"Svenska", WCAG 2.5.3); the title says what it does
             html.Button(t("language", lang), id=Ids.LANG, className="btn", n_clicks=0, lang="en" if lang == "sv" else "sv",
@@ -196,7 +198,8 @@ def build_compare(lang: str, regions: list[str]) -> html.Section:
 def build_page(lang: str, list_years: list[int], list_year: int, areas_fc: dict,
                periods: list[dict], period: str | None, area_options: list[dict],
                indicator_options: list[dict], regions: list[str], user: str | None = None,
-               kommun_tier: bool = False, sources: list[dict] | None = None) -> html.Div:
+               kommun_tier: bool = False, sources: list[dict] | None = None,
+               est_section: html.Section | None = None) -> html.Div:
     s = settings()
     banner = tx("demo_banner", lang) if s.auth == "none" else ""
     return html.Div([
@@ -219,4 +222,5 @@ def build_page(lang: str, list_years: list[int], list_year: int, areas_fc: dict,
             build_side(lang, indicator_options, sources, "kommun" if kommun_tier else "police"),
         ]),
         build_compare(lang, regions),
+        est_section,
     ], id=Ids.PAGE, lang=lang)

@@ -68,4 +68,28 @@ def serve_layout(lang: str = "sv", principal: Viewer | None = None) -> html.Div:
         user=principal.name if principal is not None and principal.name not in ("demo",) else None,
         kommun_tier=kommun_tier,
         sources=sources(lang),
+        est_section=est_section(lang, principal),
     )
+
+
+def est_section(lang: str, principal):
+    """The Samverkan (EST) section for the viewer: a kommun account sees only its kommuner."""
+    from layout.est import build_est_section
+    from services.context import engine
+    from services.est import (
+        default_tertial,
+        default_week,
+        kommun_choices,
+        tertial_choices,
+        week_choices,
+    )
+
+    police = principal is None or principal.tier == "police"
+    options = kommun_choices(engine(), None if police else tuple(principal.kommuner))
+    values = [o["value"] for o in options]
+    kommun = "0180" if "0180" in values else (values[0] if values else None)
+    from store.catalogue import OBSERVATION_CATEGORIES
+
+    categories = [{"label": sv if lang == "sv" else en, "value": cid} for cid, (sv, en) in OBSERVATION_CATEGORIES.items()]
+    return build_est_section(lang, options, kommun, week_choices(lang), default_week(),
+                             tertial_choices(lang), default_tertial(), police, categories)

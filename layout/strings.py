@@ -105,6 +105,49 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+# EST samverkan (issue 14): the kommun's weekly meeting view, the tertial follow-up, the § 4 document
+TEXTS.update({
+    "est_link": {"sv": "Samverkan", "en": "Partnership"},
+    "est_title": {"sv": "Samverkan med kommunen (EST)", "en": "Partnership with the kommun (EST)"},
+    "est_kommun": {"sv": "Kommun", "en": "Kommun"},
+    "est_week": {"sv": "Vecka", "en": "Week"},
+    "est_tab_week": {"sv": "Veckomöte", "en": "Weekly meeting"},
+    "est_tab_followup": {"sv": "Tertialuppföljning", "en": "Tertial follow-up"},
+    "est_tab_l4": {"sv": "Lägesbild § 4", "en": "Lägesbild § 4"},
+    "est_tab_prio": {"sv": "Prioritering", "en": "Prioritisation"},
+    "est_obs_new": {"sv": "Ny iakttagelse", "en": "New observation"},
+    "est_obs_date": {"sv": "Datum", "en": "Date"},
+    "est_obs_category": {"sv": "Kategori", "en": "Category"},
+    "est_obs_area": {"sv": "Område", "en": "Area"},
+    "est_obs_place": {"sv": "Plats", "en": "Place"},
+    "est_obs_org": {"sv": "Organisation", "en": "Organisation"},
+    "est_obs_role": {"sv": "Roll", "en": "Role"},
+    "est_obs_add": {"sv": "Lägg till iakttagelse", "en": "Add observation"},
+    "est_print": {"sv": "Skriv ut (A4)", "en": "Print (A4)"},
+    "est_flags": {"sv": "Veckans flaggor", "en": "The week's flags"},
+    "est_flags_hint": {"sv": "Händelser i veckan mot områdets egna 52 veckor (negativ binomial, FDR över tabellen).",
+                       "en": "Events in the week against the area's own 52 weeks (negative binomial, FDR over the table)."},
+    "est_observations": {"sv": "Samverkansparternas iakttagelser", "en": "The partners' observations"},
+    "est_obs_hint": {"sv": "Inte brott: ingår aldrig i brottsstatistiken.",
+                     "en": "Not crimes: never part of the crime counts."},
+    "est_actions": {"sv": "Öppna åtgärder som förfaller", "en": "Open actions due"},
+    "est_places": {"sv": "Platser nästa vecka", "en": "Places next week"},
+    "est_place_name": {"sv": "Plats", "en": "Place"},
+    "est_place_owner": {"sv": "Ansvarig", "en": "Owner"},
+    "est_place_reason": {"sv": "Varför", "en": "Why"},
+    "est_place_add": {"sv": "Lägg till plats", "en": "Add place"},
+    "est_tertial": {"sv": "Tertial", "en": "Tertial"},
+    "est_download_pdf": {"sv": "Ladda ner PDF", "en": "Download PDF"},
+    "est_download_docx": {"sv": "Ladda ner Word", "en": "Download Word"},
+    "est_l4_period": {"sv": "Period", "en": "Period"},
+    "est_l4_hint": {"sv": "Kommunens lägesbild enligt 4 § lagen (2023:196): kartläggning av brottsligheten "
+                          "(kommunversionen, små tal dolda), samverkansparternas iakttagelser, problem, löften och "
+                          "åtgärder med uppföljning samt plats för analysen. Inga anteckningar.",
+                    "en": "The kommun's lägesbild under section 4 of Act 2023:196: mapping of crime (kommun version, "
+                          "small counts hidden), the partners' observations, problems, promises and actions with "
+                          "follow-up, and room for the analysis. No notes."},
+})
+
 # the 4P section titles, as the reports write them
 TEXTS.update({f"section_{k}": {"sv": sv, "en": en} for k, (sv, en) in SECTION_TITLES.items()})
 

@@ -258,6 +258,9 @@ def check_callback(principal: Principal, body: dict) -> Decision:
     for area in requested_areas(body):
         if not may_view_area(principal, area):
             return Decision(False, 403, f"area {area} is outside the granted kommuner")
+    for kommun in requested_values(body, "est-kommun"):  # the Samverkan section's kommun control
+        if not principal.may_see_kommun(kommun):
+            return Decision(False, 403, f"kommun {kommun} is outside the granted kommuner")
     from reports.disclosure import policy
 
     for period in requested_values(body, "period"):

@@ -221,9 +221,13 @@ def verdicts(engine: Engine, period: str, comparison: str = "prev_year",
 
 def _check_period(period: str) -> str:
     try:
-        return parse_period(period).label
+        p = parse_period(period)
     except ValueError as exc:
         raise InputError(None, f"--period: {exc}") from exc
+    if p.kind.value == "week":  # indicator values are monthly: a week is counted from dated events only
+        raise InputError(None, f"--period: '{p.label}' is an ISO week; indicator values are monthly. Weekly "
+                         "counts of dated events: `python cli.py weekly --kommun CODE --week " + p.label + "`")
+    return p.label
 
 
 @lru_cache(maxsize=8)

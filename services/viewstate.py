@@ -65,6 +65,12 @@ def decode(search: str | None, defaults: dict | None = None) -> dict:
     if one("indicator"):
         view["indicator"] = one("indicator")
     period = canonical_period(one("period"))
+    if period and period[4:6] == "-W":  # an ISO week: the indicators (monthly) show its tertial; the
+        from indicators.calendar import (
+            tertial_containing,  # Samverkan section opens the week itself
+        )
+
+        period = tertial_containing(parse_period(period).days[0][:7]).label
     if period:
         view["period"] = period
     if one("cmp") in COMPARISONS:

@@ -357,3 +357,95 @@ locks = Table(
     Column("holder", String(128)),
     Column("acquired_at", DateTime),
 )
+
+# --- EST samverkan (issue 14, migration 0011_est_samverkan) -----------------------------------------
+# Partners' observations: their own table and map layer, never added to a crime count.
+observations = Table(
+    "observations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("row_key", String(64), nullable=False),  # sha256 of the row's content: re-import is a no-op
+    Column("obs_date", Date, nullable=False),
+    Column("week", String(8), nullable=False),  # ISO week 'YYYY-Www'
+    Column("month", String(7), nullable=False),
+    Column("category", String(48), nullable=False),  # store.catalogue.OBSERVATION_CATEGORIES
+    Column("organisation", Text, nullable=False),
+    Column("reporter_role", Text),
+    Column("x", Float),
+    Column("y", Float),
+    Column("lon", Float),
+    Column("lat", Float),
+    Column("area_id", String(32)),
+    Column("kommun_kod", String(4)),
+    Column("place_text", Text),  # a free-text place without coordinates
+    Column("description", Text),
+    Column("created_by", String(128), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("import_id", Integer, ForeignKey("imports.id")),
+)
+Index("ix_observations_row_key", observations.c.row_key, unique=True)
+Index("ix_observations_kommun_week", observations.c.kommun_kod, observations.c.week)
+
+# The agreement ledger: agreement → problem → promise (medborgarlöfte) → action. Every edit is a new
+# row superseding the previous one of the same item_key (history kept, as notes are).
+ledger_items = Table(
+    "ledger_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item_key", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),  # agreement | problem | promise | action
+    Column("parent_key", String(64)),
+    Column("kommun_kod", String(4)),
+    Column("title", Text, nullable=False),
+    Column("description", Text),
+    Column("area_ids", Text),  # JSON list
+    Column("place", Text),
+    Column("indicator_ids", Text),  # JSON list
+    Column("owner", Text),
+    Column("organisation", Text),
+    Column("due_date", Date),
+    Column("status", String(16)),  # planerad | pagaende | klar | installd
+    Column("done_date", Date),
+    Column("period_from", String(16)),
+    Column("period_to", String(16)),
+    Column("internal", Boolean, nullable=False, default=False, server_default=text("false")),
+    Column("removed", Boolean, nullable=False, default=False, server_default=text("false")),
+    Column("author", String(128), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("supersedes", Integer, ForeignKey("ledger_items.id")),
+    Column("import_id", Integer, ForeignKey("imports.id")),
+)
+Index("ix_ledger_items_key", ledger_items.c.item_key)
+Index("ix_ledger_items_kommun", ledger_items.c.kommun_kod)
+
+week_places = Table(
+    "week_places",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kommun_kod", String(4), nullable=False),
+    Column("week", String(8), nullable=False),
+    Column("place", Text, nullable=False),
+    Column("area_id", String(32)),
+    Column("owner", Text, nullable=False),
+    Column("reason", Text),
+    Column("removed", Boolean, nullable=False, default=False, server_default=text("false")),
+    Column("author", String(128), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("supersedes", Integer, ForeignKey("week_places.id")),
+)
+Index("ix_week_places_kommun_week", week_places.c.kommun_kod, week_places.c.week)
+
+priorities = Table(
+    "priorities",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kommun_kod", String(4), nullable=False),
+    Column("tertial", String(8), nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("area_id", String(32), nullable=False),
+    Column("impact", Integer),  # hand-scored påverkansmöjlighet 0–3
+    Column("reason", Text, nullable=False),
+    Column("author", String(128), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+Index("ix_priorities_kommun_tertial", priorities.c.kommun_kod, priorities.c.tertial)
