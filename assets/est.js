@@ -31,7 +31,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       document.body.classList.add("print-est");
       const done = function () { document.body.classList.remove("print-est"); };
       window.addEventListener("afterprint", done, { once: true });
-      window.setTimeout(function () { window.print(); }, 50);
+      // the map's container narrows in the print layout: let Leaflet measure it again first
+      window.dispatchEvent(new Event("resize"));
+      window.setTimeout(function () { window.print(); }, 300);
       return window.dash_clientside.no_update;
     },
   },

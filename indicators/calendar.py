@@ -568,6 +568,8 @@ def latest_complete(
         raise ValueError("no indicator in the catalogue has a reported month")
     frontier = int(reported.min())
     k = PeriodKind(kind)
+    if k is PeriodKind.WEEK:
+        raise ValueError("indicator values are monthly: weeks are counted from dated events, not reported")
     if k is PeriodKind.MONTH:
         return parse_period(format_month(frontier))
     if k in (PeriodKind.R12, PeriodKind.YTD):

@@ -12,6 +12,7 @@ MODULES = [
     "calendar",
     "catalogue",
     "crosssection",
+    "priority",
     "cusum",
     "frames",
     "rag",
@@ -21,6 +22,7 @@ MODULES = [
     "table",
     "targets",
     "texts",
+    "weekly",
 ]
 
 
