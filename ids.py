@@ -126,6 +126,11 @@ class Ids(StrEnum):
     EST_PLACE_REASON = "est-place-reason"
     EST_PLACE_ADD = "est-place-add"
     EST_PLACE_STATUS = "est-place-status"
+    EST_ACTION_PICK = "est-action-pick"  # the ledger on the page: which action
+    EST_ACTION_STATE = "est-action-state"  # its new status
+    EST_ACTION_DONE = "est-action-done"  # its done date (YYYY-MM-DD; empty: today when 'klar')
+    EST_ACTION_SAVE = "est-action-save"
+    EST_ACTION_MSG = "est-action-msg"
     EST_PLACES_SAVED = "est-places-saved"  # bumped by an added place: the list redraws
     EST_TERTIAL = "est-tertial"
     EST_FOLLOWUP = "est-followup"

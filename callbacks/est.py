@@ -323,3 +323,48 @@ clientside_callback(
     Input(Ids.EST_PRINT, "n_clicks"),
     prevent_initial_call=True,
 )
+
+
+# --------------------------------------------------------------------------- the ledger on the page
+@callback(
+    Output(Ids.EST_ACTION_PICK, "options"),
+    Input(Ids.EST_KOMMUN, "value"),
+    Input(Ids.EST_PLACES_SAVED, "data"),
+    Input(Ids.LANG_STORE, "data"),
+)
+def action_options(kommun: str | None, _saved, lang: str | None):
+    """The kommun's actions for the status editor (police roles only)."""
+    _, tier, _granted = _viewer()
+    if not kommun or tier != "police":
+        return []
+    return est.action_choices(_engine(), kommun, _lang(lang))
+
+
+@callback(
+    Output(Ids.EST_ACTION_MSG, "children"),
+    Output(Ids.EST_PLACES_SAVED, "data", allow_duplicate=True),
+    Input(Ids.EST_ACTION_SAVE, "n_clicks"),
+    State(Ids.EST_KOMMUN, "value"),
+    State(Ids.EST_ACTION_PICK, "value"),
+    State(Ids.EST_ACTION_STATE, "value"),
+    State(Ids.EST_ACTION_DONE, "value"),
+    State(Ids.EST_PLACES_SAVED, "data"),
+    State(Ids.LANG_STORE, "data"),
+    prevent_initial_call=True,
+)
+def save_action(_n, kommun, key, status, done, saved, lang):
+    """Set an action's status (a new ledger row, history kept); the weekly view redraws."""
+    from store.ledger import STATUS_EN, STATUS_SV
+
+    user, tier, _granted = _viewer()
+    lang = _lang(lang)
+    if tier != "police":
+        return w("actions_police_only", lang), no_update
+    if not kommun or not key:
+        raise PreventUpdate
+    try:
+        item = est.update_action(_engine(), kommun, key, status or "", done, user)
+    except InputError as exc:
+        return str(exc), no_update
+    words = STATUS_SV if lang == "sv" else STATUS_EN
+    return w("action_saved", lang, title=item.title, status=words.get(item.status, item.status)), (saved or 0) + 1

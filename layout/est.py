@@ -34,6 +34,12 @@ W = {  # texts built into tables and lists (the static ones are in layout/string
     "added": ("Tillagd: {place} ({owner}).", "Added: {place} ({owner})."),
     "more_flags": ("{n} rader till utan flagga.", "{n} more rows without a flag."),
     "obs_no_point": ("utan koordinat", "no coordinate"),
+    "edit_action": ("Uppdatera en åtgärd", "Update an action"),
+    "save_action": ("Spara status", "Save status"),
+    "action_saved": ("Sparat: {title} – {status} (den förra raden finns kvar i historiken).",
+                     "Saved: {title} – {status} (the earlier row is kept in the history)."),
+    "actions_police_only": ("Åtgärder uppdateras av polisen (kommunen läser de publika delarna).",
+                            "Actions are updated by the police (the municipality reads the public parts)."),
 }
 
 
@@ -104,6 +110,25 @@ def actions_list(actions, today, lang: str) -> list:
         rows.append([a.title, f"{a.owner} ({a.organisation})", a.due_date.isoformat(),
                      html.Span(w("overdue", lang), className="est-late") if late else status_text(a.status, lang)])
     return [_table([w(k, lang) for k in ("action", "owner", "due", "status")], rows)]
+
+
+def action_editor(lang: str, police: bool) -> html.Details:
+    """The ledger on the page: set an action's status (and done date); each save is a new ledger row."""
+    from store.ledger import STATUS_EN, STATUS_SV
+
+    words = STATUS_SV if lang == "sv" else STATUS_EN
+    return html.Details(className="est-form no-print", hidden=not police, children=[
+        html.Summary(w("edit_action", lang)),
+        html.Div(className="est-form-row", children=[
+            _control(Ids.EST_ACTION_PICK, "est_action_pick", lang, _dd(Ids.EST_ACTION_PICK, [], None, 320)),
+            _control(Ids.EST_ACTION_STATE, "est_action_state", lang,
+                     _dd(Ids.EST_ACTION_STATE, [{"label": v, "value": k} for k, v in words.items()], "klar", 160)),
+            _control(Ids.EST_ACTION_DONE, "est_action_done", lang,
+                     dcc.Input(id=Ids.EST_ACTION_DONE, type="text", placeholder="ÅÅÅÅ-MM-DD", maxLength=10)),
+            html.Button(w("save_action", lang), id=Ids.EST_ACTION_SAVE, className="btn", n_clicks=0),
+        ]),
+        html.Div(id=Ids.EST_ACTION_MSG, role="status", className="est-status"),
+    ])
 
 
 def places_list(places, week_label: str, lang: str) -> list:
@@ -222,7 +247,8 @@ def build_est_section(lang: str, kommun_options: list[dict], kommun: str | None,
                 tx("est_flags", lang, html.H3), tx("est_flags_hint", lang, html.P, className="muted small"),
                 dcc.Loading(html.Div(id=Ids.EST_FLAGS), type="dot", delay_show=300)]),
             html.Div(className="card-body", children=[
-                tx("est_actions", lang, html.H3), html.Div(id=Ids.EST_ACTIONS)]),
+                tx("est_actions", lang, html.H3), html.Div(id=Ids.EST_ACTIONS),
+                action_editor(lang, police)]),
             html.Div(className="card-body est-places", children=[
                 tx("est_places", lang, html.H3), html.Div(id=Ids.EST_PLACES),
                 html.Div(className="est-place-form no-print", hidden=not police, children=[

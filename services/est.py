@@ -350,3 +350,44 @@ def chosen_blocks(engine: Engine, kommun: str, tertial: str, rows: dict, names: 
             blocks.append(("table", [t("indicator", lang), t("value", lang), t("reference", lang), t("change", lang),
                                      t("verdict", lang)], lines))
     return blocks
+
+
+# --------------------------------------------------------------------------- the ledger on the page
+def action_choices(engine: Engine, kommun: str, lang: str = "sv") -> list[dict]:
+    """The kommun's actions for the page's status editor: '<title> (<owner>, <status>)' → key."""
+    from store.ledger import STATUS_EN, STATUS_SV, current_items
+
+    words = STATUS_SV if lang == "sv" else STATUS_EN
+    acts = sorted((it for it in current_items(engine, kommun) if it.kind == "action"),
+                  key=lambda it: (it.due_date or dt.date.max, it.key))
+    return [{"label": f"{it.title} ({it.owner}, {words.get(it.status or 'planerad', it.status or '')})",
+             "value": it.key} for it in acts]
+
+
+def update_action(engine: Engine, kommun: str, key: str, status: str, done: str | None, author: str,
+                  on: dt.date | None = None):
+    """Set an action's status on the page (a new ledger row; the earlier one is kept as history).
+    'klar' without a date is done today; a date is YYYY-MM-DD and not in the future (checked as a
+    file row is). Raises InputError naming the field."""
+    from dataclasses import replace
+
+    from store.ledger import STATUS_SV, current_items, save_item
+
+    item = next((it for it in current_items(engine, kommun) if it.key == key and it.kind == "action"), None)
+    if item is None:
+        raise InputError(None, f"åtgärd '{key}': finns inte för kommun {kommun}")
+    if status not in STATUS_SV:
+        raise InputError(None, f"status '{status}': ska vara en av {', '.join(STATUS_SV.values())}")
+    day = None
+    if done and str(done).strip():
+        try:
+            day = dt.date.fromisoformat(str(done).strip())
+        except ValueError as exc:
+            raise InputError(None, f"klart datum '{done}': skriv ÅÅÅÅ-MM-DD") from exc
+    elif status == "klar":  # done today, unless it was done already (its date stays)
+        day = item.done_date if item.status == "klar" and item.done_date else (on or today())
+    if status != "klar":
+        day = None
+    changed = replace(item, status=status, done_date=day)
+    save_item(engine, changed, author)
+    return changed

@@ -118,3 +118,52 @@ def test_a_kommun_account_adds_an_observation_for_its_kommun_only(env):
     r = kp.post("/_dash-update-component", json=callback_body(dep, values, ["est-obs-add.n_clicks"]), headers=h)
     assert "unknown category" in json.dumps(r.get_json(), ensure_ascii=False)
     assert len(observations_frame(engine, kommun=GOTEBORG)) == 1
+
+
+def test_the_police_update_an_action_on_the_page_and_history_is_kept(env, tmp_path):
+    """The ledger edited on the page: a status saved is a new row (the old one kept); a done date in
+    the future is refused and writes nothing; a kommun account can neither reach another kommun's
+    actions (the gate) nor change its own (police roles only)."""
+    import datetime as dt
+
+    from store.ledger import current_items, import_ledger, item_history
+    from tests.est import files
+
+    app, engine = env
+    import_ledger(engine, files.ledger(tmp_path), user="kp", on=dt.date.fromisoformat(files.TODAY))
+    status = {it.key: it.status for it in current_items(engine, STOCKHOLM)}
+    assert status["H3"] == "planerad"
+    c, h = _session(app, "polis1")
+    deps = c.get("/_dash-dependencies", headers=h).get_json()
+    values = layout_values(c.get("/_dash-layout").get_json())
+    values[("est-kommun", "value")] = STOCKHOLM
+    r = c.post("/_dash-update-component", json=callback_body(_dep(deps, "est-action-pick.options"), values,
+                                                              ["est-kommun.value"]), headers=h)
+    options = r.get_json()["response"]["est-action-pick"]["options"]
+    assert "H3" in [o["value"] for o in options] and all(o["value"].startswith("H") for o in options)
+    save = _dep(deps, "est-action-msg.children")
+    values.update({("est-action-pick", "value"): "H3", ("est-action-state", "value"): "klar",
+                   ("est-action-done", "value"): "2999-01-01", ("est-action-save", "n_clicks"): 1})
+    r = c.post("/_dash-update-component", json=callback_body(save, values, ["est-action-save.n_clicks"]), headers=h)
+    msg = json.dumps(r.get_json()["response"]["est-action-msg"], ensure_ascii=False)
+    assert "Sparat" not in msg and "2999-01-01" in msg  # refused, naming the date
+    assert len(item_history(engine, "H3")) == 1
+    values[("est-action-done", "value")] = ""  # done today
+    r = c.post("/_dash-update-component", json=callback_body(save, values, ["est-action-save.n_clicks"]), headers=h)
+    assert "Sparat" in json.dumps(r.get_json()["response"]["est-action-msg"], ensure_ascii=False)
+    now = {it.key: it for it in current_items(engine, STOCKHOLM)}["H3"]
+    assert now.status == "klar" and now.done_date is not None and now.done_date <= dt.date.today()
+    assert len(item_history(engine, "H3")) == 2  # the planned row is kept
+    # the kommun account: another kommun is refused by the gate, its own kommun by the callback
+    kp, kh = _session(app, "kp1")
+    kdeps = kp.get("/_dash-dependencies", headers=kh).get_json()
+    kvalues = layout_values(kp.get("/_dash-layout").get_json())
+    kvalues.update({("est-kommun", "value"): STOCKHOLM, ("est-action-pick", "value"): "H3",
+                    ("est-action-state", "value"): "planerad", ("est-action-save", "n_clicks"): 1})
+    ksave = _dep(kdeps, "est-action-msg.children")
+    r = kp.post("/_dash-update-component", json=callback_body(ksave, kvalues, ["est-action-save.n_clicks"]), headers=kh)
+    assert r.status_code == 403
+    kvalues[("est-kommun", "value")] = GOTEBORG
+    r = kp.post("/_dash-update-component", json=callback_body(ksave, kvalues, ["est-action-save.n_clicks"]), headers=kh)
+    assert "polisen" in json.dumps(r.get_json()["response"]["est-action-msg"], ensure_ascii=False)
+    assert len(item_history(engine, "H3")) == 2
