@@ -7,8 +7,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,25 +26,29 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(demo_db_path, data_dir, log_name: str = "live_server", **extra_env: str):
-    """``app.py`` in a subprocess on the demo store (``extra_env`` added to its environment)."""
+def running_app(db_path, data_dir, log_name: str = "live_server", ready_path: str = "/_dash-layout",
+                **extra_env: str | None):
+    """``app.py`` in a subprocess on the store ``db_path``: ``extra_env`` added to its environment
+    (a value None removes the variable); ready when ``ready_path`` answers."""
+    from security.testing import wait_ready
+
     port = free_port()
-    env = {**os.environ, "LAGESBILD_DATABASE_URL": f"sqlite:///{demo_db_path}", "LAGESBILD_PORT": str(port),
-           "LAGESBILD_HOST": "127.0.0.1", "LAGESBILD_DATA_DIR": str(data_dir), "LAGESBILD_AUTH": "none",
-           **extra_env}
+    env = {**os.environ, "LAGESBILD_DATABASE_URL": f"sqlite:///{db_path}", "LAGESBILD_PORT": str(port),
+           "LAGESBILD_HOST": "127.0.0.1", "LAGESBILD_DATA_DIR": str(data_dir), "LAGESBILD_AUTH": "none"}
+    for key, value in extra_env.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = open(ARTIFACTS / f"{log_name}.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(url + "/_dash-layout", timeout=2)
-                break
-            except OSError as exc:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"app exited: see {ARTIFACTS / (log_name + '.log')}") from exc
-                time.sleep(0.5)
+        try:
+            wait_ready(url, proc, timeout=120, path=ready_path)
+        except RuntimeError as exc:
+            raise RuntimeError(f"{exc}: see {ARTIFACTS / (log_name + '.log')}") from exc
         yield url
     finally:
         proc.terminate()

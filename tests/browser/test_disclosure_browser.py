@@ -5,19 +5,16 @@ with a month lands on a tertial. The PDF's first page is rendered with ``pdftopp
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
 import subprocess
-import sys
 from datetime import datetime
 
 import pytest
 
 from security.disclosure_audit import numbers_from_csv, numbers_from_xlsx
-from security.testing import TEST_SECRET, copy_sqlite, free_port, wait_ready
-from tests.browser.conftest import ARTIFACTS, shot
-from tests.conftest import ROOT
+from security.testing import TEST_SECRET, copy_sqlite
+from tests.browser.conftest import ARTIFACTS, running_app, shot
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery staple"
@@ -49,22 +46,9 @@ def kommun_server(demo_db_path, data_dir, tmp_path_factory):
     add_note(engine, AREA, PERIOD, "problem", SHARED, "anna", kommun=True, now=now)
     add_note(engine, AREA, PERIOD, "framsteg", UNMARKED, "anna", now=now)
     engine.dispose()
-    port = free_port()
-    env = {**os.environ, "LAGESBILD_DATABASE_URL": f"sqlite:///{path}", "LAGESBILD_PORT": str(port),
-           "LAGESBILD_HOST": "127.0.0.1", "LAGESBILD_DATA_DIR": str(data_dir), "LAGESBILD_AUTH": "local",
-           "LAGESBILD_SECRET_KEY": TEST_SECRET}
-    env.pop("LAGESBILD_REDIS_URL", None)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / "disclosure_server.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(url, proc, timeout=120)
+    with running_app(path, data_dir, "disclosure_server", ready_path="/healthz", LAGESBILD_AUTH="local",
+                     LAGESBILD_SECRET_KEY=TEST_SECRET, LAGESBILD_REDIS_URL=None) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        log.close()
 
 
 @pytest.fixture

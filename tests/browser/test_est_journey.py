@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import sqlite3
 import subprocess
 
 import pytest
 
+from security.testing import copy_sqlite
 from tests.browser.conftest import ARTIFACTS, CHROMIUM_ARGS, running_app
 from tests.est import files
 
@@ -27,11 +27,7 @@ def est_server(demo_db_path, data_dir, tmp_path_factory):
     from store.observations import import_observations
 
     tmp = tmp_path_factory.mktemp("est_browser")
-    path = tmp / "est.sqlite"
-    src, dst = sqlite3.connect(str(demo_db_path)), sqlite3.connect(str(path))
-    src.backup(dst)
-    src.close()
-    dst.close()
+    path = copy_sqlite(demo_db_path, tmp / "est.sqlite")
     engine = make_engine(f"sqlite:///{path}")
     migrate(engine)
     on = dt.date.fromisoformat(files.TODAY)

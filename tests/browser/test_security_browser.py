@@ -3,17 +3,13 @@ violations, no other origin), and XSS payloads in imported text rendered as iner
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import datetime
 
 import pytest
 from sqlalchemy import insert, update
 
-from security.testing import TEST_SECRET, copy_sqlite, free_port, wait_ready
-from tests.browser.conftest import ARTIFACTS, shot
-from tests.conftest import ROOT
+from security.testing import TEST_SECRET, copy_sqlite
+from tests.browser.conftest import running_app, shot
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery staple"
@@ -46,22 +42,9 @@ def hostile_server(demo_db_path, data_dir, tmp_path_factory):
             conn.execute(insert(notes).values(area_id="74", period="2026-T1", section=section, text=text,
                                               internal=False, author=PAYLOADS[0], created_at=datetime(2026, 5, 2)))
     engine.dispose()
-    port = free_port()
-    env = {**os.environ, "LAGESBILD_DATABASE_URL": f"sqlite:///{path}", "LAGESBILD_PORT": str(port),
-           "LAGESBILD_HOST": "127.0.0.1", "LAGESBILD_DATA_DIR": str(data_dir), "LAGESBILD_AUTH": "local",
-           "LAGESBILD_SECRET_KEY": TEST_SECRET}
-    env.pop("LAGESBILD_REDIS_URL", None)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / "security_server.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(url, proc, timeout=120)
+    with running_app(path, data_dir, "security_server", ready_path="/healthz", LAGESBILD_AUTH="local",
+                     LAGESBILD_SECRET_KEY=TEST_SECRET, LAGESBILD_REDIS_URL=None) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        log.close()
 
 
 @pytest.fixture
