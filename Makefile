@@ -23,7 +23,7 @@ bootstrap: install
 run: bootstrap
 	$(BIN)/python app.py
 
-test: install
+test: lint
 	$(BIN)/python -m pytest
 
 lint: install

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import math
 
+from texts import t
+
 LANGS = ("sv", "en")
 NBSP = "\u00a0"
 
@@ -51,11 +53,9 @@ def fmt_number(value: float | int | None, lang: str = "sv", decimals: int = 0) -
     if isinstance(value, float) or not isinstance(value, int):
         value = half_up(value, decimals)
     text = f"{value:,.{decimals}f}"
-    if check_lang(lang) == "sv":
-        text = text.replace(",", NBSP).replace(".", ",")
-        if text.startswith("-"):
-            text = "−" + text[1:]
-    return text
+    check_lang(lang)
+    sep = {",": t("fmt.thousands", lang), ".": t("fmt.decimal", lang), "-": t("fmt.minus", lang)}
+    return "".join(sep.get(ch, ch) for ch in text)
 
 
 def fmt_percent(value: float | None, lang: str = "sv", decimals: int = 0, signed: bool = True) -> str:
@@ -64,7 +64,7 @@ def fmt_percent(value: float | None, lang: str = "sv", decimals: int = 0, signed
         return "–"
     body = fmt_number(abs(value), lang, decimals)
     sign = ("+" if value > 0 else ("−" if value < 0 else "±")) if signed else ("−" if value < 0 else "")
-    return f"{sign}{body}{NBSP}%" if lang == "sv" else f"{sign}{body}%"
+    return t("fmt.percent", lang, value=f"{sign}{body}")
 
 
 def fmt_p(p: float | None, lang: str = "sv") -> str:

@@ -12,14 +12,15 @@ from tests.conftest import ROOT
 
 #: rank of each top-level package or module: imports may only point to a lower rank
 RANKS: dict[str, int] = {
-    "config": 0, "i18n": 0, "ids": 0,
-    "geodata": 1, "indicators": 1,
-    "layers": 2, "store": 2,
-    "reports": 3,
-    "services": 4,
-    "layout": 5, "security": 5,
-    "callbacks": 6, "commands": 6,
-    "cli": 7, "app": 7, "gunicorn.conf": 7,
+    "texts": 0,
+    "config": 1, "i18n": 1, "ids": 1,
+    "geodata": 2, "indicators": 2,
+    "layers": 3, "store": 3,
+    "reports": 4,
+    "services": 5,
+    "layout": 6, "security": 6,
+    "callbacks": 7, "commands": 7,
+    "cli": 8, "app": 8, "gunicorn.conf": 8,
 }
 SKIP = {"tests", "bench", ".venv", "instance", "__pycache__"}
 

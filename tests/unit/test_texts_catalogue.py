@@ -1,0 +1,111 @@
+"""The text catalogue (issue 15): one table per language, the same keys and fields in both, and
+no code outside ``texts/`` that chooses its wording by comparing the language.
+
+``STILL_BRANCHING`` lists the files not yet moved to the catalogue; it only shrinks: a listed
+file that no longer branches fails too (take it off the list), and the issue is done when the
+list is empty.
+"""
+
+from __future__ import annotations
+
+import ast
+import string
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from texts import MissingText, by_prefix, en, sv, t
+
+SKIP = {"tests", "bench", ".venv", "instance", "__pycache__", "texts", "migrations"}
+
+STILL_BRANCHING: set[str] = {
+    # the page (layout/, callbacks/, services/, commands/, cli.py, store/, security/, geodata/)
+    "callbacks/area_panel.py", "callbacks/est.py", "callbacks/map_layers.py", "callbacks/view.py",
+    "cli.py", "commands/samverkan.py",
+    "geodata/areas.py", "geodata/national.py", "geodata/precision.py", "geodata/reference_areas.py",
+    "layout/compare.py", "layout/est.py", "layout/figures.py", "layout/landing.py", "layout/page.py",
+    "layout/panels.py", "layout/period_bar.py", "layout/root.py", "layout/strings.py",
+    "layout/summary.py",
+    "services/compare.py", "services/est.py", "services/indicators.py", "services/nowcast.py",
+    "services/page.py", "services/periods.py", "services/real_series.py", "services/reports.py",
+    "services/revisions.py", "services/warmup.py", "store/observations.py",
+
+    # indicators/ and layers/
+    "indicators/calendar.py", "indicators/dispersion.py", "indicators/rag.py",
+    "indicators/revisions.py", "indicators/summary.py", "indicators/texts.py",
+    "layers/areas.py", "layers/choropleth.py", "layers/emerging.py", "layers/events.py",
+    "layers/hotspots.py", "layers/legends.py", "layers/method_card.py", "layers/pois.py",
+
+    # reports/
+    "reports/compare_export.py", "reports/content.py", "reports/disclosure.py", "reports/facts.py",
+    "reports/figures.py", "reports/pdf.py", "reports/plain.py", "reports/samverkan.py",
+    "reports/samverkan_render.py", "reports/tabular.py", "reports/texts.py", "reports/word.py",
+}
+
+
+def fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+def test_every_key_is_in_both_languages():
+    assert set(sv.MESSAGES) - set(en.MESSAGES) == set(), "keys missing in texts/en.py"
+    assert set(en.MESSAGES) - set(sv.MESSAGES) == set(), "keys missing in texts/sv.py"
+
+
+def test_both_languages_fill_the_same_fields():
+    differ = {k: (fields(sv.MESSAGES[k]), fields(en.MESSAGES[k])) for k in sv.MESSAGES
+              if fields(sv.MESSAGES[k]) != fields(en.MESSAGES[k])}
+    assert not differ, differ
+
+
+@pytest.mark.parametrize("module", [sv, en], ids=["sv", "en"])
+def test_no_key_is_in_two_sections(module):
+    assert len(module.MESSAGES) == sum(len(s) for s in module.SECTIONS)
+
+
+@pytest.mark.parametrize("module", [sv, en], ids=["sv", "en"])
+def test_texts_are_strings_and_not_empty(module):
+    bad = [k for k, v in module.MESSAGES.items() if not isinstance(v, str) or (not v and k != "fmt.thousands")]
+    assert not bad, bad
+
+
+def test_lookup_fills_fields_and_refuses_unknown_keys():
+    assert t("fmt.percent", "en", value="+3") == "+3%"
+    with pytest.raises(MissingText):
+        t("no.such.key", "sv")
+    with pytest.raises(ValueError):
+        t("fmt.decimal", "de")
+    assert by_prefix("fmt.", "sv")["decimal"] == ","
+
+
+def branches_on_language(path: Path) -> list[int]:
+    """Lines that compare with "sv"/"en" or build a {"sv": …, "en": …} literal."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Compare):
+            if any(isinstance(x, ast.Constant) and x.value in ("sv", "en") for x in (node.left, *node.comparators)):
+                lines.append(node.lineno)
+        elif isinstance(node, ast.Dict):
+            if {k.value for k in node.keys if isinstance(k, ast.Constant)} == {"sv", "en"}:
+                lines.append(node.lineno)
+    return sorted(lines)
+
+
+def product_files() -> list[Path]:
+    return sorted(p for p in ROOT.rglob("*.py") if not SKIP & set(p.relative_to(ROOT).parts))
+
+
+def test_no_language_branches_outside_the_catalogue():
+    found = {str(p.relative_to(ROOT)): branches_on_language(p) for p in product_files()}
+    found = {k: v for k, v in found.items() if v}
+    new = {k: v for k, v in found.items() if k not in STILL_BRANCHING}
+    assert not new, f"texts chosen by comparing the language (use texts.t): {new}"
+    done = sorted(STILL_BRANCHING - set(found))
+    assert not done, f"no longer branching, take off STILL_BRANCHING: {done}"
+
+
+def test_the_scan_sees_a_branch(tmp_path):
+    f = tmp_path / "x.py"
+    f.write_text('def f(lang):\n    return "Röd" if lang == "sv" else "Red"\n\nX = {"sv": "a", "en": "b"}\n')
+    assert branches_on_language(f) == [2, 4]
