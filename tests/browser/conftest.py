@@ -41,6 +41,8 @@ def running_app(db_path, data_dir, log_name: str = "live_server", ready_path: st
         else:
             env[key] = value
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # under pytest-xdist each worker its own log
+    log_name = f"{log_name}_{worker}" if worker else log_name
     log = open(ARTIFACTS / f"{log_name}.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
