@@ -68,47 +68,43 @@ def backtest(rows: pd.DataFrame, first_cut: str, last_cut: str) -> pd.DataFrame:
     """One row per (indicator, level, series, cut, kind, horizon) with registered, truth and nowcast."""
     end = max(rows["registration_month"])
     e = nc.month_index(end)
-    starts = {ind: nc.month_index(nc_start) for ind, nc_start in
-              ((i, _start(g)) for i, g in rows.groupby("indicator"))}
-    t_all = min(starts.values())
-    # all types together, each from its own coverage start (the pool for types with few offences)
-    pool = np.zeros((e - t_all + 1, nc.MAX_DELAY + 1))
-    for ind, g in rows.groupby("indicator"):
-        _, tab = nc.delay_counts(g, nc.month_label(starts[ind]), end)
-        pool[starts[ind] - t_all:] += tab[0]
+    starts = {ind: _start(g) for ind, g in rows.groupby("indicator")}
+    tables = {ind: {lv: nc.delay_counts(g.dropna(subset=[lv]), starts[ind], end, by=lv) for lv in LEVELS}
+              for ind, g in rows.groupby("indicator")}
+    national = {ind: (starts[ind], t["national"][1][0]) for ind, t in tables.items()}
     out = []
-    for ind, g in rows.groupby("indicator"):
-        t0 = starts[ind]
-        first = nc.month_label(t0)
-        tables = {lv: nc.delay_counts(g.dropna(subset=[lv]), first, end, by=lv) for lv in LEVELS}
-        national = tables["national"][1][0]
-        for cut_i in range(nc.month_index(first_cut), nc.month_index(last_cut) + 1):
-            cut = nc.month_label(cut_i)
-            c = cut_i - t0
-            if c < max(nc.HORIZONS):  # the series had not started yet
-                continue
-            fitted = nc.fit_type(national, first, cut, all_types=pool[t0 - t_all:], n_cuts=nc.RETRO_CUTS)
-            for lv, (keys, counts) in tables.items():
-                reg = nc.registered_by(counts, c)
-                k, mu = nc.level_shape(reg, c, fitted.delay)
-                model = fitted.model(k)
-                truth_all = counts.sum(axis=-1)
-                for h in nc.HORIZONS:
-                    t = c - h
-                    target = e - (t0 + t)
-                    x = reg[:, t]
-                    now = nc.nowcast_months(x, h, fitted.delay, mu, model, target=target)
-                    final = nc.nowcast_months(x, h, fitted.delay, mu, model)
-                    out.append(_rows(ind, lv, keys, cut, "month", h, x, truth_all[:, t], now, final, fitted, k))
-                if tertial_end(cut) and c >= 3:
-                    hs = np.array([3, 2, 1, 0])
-                    ts = c - hs
-                    now = nc.nowcast_total(reg[:, ts], hs, fitted.delay, mu, fitted.model(k, summed=True),
-                                           target=e - (t0 + ts))
-                    final = nc.nowcast_total(reg[:, ts], hs, fitted.delay, mu, fitted.model(k, summed=True))
-                    out.append(_rows(ind, lv, keys, cut, "tertial", 3, reg[:, ts].sum(axis=1),
-                                     truth_all[:, ts].sum(axis=1), now, final, fitted, k))
+    for cut_i in range(nc.month_index(first_cut), nc.month_index(last_cut) + 1):
+        cut = nc.month_label(cut_i)
+        begun = {ind: v for ind, v in national.items() if cut_i - nc.month_index(v[0]) >= max(nc.HORIZONS)}
+        for ind, fitted in nc.fit_types(begun, cut).items():  # the service's own fit (services.nowcast)
+            t0 = nc.month_index(starts[ind])
+            out += _evaluate(ind, tables[ind], fitted, cut, cut_i - t0, e - t0)
     return pd.concat(out, ignore_index=True)
+
+
+def _evaluate(ind: str, tables: dict, fitted: nc.TypeModel, cut: str, c: int, e: int) -> list[pd.DataFrame]:
+    """The nowcasts of one type at one cut (``c``, ``e``: the cut and the extract's end, in months
+    from the type's first month), every level."""
+    out = []
+    for lv, (keys, counts) in tables.items():
+        reg = nc.registered_by(counts, c)
+        k, mu = nc.level_shape(reg, c, fitted.delay)
+        model = fitted.model(k)
+        truth_all = counts.sum(axis=-1)
+        for h in nc.HORIZONS:
+            t = c - h
+            x = reg[:, t]
+            now = nc.nowcast_months(x, h, fitted.delay, mu, model, target=e - t)
+            final = nc.nowcast_months(x, h, fitted.delay, mu, model)
+            out.append(_rows(ind, lv, keys, cut, "month", h, x, truth_all[:, t], now, final, fitted, k))
+        if tertial_end(cut) and c >= 3:
+            hs = np.array([3, 2, 1, 0])
+            ts = c - hs
+            now = nc.nowcast_total(reg[:, ts], hs, fitted.delay, mu, fitted.model(k, summed=True), target=e - ts)
+            final = nc.nowcast_total(reg[:, ts], hs, fitted.delay, mu, fitted.model(k, summed=True))
+            out.append(_rows(ind, lv, keys, cut, "tertial", 3, reg[:, ts].sum(axis=1),
+                             truth_all[:, ts].sum(axis=1), now, final, fitted, k))
+    return out
 
 
 def _start(g: pd.DataFrame) -> str:

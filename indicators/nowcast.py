@@ -34,7 +34,10 @@ Method (the epidemiological "nowcasting" of a reporting triangle; references bel
    ``δ`` is again NB1 with that ``δ``: the dispersion fitted nationally holds for an area's and a
    kommun's series as well. A sum of months (a tertial) has its own ``δ``, fitted the same way
    on four-month sums (late batches and a changing registration pace touch neighbouring months
-   together). The mean is kept: a calibration factor fitted too (``statsmodels``' NB1 with a
+   together). A type whose series began less than ``RETRO_CUTS`` months before the cut has few
+   past nowcasts to learn from; its ``δ`` is credibility-weighted (Bühlmann, as actuaries weight
+   a short claims history) with the all-types ``δ``: ``w·δ_own + (1 − w)·δ_all``, ``w`` its
+   number of past nowcasts / ``RETRO_CUTS`` (:func:`fit_types`). The mean is kept: a calibration factor fitted too (``statsmodels``' NB1 with a
    constant) chased a few batches and overshot for months (riots 2021, back-test).
 4. **Prediction**: negative binomial with that mean and variance; the estimate is its median (an
    integer: the median minimises the absolute error, and for batch-prone types it does not chase
@@ -518,10 +521,17 @@ class TypeModel:
 
 
 def fit_type(national: np.ndarray, first_month: str, cut: str, all_types: np.ndarray | None = None,
-             window: int = DELAY_WINDOW, n_cuts: int = RETRO_CUTS) -> TypeModel:
+             window: int = DELAY_WINDOW, n_cuts: int = RETRO_CUTS, pooled: TypeModel | None = None) -> TypeModel:
     """Delay distribution and late-registration dispersion of one offence type from its national
     table ``(months, delays)`` (months from ``first_month``) read at ``cut``; ``all_types`` the
-    same table for all types (see :func:`estimate_delay`)."""
+    same table for all types (see :func:`estimate_delay`).
+
+    ``pooled``: the all-types model fitted at the same cut over its whole history. A type whose
+    own history gives fewer than ``n_cuts`` retrospective nowcasts (a series that began recently)
+    takes its ``δ`` by credibility weighting (Bühlmann): ``w·δ_own + (1 − w)·δ_pooled`` with
+    ``w`` = its retrospective cuts / ``n_cuts`` — as its delays borrow from the all-types
+    triangle when it has few offences. With a full window the type's own ``δ`` is used alone.
+    """
     national = np.asarray(national, float)
     delay = estimate_delay(national, first_month, cut, window, prior_counts=all_types)
     c = min(month_index(cut) - month_index(first_month), national.shape[0] - 1)
@@ -535,7 +545,39 @@ def fit_type(national: np.ndarray, first_month: str, cut: str, all_types: np.nda
     delta = fit_late_dispersion(*retrospective(known, c, earlier.__getitem__, mu, k, n_cuts))
     delta_sum = fit_late_dispersion(*retrospective(known, c, earlier.__getitem__, mu, k, n_cuts,
                                                    TERTIAL_HORIZONS, summed=True))
+    if pooled is not None:
+        delta = _credible(delta, pooled.delta, c - max(HORIZONS), n_cuts)
+        delta_sum = _credible(delta_sum, pooled.delta_sum, c - max(TERTIAL_HORIZONS), n_cuts)
     return TypeModel(delay, delta, max(delta, delta_sum), k)
+
+
+def _credible(own: float, pooled: float, n_own: int, n_full: int) -> float:
+    """Credibility-weighted ``δ``: the type's own with weight ``n_own / n_full`` (at most 1)."""
+    w = min(1.0, max(0, n_own) / n_full) if n_full > 0 else 1.0
+    return w * own + (1.0 - w) * pooled
+
+
+def fit_types(tables: dict[str, tuple[str, np.ndarray]], cut: str, n_cuts: int = RETRO_CUTS) -> dict[str, TypeModel]:
+    """Every offence type's :class:`TypeModel` at ``cut`` from ``{type: (first month, national
+    table)}``: the all-types table (each type from its own first month) lends its delays to a
+    type with few offences (:func:`estimate_delay`) and its ``δ`` to a type with a short history
+    (:func:`fit_type`'s ``pooled``)."""
+    if not tables:
+        return {}
+    c = month_index(cut)
+    t_all = min(month_index(first) for first, _ in tables.values())
+    width = max(np.shape(tab)[-1] for _, tab in tables.values())
+    tables = {ind: (first, np.pad(np.asarray(tab, float), ((0, 0), (0, width - np.shape(tab)[-1]))))
+              for ind, (first, tab) in tables.items()}
+    pool = np.zeros((c - t_all + 1, width))
+    for first, tab in tables.values():
+        t0 = month_index(first) - t_all
+        n = min(len(tab), len(pool) - t0)
+        pool[t0: t0 + n] += tab[:n]
+    pooled = fit_type(pool, month_label(t_all), cut, n_cuts=n_cuts)
+    return {ind: fit_type(tab, first, cut, all_types=pool[month_index(first) - t_all:], n_cuts=n_cuts,
+                          pooled=pooled)
+            for ind, (first, tab) in tables.items()}
 
 
 def _history(registered: np.ndarray, cut: int, delay: DelayDistribution, mu: np.ndarray,

@@ -60,18 +60,11 @@ def _models(data_dir: str | None) -> tuple[str, dict[str, nc.TypeModel]] | None:
     except InputError:
         return None
     cut = str(rows["registration_month"].max())
-    starts = {ind: coverage_start(g) for ind, g in rows.groupby("indicator")}
-    t_all = min(nc.month_index(s) for s in starts.values())
-    e = nc.month_index(cut)
-    pool = np.zeros((e - t_all + 1, nc.MAX_DELAY + 1))
     tables = {}
     for ind, g in rows.groupby("indicator"):
-        _, tab = nc.delay_counts(g, starts[ind], cut)
-        tables[ind] = tab[0]
-        pool[nc.month_index(starts[ind]) - t_all:] += tab[0]
-    fitted = {ind: nc.fit_type(tab, starts[ind], cut, all_types=pool[nc.month_index(starts[ind]) - t_all:])
-              for ind, tab in tables.items()}
-    return cut, fitted
+        start = coverage_start(g)
+        tables[ind] = (start, nc.delay_counts(g, start, cut)[1][0])
+    return cut, nc.fit_types(tables, cut)
 
 
 def models() -> tuple[str, dict[str, nc.TypeModel]] | None:

@@ -195,6 +195,28 @@ def test_extra_poisson_late_registration_widens_the_interval_to_keep_coverage() 
     assert hit_poisson / total < hit / total - 0.15, (hit_poisson / total, hit / total)
 
 
+def test_a_type_with_a_short_history_borrows_its_dispersion_by_credibility() -> None:
+    """A type that began 8 months before the cut (as riots did in the extracts) has few past
+    nowcasts to learn δ from: it takes ``w·δ_own + (1 − w)·δ_pooled`` with w = its retrospective
+    cuts / RETRO_CUTS; a type with a full window keeps its own δ exactly."""
+    rng = np.random.default_rng(3)
+    old = _simulate(rng, 1, 40, np.array([150.0]), k=20.0, batch=6.0)[0]
+    new = _simulate(rng, 1, 8, np.array([20.0]), k=20.0)[0]
+    cut = nc.month_label(nc.month_index("2020-01") + 39)
+    tables = {"old": ("2020-01", old), "new": (nc.month_label(nc.month_index("2020-01") + 32), new)}
+    fitted = nc.fit_types(tables, cut)
+    alone_new = nc.fit_type(new, tables["new"][0], cut)
+    alone_old = nc.fit_type(old, "2020-01", cut)
+    pool = np.zeros_like(old)
+    pool += old
+    pool[32:] += new
+    pooled = nc.fit_type(pool, "2020-01", cut)
+    w = (7 - max(nc.HORIZONS)) / nc.RETRO_CUTS
+    assert fitted["new"].delta == pytest.approx(w * alone_new.delta + (1 - w) * pooled.delta)
+    assert fitted["new"].delta > alone_new.delta  # the batches of the long series are learnt from
+    assert fitted["old"].delta == pytest.approx(alone_old.delta)  # a full window: its own δ
+
+
 # --------------------------------------------------------------------------- statsmodels
 
 
