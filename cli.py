@@ -129,7 +129,7 @@ def cmd_sources(args) -> int:
     year = args.list_year or (int(basis["list_year"].max()) if len(basis) else None)
     if args.format == "json":
         rows = basis[basis["list_year"] == year] if year is not None else basis
-        note = "note_sv" if args.lang == "sv" else "note_en"
+        note = f"note_{args.lang}"
         areas = [{"area_id": r.area_id, "list_year": int(r.list_year), "status": r.status,
                   "reason": r.reason, "deso_count": int(r.deso_count), "note": getattr(r, note)}
                  for r in rows.itertuples()]
@@ -151,7 +151,7 @@ def cmd_sources(args) -> int:
 
     names = areas_frame(eng, year).set_index("id")["name"]
     rows = basis[basis["list_year"] == year]
-    note = "note_sv" if args.lang == "sv" else "note_en"
+    note = f"note_{args.lang}"
     shown = rows if args.all else rows[rows["status"] == "none"]
     print(f"{'every area' if args.all else 'areas without one'} on the {year} list:")
     for r in shown.itertuples():

@@ -152,7 +152,7 @@ def _add_national(fig: go.Figure, national: pd.DataFrame, months: pd.Series, lan
 
 def nowcast_label(lang: str) -> str:
     """The words for a month still being registered (the legend and the span's label)."""
-    return t("page.fig.nowcast_label", lang)
+    return t("page.nowcast.label", lang)
 
 
 def _add_nowcast(fig: go.Figure, rows: list[dict], bar: bool, lang: str, cell: tuple = (1, 1)) -> None:
@@ -205,7 +205,7 @@ def _add_preliminary(fig: go.Figure, rows: list[dict], bar: bool, lang: str, cel
     for r in rows:  # each month framed and labelled (preliminary months need not be adjacent)
         first = pd.Timestamp(r["month"] + "-01")
         fig.add_vrect(x0=first, x1=first + pd.offsets.MonthEnd(1), line=dict(color="#555", width=1, dash="dot"),
-                      fillcolor="rgba(0,0,0,0)", layer="below", annotation_text=t("page.fig.preliminary", lang),
+                      fillcolor="rgba(0,0,0,0)", layer="below", annotation_text=t("page.preliminary", lang),
                       annotation_position="top left", annotation_align="left",
                       annotation_font=dict(size=10, color="#555"), **({"row": cell[0], "col": cell[1]} if cell else {}))
 
