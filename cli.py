@@ -15,6 +15,7 @@ from pathlib import Path
 from commands.output import audit_export, print_report
 from config import ConfigError, settings
 from geodata.errors import InputError
+from texts import t
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 #: command modules that add their own commands: each has ``register(add, engine)`` (see build_parser)
@@ -137,8 +138,8 @@ def cmd_sources(args) -> int:
         return EXIT_OK
     for it in items:
         months = f"{it['first_month'] or '?'} … {it['last_month'] or '?'}" if it["first_month"] or it["last_month"] else "–"
-        print(f"{it['title']}\n    {'månader' if args.lang == 'sv' else 'months'}: {months} · "
-              f"{'licens' if args.lang == 'sv' else 'licence'}: {it['licence']} · {it['publisher']}")
+        print(f"{it['title']}\n    {t('page.cli.sources.months', args.lang)}: {months} · "
+              f"{t('page.cli.sources.licence', args.lang)}: {it['licence']} · {it['publisher']}")
         if it.get("url"):
             print(f"    {it['url']}")
     if basis.empty:
@@ -311,16 +312,16 @@ def cmd_precompute(args) -> int:
     page.compare("alla", period, "prev_year", "sv", year)
     timings = {"hotspots": 0.0, "summaries": 0.0, "lagesbild": 0.0}
     for area_id in ids:
-        t = time.perf_counter()
+        started = time.perf_counter()
         svc.hotspot_layer(area_id, period)
-        timings["hotspots"] += time.perf_counter() - t
-        t = time.perf_counter()
+        timings["hotspots"] += time.perf_counter() - started
+        started = time.perf_counter()
         page.summary(area_id, period, "prev_year", "sv", None)
         page.sparklines(area_id, period)
-        timings["summaries"] += time.perf_counter() - t
-        t = time.perf_counter()
+        timings["summaries"] += time.perf_counter() - started
+        started = time.perf_counter()
         page.lagesbild(area_id, period, "prev_year", "sv", "police")
-        timings["lagesbild"] += time.perf_counter() - t
+        timings["lagesbild"] += time.perf_counter() - started
     total = time.perf_counter() - t0
     print(json.dumps({"period": period, "areas": len(ids), "seconds": round(total, 2),
                       "hotspots_seconds": round(timings["hotspots"], 2),

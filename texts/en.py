@@ -359,6 +359,13 @@ PAGE: dict[str, str] = {
     "page.revisions.p": "p = preliminary",
     "page.real_series.synthetic_title": "Synthetic demo data (seeded)",
     "page.real_series.synthetic_note": "Not real police data: {indicators}",
+    # callbacks/, cli.py, commands/
+    "page.est.obs_saved": "Saved.",
+    "page.est.obs_exists": "Already recorded.",
+    "page.cli.sources.months": "months",
+    "page.cli.sources.licence": "licence",
+    "page.cli.flags.head": "week {week}, kommun {kommun}: {n} flags",
+    "page.cli.flags.mean": "mean",
 }
 
 #: indicators/ and layers/

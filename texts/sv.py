@@ -362,6 +362,13 @@ PAGE: dict[str, str] = {
     "page.revisions.p": "p = preliminärt",
     "page.real_series.synthetic_title": "Syntetiska demodata (seedade)",
     "page.real_series.synthetic_note": "Inte verkliga polisdata: {indicators}",
+    # callbacks/, cli.py, commands/
+    "page.est.obs_saved": "Sparad.",
+    "page.est.obs_exists": "Fanns redan.",
+    "page.cli.sources.months": "månader",
+    "page.cli.sources.licence": "licens",
+    "page.cli.flags.head": "vecka {week}, kommun {kommun}: {n} flaggor",
+    "page.cli.flags.mean": "snitt",
 }
 
 #: indicators/ and layers/
