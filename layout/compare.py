@@ -63,7 +63,7 @@ def build_compare_section(lang: str, regions: Sequence[str]) -> html.Section:
         html.Button(tx("download_xlsx", lang), id=Ids.COMPARE_XLSX, className="btn", n_clicks=0),
         dcc.Download(id=Ids.COMPARE_DOWNLOAD),
     ])
-    return html.Section(className="card compare-card", id="compare-view", **{"aria-labelledby": "compare-title"},
+    return html.Section(className="card compare-card", id=Ids.COMPARE_SECTION, **{"aria-labelledby": "compare-title"},
                         children=[
         html.Div([html.H2(tx("compare", lang), id="compare-title"),
                   html.Div([html.Label(tx("region", lang, instance="compare"), htmlFor=Ids.REGION, className="sr-only"),
@@ -82,7 +82,7 @@ def build_compare_section(lang: str, regions: Sequence[str]) -> html.Section:
                    **{"aria-live": "polite"}),
             # the hub (callbacks/view.py) listens to {"type": "compare-datatable"} cells: this hidden
             # table carries the grid's clicks to it with a bare area id and indicator id
-            html.Div(dash_table.DataTable(id={"type": "compare-datatable", "id": "main"}, data=[], columns=[]),
+            html.Div(dash_table.DataTable(id={"type": Ids.COMPARE_DATATABLE, "id": "main"}, data=[], columns=[]),
                      hidden=True),
         ]),
         html.Div(className="card-body", children=[

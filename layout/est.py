@@ -188,7 +188,7 @@ def _dd(id_, options, value, width: int = 220, searchable: bool = False) -> dcc.
 
 def _control(id_, key: str, lang: str, component) -> html.Div:
     return html.Div(className="control", children=[
-        html.Label(t(key, lang), htmlFor=id_, id={"type": "t", "key": f"{key}#est"}), component])
+        html.Label(t(key, lang), htmlFor=id_, id={"type": Ids.TEXT, "key": f"{key}#est"}), component])
 
 
 def build_est_section(lang: str, kommun_options: list[dict], kommun: str | None, week_options: list[dict],
@@ -230,7 +230,7 @@ def build_est_section(lang: str, kommun_options: list[dict], kommun: str | None,
                                     dl.ScaleControl(position="bottomright", imperial=False)]),
                 html.Div(id=Ids.EST_OBS_LIST),
                 html.Details(className="est-obs-form no-print", children=[
-                    html.Summary(t("est_obs_new", lang), id={"type": "t", "key": "est_obs_new"}),
+                    html.Summary(t("est_obs_new", lang), id={"type": Ids.TEXT, "key": "est_obs_new"}),
                     html.Div(className="est-place-form", children=[
                         _control(Ids.EST_OBS_DATE, "est_obs_date", lang,
                                  dcc.Input(id=Ids.EST_OBS_DATE, type="text", placeholder="ÅÅÅÅ-MM-DD", maxLength=10)),

@@ -57,7 +57,7 @@ def build_sources(lang: str, sources: list[dict] | None = None) -> html.Details:
 
 
 def _control(id_, key: str, lang: str, component) -> html.Div:
-    return html.Div(className="control", children=[html.Label(t(key, lang), htmlFor=id_, id={"type": "t", "key": key}),
+    return html.Div(className="control", children=[html.Label(t(key, lang), htmlFor=id_, id={"type": Ids.TEXT, "key": key}),
                                                    component])
 
 

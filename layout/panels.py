@@ -6,6 +6,7 @@ from __future__ import annotations
 from dash import html
 
 from i18n import fmt_number, fmt_p
+from ids import Ids
 from layers.areas import CATEGORY_LABELS
 from layout.figures import fmt_value, sparkline_svg
 from reports.facts import verdict
@@ -113,7 +114,7 @@ def coverage_line(summary: dict, lang: str) -> html.Div:
     extra = t("page.coverage.synthetic", lang, n=synthetic) if synthetic else ""
     return html.Div([text + extra + ".", html.Br() if notes else None,
                      html.Span(" · ".join(notes[:3]), className="muted") if notes else None],
-                    className="coverage", id="coverage-line")
+                    className="coverage", id=Ids.COVERAGE_LINE)
 
 
 def overview_list(rows, lang: str, title: str) -> html.Div:
@@ -126,7 +127,7 @@ def overview_list(rows, lang: str, title: str) -> html.Div:
              html.Span(t("page.overview.item", lang, value=fmt_number(r.value, lang, 0),
                          reference=fmt_number(_reference(r), lang, 0), arrow=r.arrow or "",
                          q=q_text(r.p_adjusted, lang)), className="muted")],
-            id={"type": "overview-item", "area": str(r.area_id), "indicator": r.indicator_id},
+            id={"type": Ids.OVERVIEW_ITEM, "area": str(r.area_id), "indicator": r.indicator_id},
             className="link-button", n_clicks=0, title=r.reason)))
     if not items:
         items = [html.Li(t("page.overview.none", lang))]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dash import html
 
 import texts
+from ids import Ids
 from reports.texts import section_title
 
 SECTION_PREFIX = "section_"
@@ -28,7 +29,7 @@ def tx(key: str, lang: str, tag=html.Span, instance: str | None = None, **kwargs
     """A text element the language callback (``callbacks/language.py``) rewrites on a toggle.
 
     ``instance`` tells apart several elements with the same text (their ids must differ)."""
-    return tag(t(key, lang), id={"type": "t", "key": f"{key}#{instance}" if instance else key}, **kwargs)
+    return tag(t(key, lang), id={"type": Ids.TEXT, "key": f"{key}#{instance}" if instance else key}, **kwargs)
 
 
 def text_of(element_key: str, lang: str) -> str:
