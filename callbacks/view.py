@@ -29,6 +29,8 @@ from texts import LANGS
 OVERVIEW = {"type": Ids.OVERVIEW_ITEM, "area": ALL, "indicator": ALL}
 COMPARE_CELL = {"type": Ids.COMPARE_DATATABLE, "id": ALL}
 TOGGLES = {Ids.HOTSPOT_TOGGLE: "hotspots", Ids.EVENTS_TOGGLE: "events", Ids.POI_TOGGLE: "pois"}
+#: the language the layout is drawn in (Swedish first): a page load rewrites its texts only for another
+DRAWN_LANG = LANGS[0]
 
 
 def defaults() -> dict:
@@ -416,7 +418,7 @@ def update_view(search, area_click, dot_click, area, indicator, card_pick, overv
     layers = new.get("layers") or []
     url_out = no_update if from_url and not cut else encode(new)
     # the layout is drawn in Swedish: on a page load the texts are rewritten only for ?lang=en
-    lang_out = lang if (first_load and lang != "sv") or (not first_load and "lang" in changed) else no_update
+    lang_out = lang if (first_load and lang != DRAWN_LANG) or (not first_load and "lang" in changed) else no_update
     periods_out = period_controls(new, lang) if cut or changed & {"period", "lang", "real"} else None
 
     def echo(value, current):
@@ -429,10 +431,10 @@ def update_view(search, area_click, dot_click, area, indicator, card_pick, overv
 
     # what the layout already shows on a page load (Swedish, its own period and options) is not sent
     # again: every prop the hub writes costs the browser a render before the map is usable
-    as_drawn = first_load and lang == "sv" and new.get("period") == period
+    as_drawn = first_load and lang == DRAWN_LANG and new.get("period") == period
     options_out = no_update if as_drawn else bar("options")
     indicators_out = (indicator_options(lang, bool(new.get("real")))
-                      if (changed & {"lang", "real"}) and not (first_load and lang == "sv" and not new.get("real"))
+                      if (changed & {"lang", "real"}) and not (first_load and lang == DRAWN_LANG and not new.get("real"))
                       else no_update)
 
     def pressed(key):

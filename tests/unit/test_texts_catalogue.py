@@ -20,9 +20,6 @@ from texts import MissingText, by_prefix, en, sv, t
 SKIP = {"tests", "bench", ".venv", "instance", "__pycache__", "texts", "migrations"}
 
 STILL_BRANCHING: set[str] = {
-    # the page (layout/, callbacks/, services/, commands/, cli.py, store/, security/, geodata/)
-    "callbacks/view.py",
-
     # indicators/ and layers/
     "indicators/calendar.py", "indicators/dispersion.py", "indicators/rag.py",
     "indicators/revisions.py", "indicators/summary.py", "indicators/texts.py",
