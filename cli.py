@@ -15,6 +15,7 @@ from pathlib import Path
 from commands.output import audit_export, print_report
 from config import ConfigError, settings
 from geodata.errors import InputError
+from texts import t
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 #: command modules that add their own commands: each has ``register(add, engine)`` (see build_parser)
@@ -129,7 +130,7 @@ def cmd_sources(args) -> int:
     year = args.list_year or (int(basis["list_year"].max()) if len(basis) else None)
     if args.format == "json":
         rows = basis[basis["list_year"] == year] if year is not None else basis
-        note = "note_sv" if args.lang == "sv" else "note_en"
+        note = f"note_{args.lang}"
         areas = [{"area_id": r.area_id, "list_year": int(r.list_year), "status": r.status,
                   "reason": r.reason, "deso_count": int(r.deso_count), "note": getattr(r, note)}
                  for r in rows.itertuples()]
@@ -137,8 +138,8 @@ def cmd_sources(args) -> int:
         return EXIT_OK
     for it in items:
         months = f"{it['first_month'] or '?'} … {it['last_month'] or '?'}" if it["first_month"] or it["last_month"] else "–"
-        print(f"{it['title']}\n    {'månader' if args.lang == 'sv' else 'months'}: {months} · "
-              f"{'licens' if args.lang == 'sv' else 'licence'}: {it['licence']} · {it['publisher']}")
+        print(f"{it['title']}\n    {t('page.cli.sources.months', args.lang)}: {months} · "
+              f"{t('page.cli.sources.licence', args.lang)}: {it['licence']} · {it['publisher']}")
         if it.get("url"):
             print(f"    {it['url']}")
     if basis.empty:
@@ -151,7 +152,7 @@ def cmd_sources(args) -> int:
 
     names = areas_frame(eng, year).set_index("id")["name"]
     rows = basis[basis["list_year"] == year]
-    note = "note_sv" if args.lang == "sv" else "note_en"
+    note = f"note_{args.lang}"
     shown = rows if args.all else rows[rows["status"] == "none"]
     print(f"{'every area' if args.all else 'areas without one'} on the {year} list:")
     for r in shown.itertuples():
@@ -311,16 +312,16 @@ def cmd_precompute(args) -> int:
     page.compare("alla", period, "prev_year", "sv", year)
     timings = {"hotspots": 0.0, "summaries": 0.0, "lagesbild": 0.0}
     for area_id in ids:
-        t = time.perf_counter()
+        started = time.perf_counter()
         svc.hotspot_layer(area_id, period)
-        timings["hotspots"] += time.perf_counter() - t
-        t = time.perf_counter()
+        timings["hotspots"] += time.perf_counter() - started
+        started = time.perf_counter()
         page.summary(area_id, period, "prev_year", "sv", None)
         page.sparklines(area_id, period)
-        timings["summaries"] += time.perf_counter() - t
-        t = time.perf_counter()
+        timings["summaries"] += time.perf_counter() - started
+        started = time.perf_counter()
         page.lagesbild(area_id, period, "prev_year", "sv", "police")
-        timings["lagesbild"] += time.perf_counter() - t
+        timings["lagesbild"] += time.perf_counter() - started
     total = time.perf_counter() - t0
     print(json.dumps({"period": period, "areas": len(ids), "seconds": round(total, 2),
                       "hotspots_seconds": round(timings["hotspots"], 2),

@@ -11,6 +11,7 @@ class Ids(StrEnum):
     """Component ids used by layout, callbacks and tests."""
 
     PAGE = "page"  # the page root (its ``lang`` follows the language toggle)
+    TEXT = "t"  # the ``type`` of a static text the language toggle rewrites (``layout.strings.tx``)
     URL = "url"
     MAP = "map"
     AREAS = "areas"
@@ -59,7 +60,9 @@ class Ids(StrEnum):
     CARDS_DATA = "cards-data"
     CARD_PICK = "card-pick"
     COVERAGE = "coverage"
+    COVERAGE_LINE = "coverage-line"  # the area panel's sentence on data coverage
     OVERVIEW = "overview"
+    OVERVIEW_ITEM = "overview-item"  # the ``type`` of an overview row's button (pattern-matching id)
     BANNER = "banner"
     STATE = "state"
     VIEW = "view"
@@ -77,6 +80,8 @@ class Ids(StrEnum):
     COMPARE_XLSX = "compare-xlsx"
     COMPARE_DOWNLOAD = "compare-download"
     SMALL_MULTIPLES = "small-multiples"
+    COMPARE_SECTION = "compare-view"  # the compare card (assets/lagesbild.js watches it scroll into view)
+    COMPARE_DATATABLE = "compare-datatable"  # the ``type`` of the table bridge's pattern-matching id
     # the compare view (layout/compare.py)
     COMPARE_GRID = "compare-grid"  # the areas × indicators DataTable inside ``compare-table``
     COMPARE_PERIODS = "compare-periods"
@@ -153,3 +158,26 @@ class Ids(StrEnum):
     EST_OBS_ROLE = "est-obs-role"
     EST_OBS_ADD = "est-obs-add"
     EST_OBS_STATUS = "est-obs-status"
+
+
+#: the generated list of ids for the browser's scripts (loaded first: Dash serves ``assets/`` in
+#: alphabetical order and ``_`` sorts before the letters)
+JS_PATH = "assets/_ids.js"
+
+
+def js_source() -> str:
+    """``assets/_ids.js``: every :class:`Ids` member as ``window.LAGESBILD_IDS.<NAME>``, so the
+    scripts in ``assets/`` never retype an id (a test checks the file equals this; regenerate it
+    with ``python ids.py``)."""
+    import json
+
+    lines = [f"  {member.name}: {json.dumps(member.value)}," for member in Ids]
+    return ("/* Generated from ids.py (python ids.py): every component id the page's scripts use. Do not edit. */\n"
+            "window.LAGESBILD_IDS = Object.freeze({\n" + "\n".join(lines) + "\n});\n")
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+
+    (Path(__file__).resolve().parent / JS_PATH).write_text(js_source(), encoding="utf-8")
+    print(f"wrote {JS_PATH}")

@@ -17,7 +17,7 @@
 (function () {
   "use strict";
   let uid = 0;
-  const lang = () => (document.getElementById("page") || document.documentElement).lang || "sv";
+  const lang = () => (document.getElementById(window.LAGESBILD_IDS.PAGE) || document.documentElement).lang || "sv";
 
   function idOf(el) {
     if (!el.id) { el.id = "a11y-" + (++uid); }

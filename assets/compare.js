@@ -70,7 +70,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
 
     /* the selected area's panel gets the class "selected" (a frame); the sentence says where it is */
     highlight: function (view) {
-      const grid = document.querySelector("#small-multiples .sm-grid");
+      const grid = document.querySelector("#" + window.LAGESBILD_IDS.SMALL_MULTIPLES + " .sm-grid");
       if (!grid) { return ""; }
       const selected = view && view.area ? String(view.area) : null;
       const panels = Array.prototype.slice.call(grid.querySelectorAll(".sm-panel"));
@@ -91,13 +91,14 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
 
 (function () {
   "use strict";
-  const BRIDGE = { type: "compare-datatable", id: "main" };
+  const IDS = window.LAGESBILD_IDS;
+  const BRIDGE = { type: IDS.COMPARE_DATATABLE, id: "main" };
   const NAV = ["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp", "PageDown"];
 
   function kbd() { return window.dash_clientside.compare._keyboard; }
 
   document.addEventListener("keydown", function (e) {
-    const grid = e.target && e.target.closest && e.target.closest("#compare-grid");
+    const grid = e.target && e.target.closest && e.target.closest("#" + IDS.COMPARE_GRID);
     if (!grid || (e.target.classList && e.target.classList.contains("column-header--sort"))) { return; }
     if (e.key === "Tab") { e.stopPropagation(); return; }  // the browser's Tab: out of the table
     if (NAV.indexOf(e.key) >= 0) { kbd().navAt = Date.now(); return; }
@@ -109,12 +110,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
   }, true);  // capture, at the document: before the table's own handler sees the key
 
   function entry() {
-    const inner = document.querySelector("#compare-grid .dash-spreadsheet-inner");
+    const inner = document.querySelector("#" + IDS.COMPARE_GRID + " .dash-spreadsheet-inner");
     if (!inner || inner.dataset.kbd) { return; }
     inner.dataset.kbd = "1";
     inner.tabIndex = 0;
     inner.setAttribute("role", "region");
-    const en = () => ((document.getElementById("page") || {}).lang === "en");
+    const en = () => ((document.getElementById(IDS.PAGE) || {}).lang === "en");
     inner.setAttribute("aria-label", en()
       ? "Comparison table: arrow keys move between cells, Enter selects the area"
       : "Jämförelsetabell: piltangenterna flyttar mellan cellerna, Enter väljer området");

@@ -281,7 +281,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     overlayNames: function (region, kommun) {
       const names = [region, kommun];
       function rename(triesLeft) {
-        const spans = document.querySelectorAll("#map .leaflet-control-layers-overlays label > span > span");
+        const spans = document.querySelectorAll("#" + window.LAGESBILD_IDS.MAP + " .leaflet-control-layers-overlays label > span > span");
         if (spans.length < names.length) {
           if (triesLeft > 0) { setTimeout(function () { rename(triesLeft - 1); }, 250); }
           return;
@@ -295,7 +295,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     /* The chosen indicator's card marked (class and aria-pressed), without redrawing the cards. */
     markSelected: function (view) {
       const chosen = view && view.indicator;
-      document.querySelectorAll("#indicator-cards .indicator-card").forEach(function (b) {
+      document.querySelectorAll("#" + window.LAGESBILD_IDS.INDICATOR_CARDS + " .indicator-card").forEach(function (b) {
         const on = !!chosen && b.dataset.indicator === chosen;
         b.classList.toggle("selected", on);
         b.setAttribute("aria-pressed", on ? "true" : "false");
@@ -320,7 +320,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
      * textContent only (imported text stays text), one DOM step for all cards. Returns the
      * container's class. Focus stays on the card it was on (keyboard users). */
     renderCards: function (cards) {
-      const box = document.getElementById("indicator-cards");
+      const box = document.getElementById(window.LAGESBILD_IDS.INDICATOR_CARDS);
       if (!box) { return window.dash_clientside.no_update; }
       const active = document.activeElement;
       const focused = active && box.contains(active) ? active.dataset.indicator : null;
@@ -364,11 +364,11 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
  * cards opens at once and, where it is not in view (narrow screens; wide ones keep it sticky in
  * view), the page scrolls to it: the chart is where the eye goes, drawn when the server answers. */
 document.addEventListener("click", function (e) {
-  const card = e.target && e.target.closest && e.target.closest("#indicator-cards .indicator-card");
+  const card = e.target && e.target.closest && e.target.closest("#" + window.LAGESBILD_IDS.INDICATOR_CARDS + " .indicator-card");
   if (!card || !window.dash_clientside || !window.dash_clientside.set_props) { return; }
   window.__lagesbildPicks = (window.__lagesbildPicks || 0) + 1;
-  window.dash_clientside.set_props("card-pick", { data: { id: card.dataset.indicator, n: window.__lagesbildPicks } });
-  const trend = document.getElementById("trend-card");
+  window.dash_clientside.set_props(window.LAGESBILD_IDS.CARD_PICK, { data: { id: card.dataset.indicator, n: window.__lagesbildPicks } });
+  const trend = document.getElementById(window.LAGESBILD_IDS.TREND_CARD);
   if (trend) {
     trend.classList.remove("idle");
     const r = trend.getBoundingClientRect();
@@ -390,7 +390,7 @@ document.addEventListener("click", function (e) {
   let flushing = false;
   const swallowed = new Set();
   function wrapper() {
-    const box = document.getElementById("area-search");
+    const box = document.getElementById(window.LAGESBILD_IDS.AREA_SEARCH);
     return box ? box.closest(".dash-dropdown-wrapper") : null;
   }
   function searchBox(w) { return w ? w.querySelector("input.dash-dropdown-search") : null; }
@@ -426,7 +426,7 @@ document.addEventListener("click", function (e) {
     swallowed.add(e.code || e.key);
     buffer += e.key;
     if (!input) {
-      const button = document.getElementById("area-search");
+      const button = document.getElementById(window.LAGESBILD_IDS.AREA_SEARCH);
       if (button && button.getAttribute("aria-expanded") !== "true") { button.click(); }
     }
     if (!flushing) { flushing = true; requestAnimationFrame(function () { flush(60); }); }
@@ -450,7 +450,7 @@ document.addEventListener("click", function (e) {
     denied: "Det här får ditt konto inte se. / Your account may not see this.",
   };
   let polling = null;
-  function banner() { return document.getElementById("error-banner"); }
+  function banner() { return document.getElementById(window.LAGESBILD_IDS.ERROR_BANNER); }
   function show(kind) {
     const el = banner();
     if (!el) { return; }
@@ -497,11 +497,11 @@ document.addEventListener("click", function (e) {
   window.__lagesbildCompareObserver = true;
   let last = null;
   function watch() {
-    const el = document.getElementById("compare-view");
+    const el = document.getElementById(window.LAGESBILD_IDS.COMPARE_SECTION);
     if (!el || !window.dash_clientside || !window.dash_clientside.set_props) { setTimeout(watch, 300); return; }
     new IntersectionObserver(function (entries) {
       const seen = entries.some(function (e) { return e.isIntersecting; });
-      if (seen !== last) { last = seen; window.dash_clientside.set_props("compare-visible", { data: seen }); }
+      if (seen !== last) { last = seen; window.dash_clientside.set_props(window.LAGESBILD_IDS.COMPARE_VISIBLE, { data: seen }); }
     }, { rootMargin: "150px 0px" }).observe(el);
   }
   watch();

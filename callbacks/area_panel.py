@@ -180,5 +180,5 @@ def _trend_chart(url: str, version: int, area_id: str, indicator_id: str, period
     data = page.trend(area_id, indicator_id, period, list_year)
     if data["series"]["value"].notna().sum() == 0:
         return empty_figure(t("no_data", lang), lang)
-    name = data["meta"]["name_sv" if lang == "sv" else "name_en"]
+    name = data["meta"][f"name_{lang}"]
     return trend_figure(data, lang, name).to_plotly_json()

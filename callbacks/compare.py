@@ -249,7 +249,7 @@ clientside_callback(
 # the hub (which selects them everywhere)
 clientside_callback(
     ClientsideFunction(namespace="compare", function_name="cellPicked"),
-    Output({"type": "compare-datatable", "id": "main"}, "active_cell"),
+    Output({"type": Ids.COMPARE_DATATABLE, "id": "main"}, "active_cell"),
     Output(Ids.COMPARE_CELL_INFO, "children"),
     Input(Ids.COMPARE_GRID, "active_cell"),
     State(Ids.COMPARE_GRID, "data"),

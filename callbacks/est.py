@@ -32,6 +32,7 @@ from layout.est import (
     p_,
     places_list,
     priority_block,
+    status_words,
     w,
 )
 from services import est
@@ -182,8 +183,7 @@ def add_observation(_n, kommun, day, category, area, place, org, role, saved, la
         n = store_add(_engine(), values, user)
     except InputError as exc:
         return str(exc).removeprefix("formulär: row 1, "), no_update
-    done = ("Sparad." if _lang(lang) == "sv" else "Saved.") if n else (
-        "Fanns redan." if _lang(lang) == "sv" else "Already recorded.")
+    done = w("obs_saved" if n else "obs_exists", _lang(lang))
     return done, (saved or 0) + 1
 
 
@@ -354,8 +354,6 @@ def action_options(kommun: str | None, _saved, lang: str | None):
 )
 def save_action(_n, kommun, key, status, done, saved, lang):
     """Set an action's status (a new ledger row, history kept); the weekly view redraws."""
-    from store.ledger import STATUS_EN, STATUS_SV
-
     user, tier, _granted = _viewer()
     lang = _lang(lang)
     if tier != "police":
@@ -366,5 +364,5 @@ def save_action(_n, kommun, key, status, done, saved, lang):
         item = est.update_action(_engine(), kommun, key, status or "", done, user)
     except InputError as exc:
         return str(exc), no_update
-    words = STATUS_SV if lang == "sv" else STATUS_EN
+    words = status_words(lang)
     return w("action_saved", lang, title=item.title, status=words.get(item.status, item.status)), (saved or 0) + 1

@@ -22,7 +22,7 @@ from services.page import regions
 
 
 @callback(
-    Output({"type": "t", "key": ALL}, "children"),
+    Output({"type": Ids.TEXT, "key": ALL}, "children"),
     Output(Ids.COMPARISON, "options"),
     Output(Ids.PERIOD_KIND, "options"),
     Output(Ids.MAP_METRIC, "options"),

@@ -79,7 +79,7 @@ def restyle_areas(view: dict | None, metric: str, trigger=Ids.VIEW):
             hide, rows = {"mode": "category"}, []
         if rows:
             hideout.update(hide)
-            name = page.catalogue().set_index("id").loc[view["indicator"], "name_sv" if lang == "sv" else "name_en"]
+            name = page.catalogue().set_index("id").loc[view["indicator"], f"name_{lang}"]
             legend = legend_children(f"{name} · {t('metric_' + metric, lang)}",
                                      [{"key": f"class{i}", "color": r["color"], "label": r["label"]}
                                       for i, r in enumerate(rows)], note)
@@ -158,7 +158,7 @@ def show_hotspots(view: dict | None):
 def _type_names(lang: str) -> dict[str, str]:
     """Indicator names by id (synthetic point events carry the indicator id as their type)."""
     cat = page.catalogue()
-    return dict(zip(cat["id"], cat["name_sv" if lang == "sv" else "name_en"], strict=True))
+    return dict(zip(cat["id"], cat[f"name_{lang}"], strict=True))
 
 
 @callback(Output(Ids.EVENTS, "data"), Output(Ids.EVENTS, "hideout"), Output(Ids.EVENT_LEGEND, "children"),

@@ -24,10 +24,13 @@ from dash import (
 
 from ids import Ids
 from services.viewstate import METRICS, canonical_period, decode, encode, toggle_layer
+from texts import LANGS
 
-OVERVIEW = {"type": "overview-item", "area": ALL, "indicator": ALL}
-COMPARE_CELL = {"type": "compare-datatable", "id": ALL}
+OVERVIEW = {"type": Ids.OVERVIEW_ITEM, "area": ALL, "indicator": ALL}
+COMPARE_CELL = {"type": Ids.COMPARE_DATATABLE, "id": ALL}
 TOGGLES = {Ids.HOTSPOT_TOGGLE: "hotspots", Ids.EVENTS_TOGGLE: "events", Ids.POI_TOGGLE: "pois"}
+#: the language the layout is drawn in (Swedish first): a page load rewrites its texts only for another
+DRAWN_LANG = LANGS[0]
 
 
 def defaults() -> dict:
@@ -47,60 +50,139 @@ def next_view(view: dict, trigger, values: dict) -> dict:
     ``values`` may carry what the step needs from the store: ``synthetic`` (ids of synthetic
     indicators, for the real-data switch), ``latest``/``real_latest`` (the two default periods of
     the current kind) and ``newest_month`` (the newest month with data, for a change of kind).
+    A trigger without a step (none today) leaves the view as it was, unzoomed.
     """
+    view = {**view, "zoom": False}
+    if isinstance(trigger, dict):  # a pattern-matching id: the step of its type
+        typed = TYPED_STEPS.get(trigger.get("type"))
+        return typed(view, trigger, values) if typed else view
+    step = STEPS.get(trigger)
+    return step(view, values) if step else view
+
+
+# --------------------------------------------------------------------------- the steps of next_view
+# Each takes the view (a copy, already unzoomed) and the values, and returns the new view.
+
+
+def _area_clicked(view: dict, values: dict) -> dict:
+    feature = values.get("click") or {}
+    if feature.get("id") is not None:
+        view.update(area=str(feature["id"]), zoom=True)
+    return view
+
+
+def _area_searched(view: dict, values: dict) -> dict:
+    view.update(area=values["area"], zoom=values["area"] is not None)
+    return view
+
+
+def _indicator_chosen(view: dict, values: dict) -> dict:
+    view["indicator"] = values["indicator"]
+    return view
+
+
+def _card_picked(view: dict, values: dict) -> dict:
+    pick = values.get("card") or {}
+    if pick.get("id"):
+        view["indicator"] = str(pick["id"])
+    return view
+
+
+def _overview_item(view: dict, trigger: dict, values: dict) -> dict:
+    view.update(area=trigger["area"], indicator=trigger["indicator"], zoom=True)
+    return view
+
+
+def _compare_cell(view: dict, trigger: dict, values: dict) -> dict:
+    cell = values.get("cell") or {}
+    if cell.get("row_id"):
+        view.update(area=str(cell["row_id"]), zoom=True)
+        if cell.get("column_id") not in (None, "area_name", "region"):
+            view["indicator"] = cell["column_id"]
+    return view
+
+
+def _period_chosen(view: dict, values: dict) -> dict:
+    view["period"] = canonical_period(values["period"]) or view.get("period")  # never cleared
+    return view
+
+
+def _period_kind_chosen(view: dict, values: dict) -> dict:
     from services.periods import convert
 
-    view = {**view, "zoom": False}
-    if trigger in (Ids.AREAS, Ids.AREA_DOTS):
-        feature = values.get("click") or {}
-        if feature.get("id") is not None:
-            view.update(area=str(feature["id"]), zoom=True)
-    elif trigger == Ids.AREA_SEARCH:
-        view.update(area=values["area"], zoom=values["area"] is not None)
-    elif trigger == Ids.INDICATOR:
-        view["indicator"] = values["indicator"]
-    elif trigger == Ids.CARD_PICK:
-        pick = values.get("card") or {}
-        if pick.get("id"):
-            view["indicator"] = str(pick["id"])
-    elif isinstance(trigger, dict) and trigger.get("type") == "overview-item":
-        view.update(area=trigger["area"], indicator=trigger["indicator"], zoom=True)
-    elif isinstance(trigger, dict) and trigger.get("type") == "compare-datatable":
-        cell = values.get("cell") or {}
-        if cell.get("row_id"):
-            view.update(area=str(cell["row_id"]), zoom=True)
-            if cell.get("column_id") not in (None, "area_name", "region"):
-                view["indicator"] = cell["column_id"]
-    elif trigger == Ids.PERIOD:
-        view["period"] = canonical_period(values["period"]) or view.get("period")  # never cleared
-    elif trigger == Ids.PERIOD_KIND:
-        if values.get("period_kind") and view.get("period"):
-            view["period"] = convert(view["period"], values["period_kind"], values.get("newest_month"))
-    elif trigger == Ids.PERIOD_LATEST:
-        view["period"] = values.get("latest") or view.get("period")
-    elif trigger == Ids.PERIOD_REAL:
-        view["period"] = values.get("real_latest") or view.get("period")
-    elif trigger == Ids.REAL_ONLY:
-        view["real"] = not view.get("real")
-        if view["real"] and view.get("indicator") in set(values.get("synthetic") or ()):
-            view["indicator"] = None  # a synthetic indicator is hidden everywhere
-    elif trigger == Ids.MAP_METRIC:
-        view["metric"] = values["metric"] if values.get("metric") in METRICS else "value"
-    elif trigger == Ids.COMPARISON:
-        view["cmp"] = values["cmp"]
-    elif trigger == Ids.LIST_YEAR:
-        view["list"] = values["list"]
-    elif trigger == Ids.REGION:
-        view["region"] = None if values["region"] == "alla" else values["region"]
-    elif trigger == Ids.HOTSPOT_METHOD:
-        view["hs"] = values["hs"]
-        if "hotspots" not in (view.get("layers") or []):
-            view = toggle_layer(view, "hotspots")
-    elif trigger in TOGGLES:
-        view = toggle_layer(view, TOGGLES[trigger])
-    elif trigger == Ids.LANG:
-        view["lang"] = "en" if view.get("lang", "sv") == "sv" else "sv"
+    if values.get("period_kind") and view.get("period"):
+        view["period"] = convert(view["period"], values["period_kind"], values.get("newest_month"))
     return view
+
+
+def _latest_period(view: dict, values: dict) -> dict:
+    view["period"] = values.get("latest") or view.get("period")
+    return view
+
+
+def _real_period(view: dict, values: dict) -> dict:
+    view["period"] = values.get("real_latest") or view.get("period")
+    return view
+
+
+def _real_only_switched(view: dict, values: dict) -> dict:
+    view["real"] = not view.get("real")
+    if view["real"] and view.get("indicator") in set(values.get("synthetic") or ()):
+        view["indicator"] = None  # a synthetic indicator is hidden everywhere
+    return view
+
+
+def _metric_chosen(view: dict, values: dict) -> dict:
+    view["metric"] = values["metric"] if values.get("metric") in METRICS else "value"
+    return view
+
+
+def _set_from(key: str):
+    """The step that copies one control's value (``values[key]``) into the view."""
+    def step(view: dict, values: dict) -> dict:
+        view[key] = values[key]
+        return view
+    return step
+
+
+def _region_chosen(view: dict, values: dict) -> dict:
+    view["region"] = None if values["region"] == "alla" else values["region"]
+    return view
+
+
+def _hotspot_method_chosen(view: dict, values: dict) -> dict:
+    view["hs"] = values["hs"]
+    if "hotspots" not in (view.get("layers") or []):
+        view = toggle_layer(view, "hotspots")
+    return view
+
+
+def _layer_toggled(layer: str):
+    """The step of a layer's button: the layer on or off."""
+    def step(view: dict, values: dict) -> dict:
+        return toggle_layer(view, layer)
+    return step
+
+
+def _language_toggled(view: dict, values: dict) -> dict:
+    current = view.get("lang", "sv")
+    view["lang"] = next(code for code in LANGS if code != current)  # the other language
+    return view
+
+
+#: the step of each control and click (``Ids`` are strings: ``ctx.triggered_id`` finds its step)
+STEPS = {
+    Ids.AREAS: _area_clicked, Ids.AREA_DOTS: _area_clicked, Ids.AREA_SEARCH: _area_searched,
+    Ids.INDICATOR: _indicator_chosen, Ids.CARD_PICK: _card_picked,
+    Ids.PERIOD: _period_chosen, Ids.PERIOD_KIND: _period_kind_chosen,
+    Ids.PERIOD_LATEST: _latest_period, Ids.PERIOD_REAL: _real_period, Ids.REAL_ONLY: _real_only_switched,
+    Ids.MAP_METRIC: _metric_chosen, Ids.COMPARISON: _set_from("cmp"), Ids.LIST_YEAR: _set_from("list"),
+    Ids.REGION: _region_chosen, Ids.HOTSPOT_METHOD: _hotspot_method_chosen,
+    **{trigger: _layer_toggled(layer) for trigger, layer in TOGGLES.items()},
+    Ids.LANG: _language_toggled,
+}
+#: the step of each pattern-matching id, by its ``type``
+TYPED_STEPS = {Ids.OVERVIEW_ITEM: _overview_item, Ids.COMPARE_DATATABLE: _compare_cell}
 
 
 VIEW_KEYS = ("area", "indicator", "period", "cmp", "layers", "hs", "metric", "list", "region", "real", "lang")
@@ -310,7 +392,7 @@ def update_view(search, area_click, dot_click, area, indicator, card_pick, overv
         if not first_load and not new["changed"]:
             return (no_update,) * n_out  # the URL we wrote ourselves coming back
     else:
-        if isinstance(trigger, dict) and trigger.get("type") == "overview-item":
+        if isinstance(trigger, dict) and trigger.get("type") == Ids.OVERVIEW_ITEM:
             if not _clicked(ctx.triggered[0]["value"]):  # new items render with n_clicks = 0
                 return (no_update,) * n_out
         kind = period_kind_of(view.get("period"))
@@ -336,7 +418,7 @@ def update_view(search, area_click, dot_click, area, indicator, card_pick, overv
     layers = new.get("layers") or []
     url_out = no_update if from_url and not cut else encode(new)
     # the layout is drawn in Swedish: on a page load the texts are rewritten only for ?lang=en
-    lang_out = lang if (first_load and lang != "sv") or (not first_load and "lang" in changed) else no_update
+    lang_out = lang if (first_load and lang != DRAWN_LANG) or (not first_load and "lang" in changed) else no_update
     periods_out = period_controls(new, lang) if cut or changed & {"period", "lang", "real"} else None
 
     def echo(value, current):
@@ -349,10 +431,10 @@ def update_view(search, area_click, dot_click, area, indicator, card_pick, overv
 
     # what the layout already shows on a page load (Swedish, its own period and options) is not sent
     # again: every prop the hub writes costs the browser a render before the map is usable
-    as_drawn = first_load and lang == "sv" and new.get("period") == period
+    as_drawn = first_load and lang == DRAWN_LANG and new.get("period") == period
     options_out = no_update if as_drawn else bar("options")
     indicators_out = (indicator_options(lang, bool(new.get("real")))
-                      if (changed & {"lang", "real"}) and not (first_load and lang == "sv" and not new.get("real"))
+                      if (changed & {"lang", "real"}) and not (first_load and lang == DRAWN_LANG and not new.get("real"))
                       else no_update)
 
     def pressed(key):

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from commands.output import audit_export, print_report
 from geodata.errors import InputError
+from texts import t
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -43,12 +44,11 @@ def cmd_weekly(args, engine: Callable[[], Engine]) -> int:
         sys.stdout.write(csv_text(table))
     else:
         lang = args.lang
-        print(f"{'vecka' if lang == 'sv' else 'week'} {week}, kommun {args.kommun}: "
-              f"{int(table['flag'].sum())} {'flaggor' if lang == 'sv' else 'flags'}")
+        print(t("page.cli.flags.head", lang, week=week, kommun=args.kommun, n=int(table["flag"].sum())))
         for r in table.itertuples():
             mark = "FLAGGA" if r.flag else ""
             print(f"  {r.area_name or r.area_id:<28} {r.type:<22} {r.count:>3}  "
-                  f"{'snitt' if lang == 'sv' else 'mean'} {fmt_number(r.baseline_mean, lang, 2):>6}  "
+                  f"{t('page.cli.flags.mean', lang)} {fmt_number(r.baseline_mean, lang, 2):>6}  "
                   f"p {fmt_p(r.p, lang):>6}  q {fmt_p(r.p_adjusted, lang):>6}  {r.test:<7} {mark}")
     return 0
 

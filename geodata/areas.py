@@ -20,6 +20,7 @@ import shapely
 from pyproj import CRS
 
 from geodata.errors import InputError
+from texts import LANGS, by_prefix
 
 SWEREF99TM = "EPSG:3006"
 WGS84 = "EPSG:4326"
@@ -30,10 +31,8 @@ SWEDEN_3006 = (200_000.0, 6_100_000.0, 1_000_000.0, 7_700_000.0)
 SWEDEN_4326 = (10.0, 55.0, 25.0, 69.5)
 
 CATEGORY_CODES = ("sarskilt_utsatt", "utsatt", "risk")
-CATEGORY_LABELS = {
-    "sv": {"sarskilt_utsatt": "Särskilt utsatt område", "utsatt": "Utsatt område", "risk": "Riskområde"},
-    "en": {"sarskilt_utsatt": "Especially vulnerable area", "utsatt": "Vulnerable area", "risk": "Risk area"},
-}
+#: the categories in words, per language (the catalogue's ``page.category.<code>``)
+CATEGORY_LABELS: dict[str, dict[str, str]] = {lang: by_prefix("page.category.", lang) for lang in LANGS}
 
 NORMALISED_COLUMNS = [
     "area_id", "list_year", "name", "category", "ort", "lpo", "lpo_code", "polisomrade",

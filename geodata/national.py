@@ -14,10 +14,14 @@ import numpy as np
 import pandas as pd
 
 from geodata.errors import InputError
+from texts import t
 
 COLUMNS = ("year", "skjutningar", "sprangningar", "preliminary", "source_skjutningar", "source_sprangningar")
-LABEL = {"sv": "riket, verkliga uppgifter (preliminära, Polisen)",
-         "en": "Sweden, real figures (preliminary, Swedish Police)"}
+
+
+def label(lang: str) -> str:
+    """What the national figures are, in words (``riket, verkliga uppgifter …``)."""
+    return t("page.national.label", lang)
 
 
 def read_national_shootings(path: str | Path) -> pd.DataFrame:

@@ -7,6 +7,8 @@ create false hotspots.
 
 from __future__ import annotations
 
+from texts import LANGS, by_prefix
+
 EXACT = "exact"  # coordinates recorded at the scene / geocoded address
 STREET = "street"  # geocoded to a street or a place name within a town
 DESO = "deso"  # only known to lie in a DeSO (drawn at the DeSO's representative point)
@@ -18,21 +20,5 @@ PRECISION_CLASSES: tuple[str, ...] = (EXACT, STREET, DESO, AREA_TEXT, KOMMUN, LA
 HOTSPOT_ELIGIBLE: frozenset[str] = frozenset({EXACT, STREET})
 POINT_IN_POLYGON_ELIGIBLE: frozenset[str] = frozenset({EXACT, STREET})
 
-LABELS = {
-    "sv": {
-        EXACT: "exakt position",
-        STREET: "gatunivå",
-        DESO: "DeSO-nivå",
-        AREA_TEXT: "området nämns i texten (kommunens mittpunkt)",
-        KOMMUN: "kommunens mittpunkt",
-        LAN: "länets mittpunkt",
-    },
-    "en": {
-        EXACT: "exact position",
-        STREET: "street level",
-        DESO: "DeSO level",
-        AREA_TEXT: "area named in the text (municipality centre)",
-        KOMMUN: "municipality centre",
-        LAN: "county centre",
-    },
-}
+#: the classes in words, per language (the catalogue's ``page.precision.<class>``)
+LABELS: dict[str, dict[str, str]] = {lang: by_prefix("page.precision.", lang) for lang in LANGS}

@@ -18,11 +18,10 @@ from geodata.areas import read_area_file
 from geodata.boundaries import locate_kommun
 from geodata.lineage import assign_ids, lineage
 from geodata.sources import require
+from texts import t
 
-PANEL_SHAPE_NOTE = {
-    "sv": "Gränserna är 2021 års: Polisen har inte publicerat listans egna polygoner.",
-    "en": "Boundaries are those of 2021: the police did not publish this list's own polygons.",
-}
+#: the shape note stored with an area of a list before 2021 (in Swedish, as the store keeps it)
+PANEL_SHAPE_NOTE = t("page.panel_shape_note", "sv")
 FILL_FROM_LATER = ["ort", "lpo", "lpo_code", "polisomrade", "polisomrade_code", "region", "region_code"]
 
 
@@ -80,7 +79,7 @@ def load_reference_areas(data_dir: Path | None) -> ReferenceAreas:
     )
     all_areas = fill_from_later_lists(enrich(all_areas))
     all_areas["shape_note"] = all_areas["list_year"].map(
-        lambda y: PANEL_SHAPE_NOTE["sv"] if y < 2021 else None
+        lambda y: PANEL_SHAPE_NOTE if y < 2021 else None
     )
     all_areas["source"] = all_areas["list_year"].map(
         lambda y: "areas_2025" if y == 2025 else ("areas_2023" if y == 2023 else "areas_panel")

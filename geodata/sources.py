@@ -27,6 +27,14 @@ class Source:
     note_sv: str = ""
     note_en: str = ""
 
+    def title_for(self, lang: str) -> str:
+        """The title in ``lang`` (the field ``title_<lang>``)."""
+        return getattr(self, f"title_{lang}")
+
+    def note_for(self, lang: str) -> str:
+        """The note in ``lang`` (the field ``note_<lang>``)."""
+        return getattr(self, f"note_{lang}")
+
 
 SOURCES: dict[str, Source] = {
     s.key: s

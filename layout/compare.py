@@ -17,42 +17,17 @@ from dash import dash_table, dcc, html
 
 from i18n import fmt_number, fmt_percent
 from ids import Ids
-from layout.strings import TEXTS, t, tx
+from layout.strings import t, tx
 from services.compare import IndicatorColumn, SmallMultiple, short_label
+from texts import by_prefix
 
 #: the colour's shape (colour is never the only cue); the direction of change is its own arrow
 RAG_ICON = {"red": "■", "amber": "◆", "green": "●", "grey": "○"}
-RAG_WORD = {"sv": {"red": "röd", "amber": "gul", "green": "grön", "grey": "ingen bedömning"},
-            "en": {"red": "red", "amber": "amber", "green": "green", "grey": "not assessed"}}
 #: cell backgrounds (dark text on them: contrast ≥ 7:1)
 RAG_FILL = {"red": "#fde0dc", "amber": "#fdebd0", "green": "#dff3e4"}
 #: a column id of an earlier period: ``<indicator>@<period>`` (the selected period's columns are
 #: the bare indicator id); ``assets/compare.js`` strips the suffix before the hub sees a click
 PERIOD_SEP = "@"
-
-COMPARE_TEXTS: dict[str, dict[str, str]] = {
-    "cmp_periods": {"sv": "Perioder sida vid sida", "en": "Periods side by side"},
-    "cmp_periods_1": {"sv": "Vald period", "en": "Selected period"},
-    "cmp_periods_2": {"sv": "2 senaste", "en": "Last 2"},
-    "cmp_periods_3": {"sv": "3 senaste", "en": "Last 3"},
-    "cmp_columns": {"sv": "Indikatorer i tabellen", "en": "Indicators in the table"},
-    "cmp_real": {"sv": "Verkliga brottsserier (Polisen, per DeSO)", "en": "Real offence series (Police, per DeSO)"},
-    "cmp_synthetic": {"sv": "Syntetiska demoindikatorer", "en": "Synthetic demo indicators"},
-    "cmp_only_real": {"sv": "Bara verkliga", "en": "Real only"},
-    "cmp_all": {"sv": "Alla", "en": "All"},
-    "cmp_download": {"sv": "Ladda ner", "en": "Download"},
-    "cmp_shape_shown": {"sv": "Tabellen som den visas", "en": "The table as shown"},
-    "cmp_shape_long": {"sv": "Långt format (en rad per område, indikator och period)",
-                       "en": "Long format (one row per area, indicator and period)"},
-    "cmp_multiples": {"sv": "Små diagram per område", "en": "Small multiples per area"},
-    "cmp_cell_hint": {"sv": "Håll muspekaren över en cell för bedömningens motivering; ett klick väljer området. "
-                            "Tangentbord: Tab till tabellen, piltangenterna mellan cellerna (motiveringen står här), "
-                            "Enter väljer området.",
-                      "en": "Hover over a cell for the reason of its verdict; a click selects the area. Keyboard: Tab "
-                            "into the table, arrow keys between cells (the reason is shown here), Enter selects the "
-                            "area."},
-}
-TEXTS.update(COMPARE_TEXTS)
 
 
 # --------------------------------------------------------------------------- the section
@@ -88,7 +63,7 @@ def build_compare_section(lang: str, regions: Sequence[str]) -> html.Section:
         html.Button(tx("download_xlsx", lang), id=Ids.COMPARE_XLSX, className="btn", n_clicks=0),
         dcc.Download(id=Ids.COMPARE_DOWNLOAD),
     ])
-    return html.Section(className="card compare-card", id="compare-view", **{"aria-labelledby": "compare-title"},
+    return html.Section(className="card compare-card", id=Ids.COMPARE_SECTION, **{"aria-labelledby": "compare-title"},
                         children=[
         html.Div([html.H2(tx("compare", lang), id="compare-title"),
                   html.Div([html.Label(tx("region", lang, instance="compare"), htmlFor=Ids.REGION, className="sr-only"),
@@ -107,7 +82,7 @@ def build_compare_section(lang: str, regions: Sequence[str]) -> html.Section:
                    **{"aria-live": "polite"}),
             # the hub (callbacks/view.py) listens to {"type": "compare-datatable"} cells: this hidden
             # table carries the grid's clicks to it with a bare area id and indicator id
-            html.Div(dash_table.DataTable(id={"type": "compare-datatable", "id": "main"}, data=[], columns=[]),
+            html.Div(dash_table.DataTable(id={"type": Ids.COMPARE_DATATABLE, "id": "main"}, data=[], columns=[]),
                      hidden=True),
         ]),
         html.Div(className="card-body", children=[
@@ -163,41 +138,26 @@ def count_text(shown: Sequence[IndicatorColumn], every: Sequence[IndicatorColumn
     """What the table shows and what it leaves out, in words (never a silent cap)."""
     hidden = [c for c in every if c.id not in {s.id for s in shown}]
     n_real_hidden = sum(1 for c in hidden if not c.synthetic)
-    sv = lang == "sv"
-    head = (f"Visar {len(shown)} av {len(every)} indikatorer" if sv else
-            f"Showing {len(shown)} of {len(every)} indicators")
-    per = (f" × {n_periods} perioder" if sv else f" × {n_periods} periods") if n_periods > 1 else ""
-    areas = f", {n_areas} områden" if sv else f", {n_areas} areas"
+    head = t("cmp_count.head", lang, shown=len(shown), total=len(every))
+    if n_periods > 1:
+        head += t("cmp_count.periods", lang, n=n_periods)
+    head += t("cmp_count.areas", lang, n=n_areas)
     if not hidden:
-        return head + per + areas + (" – inga dolda." if sv else " – none hidden.")
+        return t("cmp_count.none_hidden", lang, head=head)
     names = ", ".join(c.name for c in hidden)
-    if sv:
-        kinds = (f"{n_real_hidden} verkliga och {len(hidden) - n_real_hidden} syntetiska" if n_real_hidden
-                 else "alla syntetiska")
-        return (f"{head}{per}{areas}. {len(hidden)} dolda ({kinds}): {names}. "
-                "Välj fler under ”Indikatorer i tabellen”.")
-    kinds = (f"{n_real_hidden} real and {len(hidden) - n_real_hidden} synthetic" if n_real_hidden
-             else "all synthetic")
-    return (f"{head}{per}{areas}. {len(hidden)} hidden ({kinds}): {names}. "
-            "Choose more under “Indicators in the table”.")
+    kinds = (t("cmp_count.kinds", lang, real=n_real_hidden, synthetic=len(hidden) - n_real_hidden)
+             if n_real_hidden else t("cmp_count.all_synthetic", lang))
+    return t("cmp_count.hidden", lang, head=head, n=len(hidden), kinds=kinds, names=names)
 
 
 def summary_text(shown: int, total: int, lang: str) -> str:
     """The chooser's summary line: ``Indikatorer i tabellen: 6 av 17 visas``."""
-    return (f"{t('cmp_columns', lang)}: {shown} av {total} visas" if lang == "sv" else
-            f"{t('cmp_columns', lang)}: {shown} of {total} shown")
+    return t("cmp_summary", lang, columns=t("cmp_columns", lang), shown=shown, total=total)
 
 
 def legend_note(n_periods: int, lang: str) -> str:
-    if lang == "sv":
-        return ("Varje cell: färgens form (■ röd, ◆ gul, ● grön, ○ ingen bedömning), värdet, riktningen "
-                "(▲ ökning, ▼ minskning) och förändringen i procent mot jämförelsen. Sortera på en kolumnrubrik "
-                "(efter talet). Bedömningen är densamma som på områdets kort: FDR (Benjamini–Hochberg) över alla "
-                "områden × indikatorer i listan" + (", för varje period för sig." if n_periods > 1 else " för perioden."))
-    return ("Each cell: the colour's shape (■ red, ◆ amber, ● green, ○ not assessed), the value, the direction "
-            "(▲ rise, ▼ fall) and the percentage change against the comparison. Sort on a column header (by the "
-            "number). The verdict is the one on the area's cards: FDR (Benjamini–Hochberg) across every area × "
-            "indicator of the list" + (", for each period separately." if n_periods > 1 else " for the period."))
+    scope = t("cmp_legend.each_period" if n_periods > 1 else "cmp_legend.the_period", lang)
+    return t("cmp_legend", lang, scope=scope)
 
 
 # --------------------------------------------------------------------------- the table
@@ -244,7 +204,7 @@ def grid_props(tables: Sequence[tuple[str, pd.DataFrame]], shown: Sequence[Indic
             row[f"{col}__sort"] = None if _missing(r.value) else float(r.value)
             row[f"{col}__rag"] = r.rag or "grey"
             row[f"{col}__tip"] = f"{r.area_name} · {r.indicator_name} · {label} — {r.reason or ''}"
-    area_word = "Område" if lang == "sv" else "Area"
+    area_word = t("cmp_area", lang)
     columns = [{"name": ["", area_word] if multi else area_word, "id": "area_name"}]
     if with_region:
         columns.append({"name": ["", "Region"] if multi else "Region", "id": "region"})
@@ -253,8 +213,7 @@ def grid_props(tables: Sequence[tuple[str, pd.DataFrame]], shown: Sequence[Indic
         for period in periods:
             col = column_id(c.id, period, selected_period)
             columns.append({"name": [c.name, short_label(period, lang)] if multi else c.name, "id": col})
-            kind = ("syntetisk demoindikator" if lang == "sv" else "synthetic demo indicator") if c.synthetic else (
-                "verklig serie" if lang == "sv" else "real series")
+            kind = t("cmp_kind.synthetic" if c.synthetic else "cmp_kind.real", lang)
             tips[col] = f"{c.name} ({kind}), {parse_label(period, lang)}"
     styles = [{"if": {"filter_query": f'{{{col["id"]}__rag}} = "{rag}"', "column_id": col["id"]},
                "backgroundColor": fill}
@@ -301,23 +260,12 @@ def multiples_note(panels: Sequence[SmallMultiple], indicator: str, period_label
                    selected: str | None, lang: str) -> str:
     """What the small multiples show and in which order, in words."""
     n = len(panels)
-    where = (("hela landet" if lang == "sv" else "all of Sweden") if region in (None, "", "alla") else region)
+    where = t("whole_country", lang) if region in (None, "", "alla") else region
     pos = next((k for k, p in enumerate(panels, start=1) if p.area_id == str(selected)), None)
     name = next((p.name for p in panels if p.area_id == str(selected)), None)
-    if lang == "sv":
-        text = (f"{indicator} per månad, de senaste 36 månaderna, för alla {n} områden ({where}), sorterade "
-                f"efter bedömningen för {period_label}: säkra försämringar först, sedan de att bevaka, inom normal "
-                "variation, säkra förbättringar och sist utan bedömning. Samma skala på alla diagram; vald period "
-                "skuggad.")
-        if name:
-            text += f" Valt område: {name} (nummer {pos} av {n}), med ram."
-        return text
-    text = (f"{indicator} per month, the last 36 months, for all {n} areas ({where}), sorted by the verdict "
-            f"for {period_label}: clear deteriorations first, then those to watch, within normal variation, "
-            "clear improvements and last the unassessed. The same scale on every chart; the selected period "
-            "shaded.")
+    text = t("sm_note", lang, indicator=indicator, n=n, where=where, period=period_label)
     if name:
-        text += f" Selected area: {name} (number {pos} of {n}), framed."
+        text += t("sm_note.selected", lang, name=name, pos=pos, n=n)
     return text
 
 
@@ -385,7 +333,7 @@ def panel_svg(p: SmallMultiple, top: float, period_first: str, period_last: str,
             run.append(f"{x(i):.1f},{y(min(v, top)):.1f}")
     if all(v is None for v in p.values):
         parts.append(f"<text x='{_PAD_L + w / 2:.1f}' y='{_PAD_T + h / 2:.1f}' text-anchor='middle' fill='#4d4d4d'>"
-                     f"{'ingen serie' if lang == 'sv' else 'no series'}</text>")
+                     f"{t('sm_no_series', lang)}</text>")
     parts.append("</svg>")
     return "data:image/svg+xml;charset=utf-8," + quote("".join(parts))
 
@@ -395,15 +343,12 @@ def panel_alt(p: SmallMultiple, indicator: str, lang: str) -> str:
     vals = [(m, v) for m, v in zip(p.months, p.values, strict=True) if v is not None]
     span = f"{p.months[0]}–{p.months[-1]}"
     if not vals:
-        return (f"{p.name}: {indicator} per månad {span}, ingen serie." if lang == "sv" else
-                f"{p.name}: {indicator} per month {span}, no series.")
+        return t("sm_alt.empty", lang, name=p.name, indicator=indicator, span=span)
     hi_m, hi = max(vals, key=lambda mv: mv[1])
     last_m, last = vals[-1]
-    if lang == "sv":
-        return (f"{p.name}: {indicator} per månad {span}; högst {fmt_number(hi, lang, 1 if hi % 1 else 0)} "
-                f"({hi_m}), senast {fmt_number(last, lang, 1 if last % 1 else 0)} ({last_m}); bedömning: {p.verdict}.")
-    return (f"{p.name}: {indicator} per month {span}; highest {fmt_number(hi, lang, 1 if hi % 1 else 0)} "
-            f"({hi_m}), latest {fmt_number(last, lang, 1 if last % 1 else 0)} ({last_m}); verdict: {p.verdict}.")
+    return t("sm_alt", lang, name=p.name, indicator=indicator, span=span,
+             hi=fmt_number(hi, lang, 1 if hi % 1 else 0), hi_month=hi_m,
+             last=fmt_number(last, lang, 1 if last % 1 else 0), last_month=last_m, verdict=p.verdict)
 
 
 def small_multiples_grid(panels: Sequence[SmallMultiple], period_first: str, period_last: str, indicator: str,
@@ -422,7 +367,7 @@ def small_multiples_grid(panels: Sequence[SmallMultiple], period_first: str, per
                                  **{"data-area": p.area_id, "data-name": p.name}, children=[
             html.Figcaption([html.Span(RAG_ICON.get(p.rag, "○"), className=f"sm-icon {p.rag}", **{"aria-hidden": "true"}),
                              " ", html.Strong(p.name), arrow, html.Br(),
-                             html.Span(f"{RAG_WORD[lang].get(p.rag, p.rag)}: {p.verdict}", className="sm-verdict")]),
+                             html.Span(f"{rag_word(p.rag, lang)}: {p.verdict}", className="sm-verdict")]),
             html.Img(src=panel_svg(p, top, period_first, period_last, lang), alt=panel_alt(p, indicator, lang),
                      className="sm-chart", width=SVG_W, height=SVG_H),
         ]))
@@ -432,7 +377,10 @@ def small_multiples_grid(panels: Sequence[SmallMultiple], period_first: str, per
 
 def unit_label(indicator_name: str, unit: str, lang: str) -> str:
     """The shared y axis: ``'Brand i motorfordon per månad (antal)'``."""
-    word = {"count": ("antal", "count"), "hours": ("timmar", "hours"), "share": ("andel, %", "share, %")}.get(
-        unit, (unit, unit))
-    return (f"{indicator_name} per månad ({word[0]}); samma skala i alla diagram" if lang == "sv" else
-            f"{indicator_name} per month ({word[1]}); the same scale in every chart")
+    word = by_prefix("page.sm_unit.", lang).get(unit, unit)
+    return t("sm_axis", lang, indicator=indicator_name, unit=word)
+
+
+def rag_word(rag: str, lang: str) -> str:
+    """The verdict colour in words (``'gul'``); an unknown colour as it is."""
+    return by_prefix("page.rag_word.", lang).get(rag, rag)

@@ -12,40 +12,18 @@ from layers.observations import CATEGORY_COLORS
 from layout.map_panel import fn
 from layout.strings import t, tx
 from reports.samverkan import EstDocument, status_text
-
-W = {  # texts built into tables and lists (the static ones are in layout/strings.py)
-    "no_flags": ("Inga flaggor denna vecka (inget område har fler händelser än sin egen normalnivå efter FDR).",
-                 "No flags this week (no area has more events than its own normal level after FDR)."),
-    "flags_kommun": ("Veckans flaggor bygger på polisens händelser och visas inte i kommunversionen.",
-                     "The week's flags are built on police events and are not shown in the kommun version."),
-    "area": ("Område", "Area"), "type": ("Händelsetyp", "Event type"), "count": ("Antal", "Count"),
-    "mean": ("Normalt/vecka", "Normal/week"), "q": ("FDR-justerat p", "FDR-adjusted p"),
-    "flag": ("Flagga", "Flag"), "yes": ("ja", "yes"),
-    "no_obs": ("Inga iakttagelser rapporterade denna vecka.", "No observations reported this week."),
-    "date": ("Datum", "Date"), "category": ("Kategori", "Category"), "place": ("Plats", "Place"),
-    "org": ("Organisation", "Organisation"), "role": ("Roll", "Role"), "what": ("Beskrivning", "Description"),
-    "no_actions": ("Inga öppna åtgärder förfaller till och med nästa vecka.",
-                   "No open actions are due by the end of next week."),
-    "action": ("Åtgärd", "Action"), "owner": ("Ansvarig", "Owner"), "due": ("Senast", "Due"),
-    "status": ("Status", "Status"), "overdue": ("försenad", "overdue"),
-    "no_places": ("Inga platser valda för {week} ännu.", "No places chosen for {week} yet."),
-    "places_for": ("Valda för {week}", "Chosen for {week}"),
-    "police_only": ("Platser läggs till av polisen.", "Places are added by the police."),
-    "added": ("Tillagd: {place} ({owner}).", "Added: {place} ({owner})."),
-    "more_flags": ("{n} rader till utan flagga.", "{n} more rows without a flag."),
-    "obs_no_point": ("utan koordinat", "no coordinate"),
-    "edit_action": ("Uppdatera en åtgärd", "Update an action"),
-    "save_action": ("Spara status", "Save status"),
-    "action_saved": ("Sparat: {title} – {status} (den förra raden finns kvar i historiken).",
-                     "Saved: {title} – {status} (the earlier row is kept in the history)."),
-    "actions_police_only": ("Åtgärder uppdateras av polisen (kommunen läser de publika delarna).",
-                            "Actions are updated by the police (the municipality reads the public parts)."),
-}
+from texts import by_prefix
 
 
 def w(key: str, lang: str, **kw: object) -> str:
-    sv, en = W[key]
-    return (sv if lang == "sv" else en).format(**kw)
+    """A text built into the section's tables and lists (the catalogue's ``page.est.<key>``; the
+    static ones are the ``page.est_*`` texts of ``layout/strings.py``)."""
+    return t(f"est.{key}", lang, **kw)
+
+
+def status_words(lang: str) -> dict[str, str]:
+    """Every ledger status → its word in ``lang`` (``{"klar": "klar", …}`` / ``{"klar": "done", …}``)."""
+    return by_prefix("page.status.", lang)
 
 
 def _table(head: list[str], rows: list[list], class_name: str = "est-table") -> html.Table:
@@ -114,9 +92,7 @@ def actions_list(actions, today, lang: str) -> list:
 
 def action_editor(lang: str, police: bool) -> html.Details:
     """The ledger on the page: set an action's status (and done date); each save is a new ledger row."""
-    from store.ledger import STATUS_EN, STATUS_SV
-
-    words = STATUS_SV if lang == "sv" else STATUS_EN
+    words = status_words(lang)
     return html.Details(className="est-form no-print", hidden=not police, children=[
         html.Summary(w("edit_action", lang)),
         html.Div(className="est-form-row", children=[
@@ -165,31 +141,9 @@ def doc_blocks(doc: EstDocument) -> list:
     return out
 
 
-P = {
-    "level": ("Nivå mot jämförbara", "Level vs peers"), "change": ("Signifikant försämring", "Significant deterioration"),
-    "persistence": ("Ihållande (3 tertial)", "Persistent (3 tertials)"), "harm": ("Skadevägd nivå", "Harm-weighted level"),
-    "trygghet": ("Otrygghet", "Lack of trygghet"), "need": ("Behov (medel)", "Need (mean)"),
-    "impact": ("Påverkansmöjlighet 0–3", "Scope for change 0–3"), "choose": ("Välj", "Choose"),
-    "reason": ("Motivering", "Reason"), "area": ("Område", "Area"),
-    "saved": ("Valda för {tertial}:", "Chosen for {tertial}:"), "none_saved": ("Inget val sparat för {tertial}.",
-                                                                          "No choice saved for {tertial}."),
-    "save": ("Spara de valda (högst tre)", "Save the chosen (at most three)"),
-    "hint": ("Delarna kommer ur motorns bedömningar för tertialen och de tre före (0–100: högre = större behov). "
-             "Gruppen sätter påverkansmöjlighet och väljer tre områden med motivering; valet visas i nästa "
-             "tertials uppföljning.",
-             "The parts come from the engine's verdicts of the tertial and the three before (0–100: higher = more "
-             "need). The group scores the scope for change and chooses three areas with a reason; the choice is "
-             "shown in the next tertial's follow-up."),
-    "police_only": ("Prioriteringen bygger på polisens oskyddade tal och visas bara i polisens version.",
-                    "The prioritisation is built on the police's unprotected figures and is shown in the police "
-                    "version only."),
-    "saved_ok": ("Sparat: {n} områden för {tertial}.", "Saved: {n} areas for {tertial}."),
-}
-
-
 def p_(key: str, lang: str, **kw: object) -> str:
-    sv, en = P[key]
-    return (sv if lang == "sv" else en).format(**kw)
+    """A text of the prioritisation (the catalogue's ``page.prio.<key>``)."""
+    return t(f"prio.{key}", lang, **kw)
 
 
 def _pct(v: float) -> str:
@@ -234,7 +188,7 @@ def _dd(id_, options, value, width: int = 220, searchable: bool = False) -> dcc.
 
 def _control(id_, key: str, lang: str, component) -> html.Div:
     return html.Div(className="control", children=[
-        html.Label(t(key, lang), htmlFor=id_, id={"type": "t", "key": f"{key}#est"}), component])
+        html.Label(t(key, lang), htmlFor=id_, id={"type": Ids.TEXT, "key": f"{key}#est"}), component])
 
 
 def build_est_section(lang: str, kommun_options: list[dict], kommun: str | None, week_options: list[dict],
@@ -276,7 +230,7 @@ def build_est_section(lang: str, kommun_options: list[dict], kommun: str | None,
                                     dl.ScaleControl(position="bottomright", imperial=False)]),
                 html.Div(id=Ids.EST_OBS_LIST),
                 html.Details(className="est-obs-form no-print", children=[
-                    html.Summary(t("est_obs_new", lang), id={"type": "t", "key": "est_obs_new"}),
+                    html.Summary(t("est_obs_new", lang), id={"type": Ids.TEXT, "key": "est_obs_new"}),
                     html.Div(className="est-place-form", children=[
                         _control(Ids.EST_OBS_DATE, "est_obs_date", lang,
                                  dcc.Input(id=Ids.EST_OBS_DATE, type="text", placeholder="ÅÅÅÅ-MM-DD", maxLength=10)),

@@ -14,6 +14,7 @@ from plotly.subplots import make_subplots
 
 from i18n import fmt_number
 from indicators.texts import fmt_value as _fmt_value_in_unit
+from texts import t
 
 FONT = dict(family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", size=12, color="#1b1b1b")
 
@@ -21,7 +22,7 @@ FONT = dict(family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-seri
 def _base_layout(fig: go.Figure, lang: str, height: int = 280) -> go.Figure:
     fig.update_layout(
         height=height, margin=dict(l=44, r=12, t=34, b=86), font=FONT, paper_bgcolor="#fff", plot_bgcolor="#fff",
-        separators=",\u00a0" if lang == "sv" else ".,", hovermode="x unified",
+        separators=t("fmt.decimal", lang) + t("fmt.thousands", lang), hovermode="x unified",
         legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0, font=dict(size=11)),
     )
     fig.update_xaxes(showgrid=False, linecolor="#999", ticks="outside")
@@ -78,14 +79,13 @@ def trend_figure(trend: dict, lang: str, title: str) -> go.Figure:
         fig.add_trace(go.Scatter(x=bx, y=band["hi"], mode="lines", line=dict(width=0), hoverinfo="skip", showlegend=False), *cell)
         fig.add_trace(go.Scatter(x=bx, y=band["lo"], mode="lines", line=dict(width=0), fill="tonexty",
                                  fillcolor="rgba(120,120,120,0.18)",
-                                 name=("Normalt intervall (95 % prognosintervall, 3 år)" if lang == "sv"
-                                       else "Normal range (95 % prediction interval, 3 years)"),
+                                 name=t("page.fig.normal_range", lang),
                                  hoverinfo="skip"), *cell)
         fig.add_trace(go.Scatter(x=bx, y=band["mean"], mode="lines", line=dict(color="#777", dash="dot", width=1),
-                                 name="Säsongsnormal" if lang == "sv" else "Seasonal baseline"), *cell)
+                                 name=t("page.fig.baseline", lang)), *cell)
     unit = meta.get("unit")
     bar = unit == "count"
-    name = "Utfall" if lang == "sv" else "Actual"
+    name = t("page.fig.actual", lang)
     nowcast = [r for r in trend.get("nowcast") or [] if r["month"] in set(s["month"])]
     preliminary = [r for r in trend.get("preliminary") or [] if r["month"] in set(s["month"])]
     final = ~s["month"].isin([r["month"] for r in nowcast] + [r["month"] for r in preliminary])
@@ -99,11 +99,11 @@ def trend_figure(trend: dict, lang: str, title: str) -> go.Figure:
     if preliminary:
         _add_preliminary(fig, preliminary, bar, lang, cell)
     if s["target"].notna().any():
-        fig.add_trace(go.Scatter(x=x, y=s["target"], name="Mål" if lang == "sv" else "Target", mode="lines",
+        fig.add_trace(go.Scatter(x=x, y=s["target"], name=t("page.fig.target", lang), mode="lines",
                                  line=dict(color="#b35806", width=2, dash="dash", shape="hv")), *cell)
     if has_cum:
         fig.add_trace(go.Bar(x=_month_ts(cum["month"]), y=cum["cum_deviation"],
-                             name="Kumulativ avvikelse" if lang == "sv" else "Cumulative deviation",
+                             name=t("page.fig.cum_deviation", lang),
                              marker_color=["#1a7f37" if v >= 0 else "#b2182b" for v in cum["cum_deviation"]]), 2, 1)
         fig.update_yaxes(rangemode="normal", row=2, col=1, title_text="Δ", title_font=dict(size=11))
     national = trend.get("national")
@@ -111,7 +111,7 @@ def trend_figure(trend: dict, lang: str, title: str) -> go.Figure:
     if has_national:
         _add_national(fig, national, s["month"], lang)
     if meta.get("synthetic"):
-        title += " · SYNTETISKA DATA" if lang == "sv" else " · SYNTHETIC DATA"
+        title += t("page.fig.synthetic_title", lang)
     n_legend = sum(1 for tr in fig.data if tr.showlegend is not False)
     legend_rows = max(1, math.ceil(n_legend / 2))  # about two entries a row in the side panel
     fig = _base_layout(fig, lang, (380 if has_cum else 330) + 18 * (legend_rows - 1))
@@ -136,24 +136,23 @@ def _add_national(fig: go.Figure, national: pd.DataFrame, months: pd.Series, lan
     nat = national[(mid >= months.min()) & (mid <= months.max())]
     if nat.empty:
         return
-    sv = lang == "sv"
-    name = ("Riket per år – verkliga uppgifter (preliminära, Polisen), höger axel" if sv
-            else "Sweden per year – real figures (preliminary, Swedish Police), right axis")
-    word = "riket" if sv else "Sweden"
-    prelim = "preliminärt" if sv else "preliminary"
+    name = t("page.fig.national", lang)
+    hover = t("page.fig.national_hover", lang, year="%{customdata}", value="%{y}")
     fig.add_trace(go.Scatter(
         x=pd.to_datetime(nat["year"].astype(str) + "-07-01"), y=nat["value"], name=name, yaxis=NATIONAL_AXIS,
         mode="lines+markers", line=dict(color=NATIONAL_COLOR, width=2, dash="dash"), marker=dict(size=7, symbol="diamond"),
-        customdata=nat["year"], hovertemplate=f"{word} %{{customdata}}: %{{y}} ({prelim})<extra></extra>",
+        customdata=nat["year"], hovertemplate=f"{hover}<extra></extra>",
     ))
     fig.update_layout(**{"yaxis9": dict(overlaying="y", side="right", rangemode="tozero", showgrid=False,
                                         tickmode="auto", nticks=5, tickformat=",d",
-                                        title=dict(text=("riket per år" if sv else "Sweden per year"),
+                                        title=dict(text=t("page.fig.national_axis", lang),
                                                    font=dict(size=11, color=NATIONAL_COLOR)),
                                         tickfont=dict(color=NATIONAL_COLOR), anchor="x")})
 
 
-NOWCAST_LABEL = {"sv": "uppskattning (ej slutligt registrerat)", "en": "estimate (not fully registered)"}
+def nowcast_label(lang: str) -> str:
+    """The words for a month still being registered (the legend and the span's label)."""
+    return t("page.nowcast.label", lang)
 
 
 def _add_nowcast(fig: go.Figure, rows: list[dict], bar: bool, lang: str, cell: tuple = (1, 1)) -> None:
@@ -162,8 +161,7 @@ def _add_nowcast(fig: go.Figure, rows: list[dict], bar: bool, lang: str, cell: t
     nx = _month_ts(pd.Series([r["month"] for r in rows]))
     reg = [r["registered"] for r in rows]
     est = [r["estimate"] for r in rows]
-    sv = lang == "sv"
-    so_far = "Registrerat hittills (ej slutligt)" if sv else "Registered so far (not final)"
+    so_far = t("page.fig.so_far", lang)
     if bar:
         fig.add_trace(go.Bar(x=nx, y=reg, name=so_far, marker=dict(
             color="rgba(10,94,176,0.25)", line=dict(color="#0a5eb0", width=1),
@@ -171,10 +169,10 @@ def _add_nowcast(fig: go.Figure, rows: list[dict], bar: bool, lang: str, cell: t
     else:
         fig.add_trace(go.Scatter(x=nx, y=reg, name=so_far, mode="lines+markers",
                                  line=dict(color="#0a5eb0", width=2, dash="dash"), marker=dict(size=4)), *cell)
-    hover = [(f"registrerat {r['registered']} · uppskattning {r['estimate']} ({r['lo90']}–{r['hi90']})" if sv else
-              f"registered {r['registered']} · estimate {r['estimate']} ({r['lo90']}–{r['hi90']})") for r in rows]
+    hover = [t("page.fig.nowcast_hover", lang, registered=r["registered"], estimate=r["estimate"], lo90=r["lo90"],
+               hi90=r["hi90"]) for r in rows]
     fig.add_trace(go.Scatter(
-        x=nx, y=est, mode="markers", name=NOWCAST_LABEL[lang].capitalize() + (", 90 %-intervall" if sv else ", 90 % interval"),
+        x=nx, y=est, mode="markers", name=nowcast_label(lang).capitalize() + t("page.fig.nowcast_interval", lang),
         marker=dict(symbol="diamond-open", size=9, color="#444", line=dict(width=2)),
         error_y=dict(type="data", symmetric=False, array=[r["hi90"] - r["estimate"] for r in rows],
                      arrayminus=[r["estimate"] - r["lo90"] for r in rows], color="#444", thickness=1.5, width=5),
@@ -182,23 +180,19 @@ def _add_nowcast(fig: go.Figure, rows: list[dict], bar: bool, lang: str, cell: t
     first = pd.Timestamp(rows[0]["month"] + "-01")
     last = pd.Timestamp(rows[-1]["month"] + "-01") + pd.offsets.MonthEnd(1)
     fig.add_vrect(x0=first, x1=last, line=dict(color="#444", width=1, dash="dash"), fillcolor="rgba(0,0,0,0)",
-                  layer="below", annotation_text=NOWCAST_LABEL[lang].replace(" (", "<br>("),
+                  layer="below", annotation_text=nowcast_label(lang).replace(" (", "<br>("),
                   annotation_position="top left", annotation_align="left",
                   annotation_font=dict(size=10, color="#444"), **({"row": cell[0], "col": cell[1]} if cell else {}))
-
-
-PRELIMINARY_LABEL = {"sv": "preliminär", "en": "preliminary"}
 
 
 def _add_preliminary(fig: go.Figure, rows: list[dict], bar: bool, lang: str, cell: tuple = (1, 1)) -> None:
     """Preliminary values (a month that had not ended when it was imported, or one its file marks
     preliminary): hatched like the months still being registered, grey-framed and labelled
     "preliminär" — shown, never judged (no colour of a verdict)."""
-    sv = lang == "sv"
     nx = _month_ts(pd.Series([r["month"] for r in rows]))
-    name = "Preliminärt värde (ej slutligt, testas inte)" if sv else "Preliminary value (not final, not tested)"
-    hover = [f"{r['month']}: {fmt_number(r['value'], lang, 0 if float(r['value']).is_integer() else 1)} "
-             f"({PRELIMINARY_LABEL[lang]})" for r in rows]
+    name = t("page.fig.preliminary_name", lang)
+    hover = [t("page.fig.preliminary_hover", lang, month=r["month"],
+               value=fmt_number(r["value"], lang, 0 if float(r["value"]).is_integer() else 1)) for r in rows]
     if bar:
         fig.add_trace(go.Bar(x=nx, y=[r["value"] for r in rows], name=name, text=hover,
                              hovertemplate="%{text}<extra></extra>", marker=dict(
@@ -211,7 +205,7 @@ def _add_preliminary(fig: go.Figure, rows: list[dict], bar: bool, lang: str, cel
     for r in rows:  # each month framed and labelled (preliminary months need not be adjacent)
         first = pd.Timestamp(r["month"] + "-01")
         fig.add_vrect(x0=first, x1=first + pd.offsets.MonthEnd(1), line=dict(color="#555", width=1, dash="dot"),
-                      fillcolor="rgba(0,0,0,0)", layer="below", annotation_text=PRELIMINARY_LABEL[lang],
+                      fillcolor="rgba(0,0,0,0)", layer="below", annotation_text=t("page.preliminary", lang),
                       annotation_position="top left", annotation_align="left",
                       annotation_font=dict(size=10, color="#555"), **({"row": cell[0], "col": cell[1]} if cell else {}))
 

@@ -6,16 +6,8 @@ from __future__ import annotations
 from dash import html
 
 from i18n import fmt_number
-from layout.panels import CMP_WORD
-
-TEXT = {
-    "sv": {"title": "Verkliga serier i listans områden · {period}", "areas": "{n} av {of} områden",
-           "none": "Ingen verklig serie är komplett för perioden – välj ”Senaste med verkliga data” ovan.",
-           "note": "Summor av områdenas egna serier; bedömningen görs per område (kort och tabell)."},
-    "en": {"title": "Real series in the list's areas · {period}", "areas": "{n} of {of} areas",
-           "none": "No real series is complete for the period – choose “Latest with real data” above.",
-           "note": "Sums of the areas' own series; the verdicts are per area (cards and table)."},
-}
+from layout.strings import t
+from texts import by_prefix
 
 
 def real_totals_block(rows: list[dict], period_label: str, cmp_: str, lang: str) -> html.Div | None:
@@ -23,18 +15,17 @@ def real_totals_block(rows: list[dict], period_label: str, cmp_: str, lang: str)
     comparison total, how many areas count. None when the store has no real series."""
     if not rows:
         return None
-    tx = TEXT["en" if lang == "en" else "sv"]
     shown = [r for r in rows if r["areas"]]
-    head = html.H3(tx["title"].format(period=period_label))
+    head = html.H3(t("landing.title", lang, period=period_label))
     if not shown:
-        return html.Div([head, html.P(tx["none"], className="muted")], className="real-totals", id="real-totals")
-    word = CMP_WORD["en" if lang == "en" else "sv"].get(cmp_, "")
+        return html.Div([head, html.P(t("landing.none", lang), className="muted")], className="real-totals", id="real-totals")
+    word = by_prefix("page.cmp_word.", lang).get(cmp_, "")
     body = []
     for r in shown:
-        ref = "" if r["reference"] is None else (
-            f"{'mot' if lang == 'sv' else 'vs'} {fmt_number(r['reference'], lang, 0)} {word}")
+        ref = "" if r["reference"] is None else t("card.cmp", lang, reference=fmt_number(r["reference"], lang, 0),
+                                                  comparison=word)
         body.append(html.Tr([html.Th(r["name"], scope="row"), html.Td(fmt_number(r["total"], lang, 0), className="num"),
                              html.Td(ref, className="muted"),
-                             html.Td(tx["areas"].format(n=r["areas"], of=r["of"]), className="muted")]))
+                             html.Td(t("landing.areas", lang, n=r["areas"], of=r["of"]), className="muted")]))
     return html.Div([head, html.Table(html.Tbody(body), className="real-totals-table"),
-                     html.P(tx["note"], className="muted small")], className="real-totals", id="real-totals")
+                     html.P(t("landing.note", lang), className="muted small")], className="real-totals", id="real-totals")

@@ -34,15 +34,15 @@ def _months(src: dict, lang: str) -> str | None:
     first, last = src.get("first_month"), src.get("last_month")
     if not (first or last):
         return None
-    return f"{'månader' if lang == 'sv' else 'months'} {first or '?'} – {last or '?'}"
+    return t("sources.months", lang, first=first or "?", last=last or "?")
 
 
 def build_sources(lang: str, sources: list[dict] | None = None) -> html.Details:
     """The Källor panel: every data set the page draws on, with publisher, licence and — for time
     series — the first and last month in the store (``services.real_series.sources``)."""
     if sources is None:  # no store at hand: the static list
-        sources = [{"title": s.title_sv if lang == "sv" else s.title_en, "publisher": s.publisher,
-                    "licence": s.licence, "url": s.official_url, "note": s.note_sv if lang == "sv" else s.note_en}
+        sources = [{"title": s.title_for(lang), "publisher": s.publisher,
+                    "licence": s.licence, "url": s.official_url, "note": s.note_for(lang)}
                    for s in SOURCES.values()]
         sources.append({"title": t("synthetic_note", lang), "publisher": "store/synthetic.py (seed 20251201)",
                         "licence": "", "url": ""})
@@ -57,7 +57,7 @@ def build_sources(lang: str, sources: list[dict] | None = None) -> html.Details:
 
 
 def _control(id_, key: str, lang: str, component) -> html.Div:
-    return html.Div(className="control", children=[html.Label(t(key, lang), htmlFor=id_, id={"type": "t", "key": key}),
+    return html.Div(className="control", children=[html.Label(t(key, lang), htmlFor=id_, id={"type": Ids.TEXT, "key": key}),
                                                    component])
 
 
@@ -96,7 +96,7 @@ def build_header(lang: str, list_years: list[int], list_year: int, periods: list
             html.A(t("est_link", lang), href=f"#{Ids.EST}", id=Ids.EST_LINK, className="btn"),
             html.Span(id=Ids.COPY_STATUS, className="copy-status", role="status"),
             # named by its visible text ("English"/"Svenska", WCAG 2.5.3); the title says what it does
-            html.Button(t("language", lang), id=Ids.LANG, className="btn", n_clicks=0, lang="en" if lang == "sv" else "sv",
+            html.Button(t("language", lang), id=Ids.LANG, className="btn", n_clicks=0, lang=t("language.code", lang),
                         title="Byt språk / switch language"),
             html.Div([html.Span(user, className="user-name"), html.A(t("logout", lang), href="/logout", className="btn logout")],
                      className="user-box") if user else None,
@@ -171,7 +171,7 @@ def build_side(lang: str, indicator_options: list[dict], sources: list[dict] | N
             # the indicator cards: drawn by assets/lagesbild.js (renderCards) from Ids.CARDS_DATA;
             # a click on one sets Ids.CARD_PICK (click 2)
             html.Div(id=Ids.INDICATOR_CARDS, className="cards", role="group",
-                     **{"aria-label": "Indikatorer" if lang == "sv" else "Indicators"}),
+                     **{"aria-label": t("indicators_label", lang)}),
             # every verdict on the cards follows the rules of METHODS.md, served at /metod
             html.A(tx("method_link", lang), href=f"{METHOD_PATH}#farger", target="_blank",
                    rel="noopener", className="method-link"),

@@ -6,21 +6,15 @@ from __future__ import annotations
 from dash import html
 
 from i18n import fmt_number, fmt_p
+from ids import Ids
 from layers.areas import CATEGORY_LABELS
 from layout.figures import fmt_value, sparkline_svg
 from reports.facts import verdict
+from texts import by_prefix, t
 
-RAG_TEXT = {
-    "sv": {"red": "Röd", "amber": "Gul", "green": "Grön", "grey": "Grå"},
-    "en": {"red": "Red", "amber": "Amber", "green": "Green", "grey": "Grey"},
-}
 #: the colour's shape (colour is never the only cue); the direction of a change is its own arrow
 #: (▲ rise, ▼ fall), drawn beside the comparison: a red fall reads "■ Röd … ▼"
 RAG_ICON = {"red": "■", "amber": "◆", "green": "●", "grey": "○"}
-CMP_WORD = {
-    "sv": {"prev_year": "samma period i fjol", "baseline": "säsongsnormal", "target": "mål"},
-    "en": {"prev_year": "same period last year", "baseline": "seasonal baseline", "target": "target"},
-}
 
 
 def p_text(p: float | None, lang: str) -> str:
@@ -32,7 +26,7 @@ def p_text(p: float | None, lang: str) -> str:
 def q_text(q: float | None, lang: str) -> str:
     """``justerat p = 0,013`` / ``adjusted p < 0,001``: the FDR-adjusted p-value, always labelled
     (the raw p of the test is in the reason sentence)."""
-    return ("justerat " if lang == "sv" else "adjusted ") + p_text(q, lang)
+    return t("page.adjusted_p", lang, p=p_text(q, lang))
 
 
 def _reference(row) -> float | None:  # noqa: ANN001
@@ -46,15 +40,11 @@ def _reference(row) -> float | None:  # noqa: ANN001
 
 def rag_label(rag: str | None, lang: str) -> str:
     rag = rag or "grey"
-    return f"{RAG_ICON[rag]} {RAG_TEXT[lang][rag]}"
+    return f"{RAG_ICON[rag]} {t(f'page.rag_label.{rag}', lang)}"
 
 
 def comparison_value(ind: dict, cmp_: str):
     return {"prev_year": ind.get("previous"), "baseline": ind.get("baseline"), "target": ind.get("target")}.get(cmp_)
-
-
-#: the card of a real series that ended before the period (``services.page.mark_ended``)
-ENDED_WORDS = {"sv": "ingen bedömning – serien slutade {month}", "en": "not assessed – the series ended in {month}"}
 
 
 def card_data(ind: dict, cmp_: str, lang: str, selected: bool, spark: list[float]) -> dict:
@@ -81,19 +71,20 @@ def card_data(ind: dict, cmp_: str, lang: str, selected: bool, spark: list[float
     return {
         "id": ind["id"],
         "name": ind["name"],
-        "synthetic": ("SYNTETISK" if lang == "sv" else "SYNTHETIC") if ind.get("synthetic") else None,
+        "synthetic": t("page.badge.synthetic", lang) if ind.get("synthetic") else None,
         "value": value,
-        "cmp": f"{'mot' if lang == 'sv' else 'vs'} {fmt_value(ref, unit, lang)} {CMP_WORD[lang][cmp_]}"
-               + (f" ({change_txt})" if change_txt else ""),
+        "cmp": t("page.card.cmp", lang, reference=fmt_value(ref, unit, lang),
+                 comparison=by_prefix("page.cmp_word.", lang)[cmp_]) + (f" ({change_txt})" if change_txt else ""),
         "rag": rag,
         "rag_label": rag_label(rag, lang),
-        "verdict": (ENDED_WORDS[lang].format(month=ind["ended"]) if ind.get("ended")  # a series that has ended
+        # the card of a real series that ended before the period (``services.page.mark_ended``)
+        "verdict": (t("page.card.ended", lang, month=ind["ended"]) if ind.get("ended")
                     else verdict(ind, cmp_, lang)),  # the words of the PDF/DOCX report, target included
         "reason": (ind.get("coverage_note") if estimate or preliminary else "\n".join(
             x for x in (ind.get("reason"), ind.get("source") and
-                        f"{'Källa' if lang == 'sv' else 'Source'}: {ind['source']}") if x)) or "",
+                        t("page.card.source", lang, source=ind["source"])) if x)) or "",
         # a preliminary period is shown grey and marked, never red/green (it is not tested)
-        "preliminary": ("PRELIMINÄR" if lang == "sv" else "PRELIMINARY") if preliminary else None,
+        "preliminary": t("page.badge.preliminary", lang) if preliminary else None,
         "revision": revision or None,  # "reviderat +3 sedan 2026-03-02 (var 12)"
         "selected": bool(selected),
         "spark": sparkline_svg(spark),
@@ -105,9 +96,9 @@ def area_header(summary: dict, lang: str, list_year: int | None) -> html.Div:
     cat = CATEGORY_LABELS[lang].get(a.get("category"), a.get("category"))
     pop = a.get("population")
     meta = " · ".join(x for x in (cat, a.get("kommun"), f"LPO {a['lpo']}" if a.get("lpo") else None,
-                                   f"{'Region' if lang == 'en' else 'Polisregion'} {a['region']}" if a.get("region") else None,
-                                   (f"{fmt_number(pop, lang)} {'invånare' if lang == 'sv' else 'inhabitants'}" if pop else
-                                    ("befolkning okänd" if lang == "sv" else "population unknown"))) if x)
+                                   t("page.area.region", lang, region=a["region"]) if a.get("region") else None,
+                                   (t("page.area.population", lang, population=fmt_number(pop, lang)) if pop else
+                                    t("page.area.population_unknown", lang))) if x)
     real = (a.get("real_series") or {}).get("note")  # which DeSOs the real offence series count, or why none
     return html.Div([html.H2(a["name"], className="area-title"), html.Div(meta, className="area-meta"),
                      html.Div(real, className="area-meta real-series muted", id="real-series-note") if real else None])
@@ -118,15 +109,12 @@ def coverage_line(summary: dict, lang: str) -> html.Div:
     complete = sum(1 for i in inds if i.get("complete"))
     notes = sorted({i["coverage_note"] for i in inds if i.get("coverage_note")})
     synthetic = sum(1 for i in inds if i.get("synthetic"))
-    if lang == "sv":
-        text = f"Datatäckning {summary.get('period_label', summary['period'])}: {complete} av {len(inds)} indikatorer kompletta"
-        extra = f"; {synthetic} indikatorer är syntetiska demodata" if synthetic else ""
-    else:
-        text = f"Coverage {summary.get('period_label', summary['period'])}: {complete} of {len(inds)} indicators complete"
-        extra = f"; {synthetic} indicators are synthetic demo data" if synthetic else ""
+    text = t("page.coverage", lang, period=summary.get("period_label", summary["period"]), complete=complete,
+             total=len(inds))
+    extra = t("page.coverage.synthetic", lang, n=synthetic) if synthetic else ""
     return html.Div([text + extra + ".", html.Br() if notes else None,
                      html.Span(" · ".join(notes[:3]), className="muted") if notes else None],
-                    className="coverage", id="coverage-line")
+                    className="coverage", id=Ids.COVERAGE_LINE)
 
 
 def overview_list(rows, lang: str, title: str) -> html.Div:
@@ -136,34 +124,27 @@ def overview_list(rows, lang: str, title: str) -> html.Div:
         items.append(html.Li(html.Button(
             [html.Span(rag_label(rag, lang), className=f"badge {rag}"), " ",
              html.Strong(f"{r.area_name}: "), f"{r.indicator_name} ",
-             html.Span(f"{fmt_number(r.value, lang, 0)} {'mot' if lang == 'sv' else 'vs'} "
-                       f"{fmt_number(_reference(r), lang, 0)} {r.arrow or ''}"
-                       f" ({q_text(r.p_adjusted, lang)})", className="muted")],
-            id={"type": "overview-item", "area": str(r.area_id), "indicator": r.indicator_id},
+             html.Span(t("page.overview.item", lang, value=fmt_number(r.value, lang, 0),
+                         reference=fmt_number(_reference(r), lang, 0), arrow=r.arrow or "",
+                         q=q_text(r.p_adjusted, lang)), className="muted")],
+            id={"type": Ids.OVERVIEW_ITEM, "area": str(r.area_id), "indicator": r.indicator_id},
             className="link-button", n_clicks=0, title=r.reason)))
     if not items:
-        items = [html.Li("Inga signifikanta förändringar efter FDR." if lang == "sv" else "No significant changes after FDR.")]
+        items = [html.Li(t("page.overview.none", lang))]
     return html.Div([html.H3(title), html.Ul(items, className="overview")])
 
 
 def kommun_table(area: dict, rows: list[dict], lang: str, period_label: str, empty_note: str = "") -> html.Div:
     """The kommun tier's indicator table: aggregates only, small counts shown as "<5"; the
     indicators with no figure to show are named in ``empty_note`` below it (as in the exports)."""
-    sv = lang == "sv"
-    head = ["Indikator" if sv else "Indicator", "Värde" if sv else "Value", "Jämförelse" if sv else "Comparison",
-            "Förändring" if sv else "Change", "Bedömning" if sv else "Assessment"]
-    body = [html.Tr([html.Td([r["name"], html.Span(" SYNTETISK" if sv else " SYNTHETIC", className="badge synthetic")
+    head = [t(f"page.kommun_table.{k}", lang) for k in ("indicator", "value", "comparison", "change", "assessment")]
+    body = [html.Tr([html.Td([r["name"], html.Span(" " + t("page.badge.synthetic", lang), className="badge synthetic")
                               if r["synthetic"] else None]),
                      html.Td(r["value"]), html.Td(r["reference"]), html.Td(r["change"]),
                      html.Td(r.get("verdict", ".."), className="assessment")]) for r in rows]
     return html.Div([
         html.H2(area["name"], className="area-title"),
-        html.P(("Kommunversion för samverkan: tertial och hela år, tal under 5 visas som <5 och det som kan räkna "
-                "fram dem döljs (..). Händelsepunkter, hotspotkartor och månadsserier visas inte, anteckningar "
-                "bara när polisen märkt dem för kommunen.") if sv else
-               ("Municipal version for partnership meetings: tertials and whole years, counts below 5 shown as <5 "
-                "and whatever could reveal them hidden (..). No event points, hot spot maps or monthly series; "
-                "notes only when the police marked them for the municipality."), className="tier-note"),
+        html.P(t("page.kommun_table.note", lang), className="tier-note"),
         html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)], className="kommun-table"),
         html.P(empty_note, className="muted kommun-empty") if empty_note else None,
         html.P(period_label, className="muted"),

@@ -11,51 +11,19 @@ from dash import html
 
 from i18n import fmt_number
 from ids import Ids
-from indicators.calendar import MONTH_NAMES_EN, MONTH_NAMES_SV, parse_period
-
-TEXT = {
-    "sv": {
-        "latest": "Senaste perioden",
-        "real": "Senaste med verkliga data",
-        "real_only": "Endast verkliga data",
-        "real_only_title": "Dölj syntetiska demoindikatorer i kort, tabell, karta och export",
-        "bar": "Period",
-        "no_data": "Inga data för {period}: uppgifterna i systemet gäller {first} – {last}.",
-        "is_real": "{period}: senaste perioden där alla verkliga serier är kompletta och slutligt registrerade.",
-        "no_real": ("{period}: ingen verklig serie är komplett – indikatorerna här är syntetiska demodata. "
-                    "De verkliga brottsserierna slutar {real_last}."),
-        "some_real": "{period}: {k} av {n} verkliga serier kompletta.",
-        "all_real": "{period}: alla {n} verkliga serier kompletta.",
-        "hidden": " Syntetiska indikatorer är dolda.",
-    },
-    "en": {
-        "latest": "Latest period",
-        "real": "Latest with real data",
-        "real_only": "Real data only",
-        "real_only_title": "Hide synthetic demo indicators in cards, table, map and exports",
-        "bar": "Period",
-        "no_data": "No data for {period}: the data in the system cover {first} – {last}.",
-        "is_real": "{period}: the latest period in which every real series is complete and fully registered.",
-        "no_real": ("{period}: no real series is complete – the indicators here are synthetic demo data. "
-                    "The real offence series end in {real_last}."),
-        "some_real": "{period}: {k} of {n} real series complete.",
-        "all_real": "{period}: all {n} real series complete.",
-        "hidden": " Synthetic indicators are hidden.",
-    },
-}
+from indicators.calendar import parse_period
+from layout.strings import t
 
 
 def _t(key: str, lang: str, **kw) -> str:
-    text = TEXT["en" if lang == "en" else "sv"][key]
-    return text.format(**kw) if kw else text
+    return t(f"period_bar.{key}", lang, **kw)
 
 
 def month_words(month: str | None, lang: str) -> str:
     """``'2024-03'`` → ``'mars 2024'`` / ``'March 2024'``."""
     if not month:
         return "?"
-    names = MONTH_NAMES_SV if lang == "sv" else MONTH_NAMES_EN
-    return f"{names[int(month[5:]) - 1]} {month[:4]}"
+    return parse_period(month).label_for(lang)
 
 
 def preset_label(which: str, period: str | None, lang: str) -> str:

@@ -89,7 +89,8 @@ def est_section(lang: str, principal):
     values = [o["value"] for o in options]
     kommun = "0180" if "0180" in values else (values[0] if values else None)
     from store.catalogue import OBSERVATION_CATEGORIES
+    from store.observations import category_label
 
-    categories = [{"label": sv if lang == "sv" else en, "value": cid} for cid, (sv, en) in OBSERVATION_CATEGORIES.items()]
+    categories = [{"label": category_label(cid, lang), "value": cid} for cid in OBSERVATION_CATEGORIES]
     return build_est_section(lang, options, kommun, week_choices(lang), default_week(),
                              tertial_choices(lang), default_tertial(), police, categories)

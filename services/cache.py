@@ -175,6 +175,101 @@ def _loads(blob: bytes) -> Any:
     return pickle.loads(payload)  # noqa: S301 - signed above with the server's secret
 
 
+class _Memoised:
+    """One memoised function: its key namespace, its LRU in this process, and the steps of a call
+    (this process's copy, then Redis when configured, then the function itself)."""
+
+    def __init__(self, func: Callable, fname: str, timeout: float | None, maxsize: int) -> None:
+        self.func = func
+        self.fname = fname
+        self.timeout = timeout
+        self.local = _LocalLRU(maxsize)
+
+    def call(self, args: tuple, kwargs: dict) -> Any:
+        _check_key_args(self.fname, args, kwargs)
+        key = make_key(self.fname, args, kwargs)
+        client = _client()
+        if client is None:
+            if _redis_url():  # configured but down: uncached, as documented
+                return self._uncached(args, kwargs)
+            value = self._local_hit(key)
+            return value if value is not _MISSING else self._computed(key, args, kwargs)
+        # this process's copy first: a key names one data version, so a value never goes stale,
+        # and reading a big table back from Redis (fetch, verify, unpickle) on every call cost
+        # the landing view ~0.2 s
+        value = self._local_hit(key)
+        return value if value is not _MISSING else self._through_redis(client, key, args, kwargs)
+
+    def _uncached(self, args: tuple, kwargs: dict) -> Any:
+        _state.stats["uncached"] += 1
+        return self.func(*args, **kwargs)
+
+    def _local_hit(self, key: str) -> Any:
+        """This process's copy (``_MISSING`` when it has none)."""
+        value = self.local.get(key)
+        if value is not _MISSING:
+            _state.stats["hits"] += 1
+        return value
+
+    def _computed(self, key: str, args: tuple, kwargs: dict) -> Any:
+        """A miss: the function's value, kept in this process."""
+        _state.stats["misses"] += 1
+        value = self.func(*args, **kwargs)
+        self.local.set(key, value, self.timeout)
+        return value
+
+    def _through_redis(self, client, key: str, args: tuple, kwargs: dict) -> Any:
+        """Redis's signed copy, or the function's value stored there; uncached when Redis fails."""
+        try:
+            blob = client.get(key)
+        except Exception as exc:  # noqa: BLE001 - any Redis failure degrades to uncached
+            _mark_down(exc)
+            return self._uncached(args, kwargs)
+        value = self._verified(key, blob)
+        if value is not _MISSING:
+            return value
+        value = self._computed(key, args, kwargs)
+        self._store(client, key, value)
+        return value
+
+    def _verified(self, key: str, blob: bytes | None) -> Any:
+        """The value of a Redis copy with a valid signature (``_MISSING`` when none or rejected)."""
+        if blob is None:
+            return _MISSING
+        try:
+            value = _loads(blob)
+            _state.stats["hits"] += 1
+            self.local.set(key, value, self.timeout)
+            return value
+        except Exception as exc:  # noqa: BLE001 - bad signature or unpicklable: recompute
+            log.warning("cache value for %s rejected: %s", self.fname, exc)
+            return _MISSING
+
+    def _store(self, client, key: str, value: Any) -> None:
+        """Write the value to Redis, signed, unless it is too big (an unpicklable value is logged)."""
+        try:
+            data = _dumps(value)
+            if len(data) <= MAX_VALUE_BYTES:
+                client.set(key, data, ex=int(self.timeout) if self.timeout else None)
+        except Exception as exc:  # noqa: BLE001
+            if isinstance(exc, (pickle.PicklingError, TypeError, AttributeError)):
+                log.warning("cache value for %s not picklable: %s", self.fname, exc)
+            else:
+                _mark_down(exc)
+
+    def cache_clear(self) -> None:
+        """Forget this function's values (this process; and in Redis when configured)."""
+        self.local.clear()
+        client = _client()
+        if client is not None:
+            try:
+                prefix = make_key(self.fname, (), {}).rsplit(":", 1)[0]
+                for key in client.scan_iter(match=f"{prefix}:*", count=500):
+                    client.delete(key)
+            except Exception as exc:  # noqa: BLE001
+                _mark_down(exc)
+
+
 def memoize(timeout: float | None = 3600, maxsize: int = 128, name: str | None = None) -> Callable[[F], F]:
     """Memoise a function of primitive arguments in Redis (shared) or in this process.
 
@@ -186,77 +281,16 @@ def memoize(timeout: float | None = 3600, maxsize: int = 128, name: str | None =
     """
 
     def decorator(func: F) -> F:
-        fname = name or f"{func.__module__}.{func.__qualname__}"
-        local = _LocalLRU(maxsize)
-        _state.locals.append(local)
+        memo = _Memoised(func, name or f"{func.__module__}.{func.__qualname__}", timeout, maxsize)
+        _state.locals.append(memo.local)
 
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
-            _check_key_args(fname, args, kwargs)
-            key = make_key(fname, args, kwargs)
-            client = _client()
-            if client is None:
-                if _redis_url():  # configured but down: uncached, as documented
-                    _state.stats["uncached"] += 1
-                    return func(*args, **kwargs)
-                value = local.get(key)
-                if value is not _MISSING:
-                    _state.stats["hits"] += 1
-                    return value
-                _state.stats["misses"] += 1
-                value = func(*args, **kwargs)
-                local.set(key, value, timeout)
-                return value
-            # this process's copy first: a key names one data version, so a value never goes stale,
-            # and reading a big table back from Redis (fetch, verify, unpickle) on every call cost
-            # the landing view ~0.2 s
-            value = local.get(key)
-            if value is not _MISSING:
-                _state.stats["hits"] += 1
-                return value
-            try:
-                blob = client.get(key)
-            except Exception as exc:  # noqa: BLE001 - any Redis failure degrades to uncached
-                _mark_down(exc)
-                _state.stats["uncached"] += 1
-                return func(*args, **kwargs)
-            if blob is not None:
-                try:
-                    value = _loads(blob)
-                    _state.stats["hits"] += 1
-                    local.set(key, value, timeout)
-                    return value
-                except Exception as exc:  # noqa: BLE001 - bad signature or unpicklable: recompute
-                    log.warning("cache value for %s rejected: %s", fname, exc)
-            _state.stats["misses"] += 1
-            value = func(*args, **kwargs)
-            local.set(key, value, timeout)
-            try:
-                data = _dumps(value)
-                if len(data) <= MAX_VALUE_BYTES:
-                    client.set(key, data, ex=int(timeout) if timeout else None)
-            except Exception as exc:  # noqa: BLE001
-                if isinstance(exc, (pickle.PicklingError, TypeError, AttributeError)):
-                    log.warning("cache value for %s not picklable: %s", fname, exc)
-                else:
-                    _mark_down(exc)
-            return value
+            return memo.call(args, kwargs)
 
-        def cache_clear() -> None:
-            """Forget this function's values (this process; and in Redis when configured)."""
-            local.clear()
-            client = _client()
-            if client is not None:
-                try:
-                    prefix = make_key(fname, (), {}).rsplit(":", 1)[0]
-                    for key in client.scan_iter(match=f"{prefix}:*", count=500):
-                        client.delete(key)
-                except Exception as exc:  # noqa: BLE001
-                    _mark_down(exc)
-
-        wrapper.cache_name = fname  # type: ignore[attr-defined]
+        wrapper.cache_name = memo.fname  # type: ignore[attr-defined]
         wrapper.uncached = func  # type: ignore[attr-defined]
-        wrapper.cache_clear = cache_clear  # type: ignore[attr-defined]
+        wrapper.cache_clear = memo.cache_clear  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorator

@@ -16,6 +16,7 @@ from indicators.calendar import PeriodKind, parse_period, shift_month
 from services import page
 from services.cache import memoize
 from services.context import data_version, engine
+from texts import t
 
 #: the real offence series first, in the order regional follow-up reads them (the issue's list);
 #: any other real indicator follows these, then the synthetic ones by name
@@ -72,7 +73,7 @@ def short_label(period: str, lang: str) -> str:
         return p.label
     if p.kind is PeriodKind.MONTH:
         return p.label_for(lang)
-    prefix = "R12" if p.kind is PeriodKind.R12 else ("hittills" if lang == "sv" else "YTD")
+    prefix = "R12" if p.kind is PeriodKind.R12 else t("page.period.ytd_short", lang)
     month = parse_period(p.last).label_for(lang)
     return f"{prefix} {month}"
 
@@ -91,7 +92,7 @@ def indicator_columns(lang: str) -> list[IndicatorColumn]:
     """Every indicator of the catalogue: the real series first (:data:`REAL_FIRST`), then the
     synthetic demo indicators by name."""
     cat = page.catalogue()
-    name = "name_sv" if lang == "sv" else "name_en"
+    name = f"name_{lang}"
     cols = [IndicatorColumn(str(r["id"]), str(r[name]), bool(r["synthetic"]), str(r["unit"]))
             for _, r in cat.iterrows()]
     rank = {i: k for k, i in enumerate(REAL_FIRST)}

@@ -14,6 +14,7 @@ from geodata.errors import InputError
 from indicators.calendar import Period, PeriodKind, parse_period, previous_weeks, week_labels
 from indicators.weekly import BASELINE_WEEKS, weekly_dispersion, weekly_flags
 from store.queries import areas_frame, events_frame
+from texts import by_prefix
 
 #: weeks of history the weekly dispersion is estimated from (three years of week-to-week pairs)
 HISTORY_WEEKS = 3 * 52
@@ -243,7 +244,7 @@ def week_view(engine: Engine, kommun: str, week: str, tier: str = "police", lang
     from store.queries import catalogue_frame
 
     cat = catalogue_frame(engine)
-    type_names = dict(zip(cat["id"], cat["name_sv" if lang == "sv" else "name_en"], strict=False))
+    type_names = dict(zip(cat["id"], cat[f"name_{lang}"], strict=False))
     return {
         "week": p.label, "next_week": nxt, "type_names": type_names, "flags": flags, "observations": obs, "labels": labels,
         "area_names": names, "geojson": geo, "bounds": bounds_of(geo, kommun_bounds(kommun)),
@@ -355,9 +356,9 @@ def chosen_blocks(engine: Engine, kommun: str, tertial: str, rows: dict, names: 
 # --------------------------------------------------------------------------- the ledger on the page
 def action_choices(engine: Engine, kommun: str, lang: str = "sv") -> list[dict]:
     """The kommun's actions for the page's status editor: '<title> (<owner>, <status>)' → key."""
-    from store.ledger import STATUS_EN, STATUS_SV, current_items
+    from store.ledger import current_items
 
-    words = STATUS_SV if lang == "sv" else STATUS_EN
+    words = by_prefix("page.status.", lang)
     acts = sorted((it for it in current_items(engine, kommun) if it.kind == "action"),
                   key=lambda it: (it.due_date or dt.date.max, it.key))
     return [{"label": f"{it.title} ({it.owner}, {words.get(it.status or 'planerad', it.status or '')})",

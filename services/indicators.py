@@ -53,6 +53,7 @@ from store.queries import (
     values_frame,
     values_in_months,
 )
+from texts import t
 
 HISTORY_YEARS = 4  # previous year + the three-year seasonal baseline
 ALL_REGIONS = ("alla", "all", "hela landet", "sverige", "nation")
@@ -297,16 +298,9 @@ def compare_json(engine: Engine, region: str, period: str, comparison: str = "pr
     table = compare_frame(engine, region, period, comparison, lang, list_year)
     rows = table.astype(object).where(table.notna(), None).to_dict("records")
     return {"region": region, "period": parse_period(period).label, "comparison": comparison,
-            "fdr": FDR_FAMILY_TEXT[lang], "rows": rows}
+            "fdr": t("page.fdr_family", lang), "rows": rows}
 
 
-#: what the FDR family is, in the words every view uses
-FDR_FAMILY_TEXT = {
-    "sv": "Benjamini–Hochberg över alla områden × indikatorer i listan för perioden och jämförelsen "
-          "(samma familj på kort, i tabell, lägesbild och export)",
-    "en": "Benjamini–Hochberg across every area × indicator of the list for the period and "
-          "comparison (the same family on cards, in tables, the lägesbild and exports)",
-}
 
 
 def summary_table_text(data: dict) -> str:

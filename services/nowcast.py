@@ -26,22 +26,7 @@ from sqlalchemy import Engine
 
 from indicators import nowcast as nc
 from indicators.calendar import parse_period
-
-TEXT = {
-    "sv": {"label": "uppskattning (ej slutligt registrerat)",
-           "note": "{months}: ej slutligt registrerat – uppskattning {estimate} (90 %: {lo}–{hi}), registrerat hittills {registered}"},
-    "en": {"label": "estimate (not fully registered)",
-           "note": "{months}: not fully registered – estimate {estimate} (90 %: {lo}–{hi}), registered so far {registered}"},
-}
-METHOD = {
-    "sv": ("Nowcast: registreringsfördröjningen per brottstyp skattad i hela landet (chain ladder, "
-           "24 månader), Poisson–Gamma-modell för det som ännu inte registrerats, negativ binomial med "
-           "överspridning skattad på tidigare nowcasts; 90 %-intervall. Aldrig testad som en komplett period."),
-    "en": ("Nowcast: registration delay per offence type estimated nationally (chain ladder, 24 months), "
-           "Poisson–Gamma model for what is not yet registered, negative binomial with overdispersion fitted "
-           "on earlier nowcasts; 90 % interval. Never tested as a complete period."),
-}
-
+from texts import t
 
 # --------------------------------------------------------------------------- models (per process)
 
@@ -205,18 +190,17 @@ def annotate_summary(summary: dict, engine: Engine, lang: str = "sv") -> dict:
     still being registered); such an entry is never ``complete`` and its coverage note says why."""
     area_id = str(summary["area"]["id"])
     period = summary["period"]
-    text = TEXT["en" if lang == "en" else "sv"]
     for entry in summary["indicators"]:
         field = period_nowcast(engine, area_id, entry["id"], period)
         entry["nowcast"] = field
         if field is None:
             continue
         entry["complete"] = False  # the engine saw these months as pending already (engine_catalogue)
-        field["label"] = text["label"]
-        field["method"] = METHOD["en" if lang == "en" else "sv"]
+        field["label"] = t("page.nowcast.label", lang)
+        field["method"] = t("page.nowcast.method", lang)
         shown = field["period"] or (field["months"][0] if len(field["months"]) == 1 else None)
         if shown is not None:
-            entry["coverage_note"] = text["note"].format(
+            entry["coverage_note"] = t("page.nowcast.note", lang,
                 months=", ".join(r["month"] for r in field["months"]), estimate=shown["estimate"],
                 lo=shown["lo90"], hi=shown["hi90"], registered=shown["registered"])
     return summary

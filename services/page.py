@@ -16,6 +16,7 @@ from services.context import data_version, engine
 from services.real_series import hide_other_places, national_context
 from store.engine import engine_for
 from store.queries import catalogue_frame, targets_frame, values_frame
+from texts import t
 
 TREND_MONTHS = 48
 #: what the map can colour the areas by when an indicator is chosen
@@ -31,10 +32,6 @@ def _summary(url: str, version: int, area_id: str, period: str, cmp_: str, lang:
     summary = annotate_summary(ind.area_summary_json(eng, area_id, period, cmp_, lang, list_year), eng, lang)
     summary = annotate_revisions(summary, eng, lang)  # data versions, preliminary values, revision notes
     return mark_ended(summary, dict(_ended(url, version)), lang, _final_last(url, version))
-
-
-ENDED_TEXT = {"sv": "serien slutade {month}, inga senare uppgifter",
-              "en": "the series ended in {month}, no later data"}
 
 
 def _ended(url: str, version: int) -> tuple:
@@ -78,7 +75,7 @@ def mark_ended(summary: dict, ended: dict[str, str], lang: str = "sv", final_las
         pending = tuple(m for m in p.months if m > engine_last)  # what the engine called pending
         still = tuple(m for m in pending if m <= last)  # of them, months still being registered
         old = gap_parts(pending, (), (), lang)
-        new = ENDED_TEXT["en" if lang == "en" else "sv"].format(month=last)
+        new = t("page.ended", lang, month=last)
         if still:
             new = gap_parts(still, (), (), lang) + "; " + new
         for field in ("coverage_note", "reason", f"reason_{lang}"):
@@ -130,8 +127,8 @@ def indicator_options(lang: str, real_only: bool = False) -> list[dict]:
 @lru_cache(maxsize=8)
 def _indicator_options(url: str, version: int, lang: str) -> tuple[dict, ...]:
     cat = _catalogue(url, version)
-    name = "name_sv" if lang == "sv" else "name_en"
-    suffix = " (syntetisk)" if lang == "sv" else " (synthetic)"
+    name = f"name_{lang}"
+    suffix = t("page.synthetic_suffix", lang)
     return tuple({"label": r[name] + (suffix if r["synthetic"] else ""), "value": r["id"],
                   **({"synthetic": True} if r["synthetic"] else {})}
                  for _, r in cat.sort_values(name).iterrows())

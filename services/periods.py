@@ -22,10 +22,6 @@ from functools import lru_cache
 import pandas as pd
 
 from indicators.calendar import (
-    MONTH_NAMES_EN,
-    MONTH_NAMES_SV,
-    MONTHS_EN,
-    MONTHS_SV,
     PeriodKind,
     format_month,
     latest_complete,
@@ -35,6 +31,7 @@ from indicators.calendar import (
 from services.context import data_version, engine
 from store.engine import engine_for
 from store.queries import catalogue_frame
+from texts import t
 
 #: a real series whose last month lies this many months or more before the newest month of the store
 #: has ended (no later data will come): it says so instead of "not yet reported"
@@ -160,7 +157,7 @@ def period_choices(kind: str, lang: str = "sv", current: str | None = None) -> l
     if current and is_period(current):
         label = parse_period(current).label
         if not any(o["value"] == label for o in options):
-            options.append({"label": _label(label, lang) + (" – inga data" if lang == "sv" else " – no data"),
+            options.append({"label": _label(label, lang) + t("page.period.no_data_suffix", lang),
                             "value": label})
             options.sort(key=lambda o: parse_period(o["value"]).last, reverse=True)
     return options
@@ -281,9 +278,7 @@ def option_label(period: str, lang: str = "sv") -> str:
     """
     p = parse_period(period)
     if p.kind is PeriodKind.R12:
-        names = MONTH_NAMES_SV if lang == "sv" else MONTH_NAMES_EN
-        month = f"{names[int(p.last[5:]) - 1]} {p.last[:4]}"
-        return f"12 mån t.o.m. {month}" if lang == "sv" else f"12 months to {month}"
+        return t("page.period.r12_option", lang, month=parse_period(p.last).label_for(lang))
     return p.label_for(lang)
 
 
@@ -298,9 +293,8 @@ def short_label(period: str, lang: str = "sv") -> str:
     if p.kind is PeriodKind.TERTIAL:
         return f"T{p.label[-1]} {p.label[:4]}"
     if p.kind is PeriodKind.YTD:
-        short = MONTHS_SV if lang == "sv" else MONTHS_EN
-        last = short[int(p.last[5:]) - 1]
-        return f"{short[0]}–{last} {p.last[:4]}" if last != short[0] else f"{short[0]} {p.last[:4]}"
+        # the calendar's label without its words: "jan–sep 2023 (hittills i år)" → "jan–sep 2023"
+        return p.label_for(lang).rsplit(" (", 1)[0]
     return option_label(period, lang)
 
 
@@ -316,10 +310,6 @@ def _newest_preliminary(url: str, version: int) -> str | None:
     return latest_preliminary_month(engine_for(url))
 
 
-#: how a period holding preliminary values is labelled in the list
-PRELIMINARY_WORD = {"sv": "preliminär", "en": "preliminary"}
-
-
 @lru_cache(maxsize=32)
 def _choices(url: str, version: int, kind: str, lang: str) -> tuple[dict, ...]:
     span = _span(url, version)
@@ -331,7 +321,7 @@ def _choices(url: str, version: int, kind: str, lang: str) -> tuple[dict, ...]:
     # months after the final ones that hold preliminary values can be chosen too, labelled so
     prelim = _newest_preliminary(url, version)
     top = max(last, parse_month(prelim)) if prelim else last
-    word = PRELIMINARY_WORD["sv" if lang == "sv" else "en"]
+    word = t("page.preliminary", lang)  # a period holding preliminary values, labelled so in the list
     newest = parse_period(anchored(format_month(top), kind))
     out, seen = [], set()
     idx = parse_month(newest.last)

@@ -20,6 +20,7 @@ from services.context import data_version, engine
 from store.engine import engine_for
 from store.queries import real_series_frame
 from store.schema import indicators
+from texts import t
 
 #: Källor: which catalogue indicators each time-series source feeds
 SOURCE_INDICATORS: dict[str, tuple[str, ...]] = {
@@ -72,7 +73,7 @@ def area_note(area_id: str, list_year: int, lang: str = "sv", eng: Engine | None
     r = row.iloc[0]
     return {"status": r["status"], "reason": r["reason"] if isinstance(r["reason"], str) else None,
             "deso_count": int(r["deso_count"]), "min_share": float(r["min_share"]),
-            "note": r["note_sv"] if lang == "sv" else r["note_en"]}
+            "note": r[f"note_{lang}"]}
 
 
 def coverage_counts(eng: Engine | None = None) -> dict[int, tuple[int, int]]:
@@ -122,27 +123,25 @@ def sources(lang: str = "sv", eng: Engine | None = None, data_dir=None) -> list[
         elif key == "polisen_national":
             years = [r["year"] for r in national_context(data_dir)]
             first, last = (f"{min(years)}-01", f"{max(years)}-12") if years else (None, None)
-        item = {"key": key, "title": src.title_sv if lang == "sv" else src.title_en, "publisher": src.publisher,
+        item = {"key": key, "title": src.title_for(lang), "publisher": src.publisher,
                 "licence": src.licence, "url": src.official_url,
-                "note": src.note_sv if lang == "sv" else src.note_en,
+                "note": src.note_for(lang),
                 "first_month": first, "last_month": last, "synthetic": False}
         if key == "crime_deso":
             item["areas_with_real_series"] = {y: list(v) for y, v in sorted(counts.items())}
             if counts:
                 y = max(counts)
                 n, of = counts[y]
-                item["note"] += (f" {y} års lista: {n} av {of} områden har verkliga brottsserier." if lang == "sv"
-                                 else f" List {y}: {n} of {of} areas have real offence series.")
+                item["note"] += t("page.real_series.list_coverage", lang, year=y, n=n, of=of)
         out.append(item)
     syn = [i for i, v in cat.items() if v[2]]
     if syn:
         first, last = _span(cat, tuple(syn))
         out.append({"key": SYNTHETIC_KEY,
-                    "title": "Syntetiska demodata (seedade)" if lang == "sv" else "Synthetic demo data (seeded)",
+                    "title": t("page.real_series.synthetic_title", lang),
                     "publisher": "Lägesbild, store/synthetic.py (seed 20251201)",
                     "licence": "–", "url": "",
-                    "note": ("Inte verkliga polisdata: " if lang == "sv" else "Not real police data: ")
-                    + ", ".join(sorted(syn)),
+                    "note": t("page.real_series.synthetic_note", lang, indicators=", ".join(sorted(syn))),
                     "first_month": first, "last_month": last, "synthetic": True})
     return out
 

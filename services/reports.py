@@ -46,6 +46,7 @@ from store.queries import (
     targets_frame,
     values_frame,
 )
+from texts import t
 
 CHART_MONTHS = 36
 MAP_BUFFER_M = 300.0
@@ -153,7 +154,7 @@ def _sources(summary: dict, lang: str) -> tuple[dict, ...]:
     out = []
     for k in keys:
         s = SOURCES[k]
-        out.append({"title": s.title_sv if lang == "sv" else s.title_en, "publisher": s.publisher,
+        out.append({"title": s.title_for(lang), "publisher": s.publisher,
                     "licence": s.licence, "url": s.official_url})
     return tuple(out)
 
@@ -360,12 +361,11 @@ def region_book(region: str, period: str, fmt: str = "pdf", tier: str = "police"
         if user:
             log_export(eng, user, data, fmt)
     first = contents[0]
-    sv = lang == "sv"
-    where = ("hela landet" if sv else "all of Sweden") if region.strip().lower() in ("alla", "all") else (
-        f"polisregion {region}" if sv else f"police region {region}")
+    where = t("page.whole_country", lang) if region.strip().lower() in ("alla", "all") else (
+        t("page.export.police_region", lang, region=region))
     title = f"{L('doc_title', lang)} – {where}"
-    subtitle = (f"{first.period_label} · {first.tier_short} · {len(contents)} "
-                f"{'områden' if sv else 'areas'} · {L('comparison', lang).lower()}: {L(f'cmp_{comparison}', lang)}")
+    subtitle = t("page.export.subtitle", lang, period=first.period_label, tier=first.tier_short, n=len(contents),
+                 comparison_word=L("comparison", lang).lower(), comparison=L(f"cmp_{comparison}", lang))
     if fmt == "pdf":
         from reports.pdf import render_pdf_book
 
@@ -397,21 +397,9 @@ def region_batch(region: str, period: str, out_dir: Path, fmt: str = "pdf", tier
 
 
 # --------------------------------------------------------------------------- the page's panel
-UI_TEXT = {
-    "pick_area": ("Välj ett område först.", "Pick an area first."),
-    "pick_period": ("Välj en period först.", "Pick a period first."),
-    "exported": ("Skapade {name} ({tier}).", "Created {name} ({tier})."),
-    "kommun_forced": (" Din roll får bara kommunversionen.", " Your role only gets the municipality version."),
-    "saved": ("Sparat: {n} avsnitt ({time}, {user}).", "Saved: {n} sections ({time}, {user})."),
-    "unchanged": ("Inget ändrat.", "Nothing changed."),
-    "last_edit": ("Senast ändrad {time} av {user}.", "Last changed {time} by {user}."),
-    "no_notes": ("Inga anteckningar för området och perioden ännu.", "No notes for the area and period yet."),
-}
-
-
 def ui_text(key: str, lang: str, **kw: object) -> str:
-    sv, en = UI_TEXT[key]
-    return (sv if lang == "sv" else en).format(**kw)
+    """A status message of the export and notes panel (the catalogue's ``page.export.<key>``)."""
+    return t(f"page.export.{key}", lang, **kw)
 
 
 def export_for(area_id: str | None, period: str | None, fmt: str, tier: str = "police",

@@ -41,6 +41,7 @@ from services.context import data_version
 from store.queries import area_values
 from store.revisions import has_revisions, revisions_frame
 from store.schema import audit_log
+from texts import by_prefix, t
 
 HISTORY_YEARS = 3  # the entry's previous year and three-year baseline
 ALL_REGIONS = ("alla", "all", "hela landet", "sverige", "nation")
@@ -229,12 +230,12 @@ def summary_notes_text(data: dict) -> str:
         if ind.get("preliminary"):
             months = ", ".join(f"{m['month']} = {fmt_figure(m['value'], lang, unit)}" for m in ind["preliminary_months"])
             lines.append(f"{ind['name']}: {text('prelim_label', lang)} {months} "
-                         f"({'ej testat' if lang == 'sv' else 'not tested'})")
+                         f"({t('page.revisions.not_tested', lang)})")
         if ind.get("revision"):
             lines.append(f"{ind['name']}: {ind['revision']['text']}")
     if not lines:
         return ""
-    head = f"dataversion {data.get('data_version')}" if lang == "sv" else f"data version {data.get('data_version')}"
+    head = t("page.revisions.data_version", lang, version=data.get("data_version"))
     return "\n".join(["", head, *lines])
 
 
@@ -294,24 +295,26 @@ def _iso(v) -> str | None:
 
 def revision_table_text(area: dict, indicator: dict, items: list[dict], lang: str = "sv") -> str:
     """``cli.py revisions --format table``."""
-    sv = lang == "sv"
-    name = indicator.get("name_sv" if sv else "name_en") or indicator.get("id")
+    def word(key: str) -> str:
+        return t(f"page.revisions.{key}", lang)
+
+    name = indicator.get(f"name_{lang}") or indicator.get("id")
     head = f"{area['name']} ({area['id']}) · {name}"
     if not items:
-        return head + "\n" + ("inga reviderade värden" if sv else "no revised values")
+        return head + "\n" + word("none")
     lines = [head, "",
-             f"{'månad' if sv else 'month':8} {'fält' if sv else 'field':6} {'förut' if sv else 'before':>10} "
-             f"{'nu' if sv else 'after':>10} {'ändring' if sv else 'change':>8}  {'import':>6}  "
-             f"{'ersatt' if sv else 'replaced':19}  {'fil' if sv else 'file'}"]
+             f"{word('col.month'):8} {word('col.field'):6} {word('col.before'):>10} "
+             f"{word('col.after'):>10} {word('col.change'):>8}  {'import':>6}  "
+             f"{word('col.replaced'):19}  {word('col.file')}"]
     unit = indicator.get("unit") or "count"
     for it in items:
         old = fmt_figure(it["old_value"], lang, unit) + (" p" if it["old_preliminary"] else "")
-        new = ("borttaget" if sv else "removed") if it["new_value"] is None else (
+        new = word("removed") if it["new_value"] is None else (
             fmt_figure(it["new_value"], lang, unit) + (" p" if it["new_preliminary"] else ""))
         change = "" if it["change"] is None else signed(it["change"], lang, unit)
-        field = {"value": "värde" if sv else "value", "target": "mål" if sv else "target"}.get(it["field"], it["field"])
+        field = by_prefix("page.revisions.field.", lang).get(it["field"], it["field"])
         lines.append(f"{it['month']:8} {field:6} {old:>10} {new:>10} {change:>8}  {it['import_id']:>6}  "
                      f"{(it['replaced_at'] or '')[:19]:19}  {it['file'] or ''}")
     lines.append("")
-    lines.append("p = preliminärt" if sv else "p = preliminary")
+    lines.append(word("p"))
     return "\n".join(lines)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 import threading
 
+from texts import LANGS
+
 log = logging.getLogger(__name__)
 _started = threading.Event()
 START_DELAY_S = 2.0
@@ -43,7 +45,7 @@ def warm_default_views(lang: str = "sv") -> int:
         n += 1
     for area_id in ids:  # then the written lägesbild (hotspots of two periods, nearness tests)
         page.lagesbild(area_id, period, "prev_year", lang, "police")
-    other = "en" if lang == "sv" else "sv"
+    other = next(code for code in LANGS if code != lang)
     for area_id in ids:  # and the other language (the language toggle is one click)
         page.summary(area_id, period, "prev_year", other, None)
     for area_id in ids:

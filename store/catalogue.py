@@ -95,18 +95,10 @@ DESO_TYPE_KEYWORDS: dict[str, str] = {
 
 # --- partners' observations (EST, issue 14): the controlled list of categories a partner reports
 # against. Observations are never crimes and never enter a crime count (their own table and layer).
-# id: (Swedish, English); the Swedish text is also accepted in an import's category column.
-OBSERVATION_CATEGORIES: dict[str, tuple[str, str]] = {
-    "nedskrapning": ("nedskräpning", "littering"),
-    "skadegorelse": ("skadegörelse", "vandalism"),
-    "klotter": ("klotter", "graffiti"),
-    "trasig_belysning": ("trasig belysning", "broken lighting"),
-    "otrygg_plats": ("otrygg plats", "unsafe place"),
-    "ansamling_ungdomar": ("ansamling ungdomar", "groups of youths"),
-    "narkotikahandel_observerad": ("narkotikahandel observerad", "drug dealing seen"),
-    "narkotikaanvandning_observerad": ("narkotikaanvändning observerad", "drug use seen"),
-    "eldning_brand": ("eldning/brand", "fire lit"),
-    "ordningsstorning": ("ordningsstörning", "public disorder"),
-    "overgivet_fordon": ("övergivet fordon", "abandoned vehicle"),
-    "ovrigt": ("övrigt", "other"),
-}
+# The ids; their names are the catalogue's ``page.obs_category.<id>`` (``store.observations.category_label``),
+# and the Swedish and English names are also accepted in an import's category column.
+OBSERVATION_CATEGORIES: tuple[str, ...] = (
+    "nedskrapning", "skadegorelse", "klotter", "trasig_belysning", "otrygg_plats",
+    "ansamling_ungdomar", "narkotikahandel_observerad", "narkotikaanvandning_observerad",
+    "eldning_brand", "ordningsstorning", "overgivet_fordon", "ovrigt",
+)

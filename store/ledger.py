@@ -58,6 +58,7 @@ from store.imports import (
 )
 from store.queries import areas_frame, catalogue_frame, read_frame
 from store.schema import ledger_items
+from texts import by_prefix
 
 KINDS = ("agreement", "problem", "promise", "action")
 KIND_WORDS = {
@@ -72,8 +73,9 @@ PARENTS = {"agreement": (), "problem": ("agreement",), "promise": ("problem", "a
 STATUSES = {"planerad": "planerad", "planned": "planerad", "pagaende": "pagaende", "pågående": "pagaende",
             "ongoing": "pagaende", "klar": "klar", "done": "klar", "installd": "installd", "inställd": "installd",
             "cancelled": "installd"}
-STATUS_SV = {"planerad": "planerad", "pagaende": "pågående", "klar": "klar", "installd": "inställd"}
-STATUS_EN = {"planerad": "planned", "pagaende": "ongoing", "klar": "done", "installd": "cancelled"}
+#: status → its word (the catalogue's ``page.status.<status>``), in Swedish and in English
+STATUS_SV: dict[str, str] = by_prefix("page.status.", "sv")
+STATUS_EN: dict[str, str] = by_prefix("page.status.", "en")
 
 COLUMNS = {  # file column → aliases (normalised as geodata.tabular.find_column does)
     "Typ": ("typ", "type", "kind"), "Id": ("id", "item_id"), "Tillhör": ("tillhor", "parent", "foralder"),

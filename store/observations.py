@@ -55,6 +55,7 @@ from store.imports import (
 )
 from store.queries import areas_frame, latest_area_geometries, read_frame
 from store.schema import observations
+from texts import LANGS, has, t
 
 DATE_ALIASES = ("datum", "date", "observationsdatum", "observerad", "dag")
 CATEGORY_ALIASES = ("kategori", "category", "typ", "type")
@@ -77,16 +78,16 @@ OBSERVATION_COLUMNS = ["id", "obs_date", "week", "month", "category", "organisat
 def category_lookup() -> dict[str, str]:
     """Every accepted spelling (id, Swedish, English; case-insensitive) → category id."""
     out: dict[str, str] = {}
-    for cid, (sv, en) in OBSERVATION_CATEGORIES.items():
-        for key in (cid, sv, en):
+    for cid in OBSERVATION_CATEGORIES:
+        for key in (cid, *(category_label(cid, lang) for lang in LANGS)):
             out[" ".join(key.split()).casefold()] = cid
     return out
 
 
 def category_label(cid: str, lang: str = "sv") -> str:
     """The category's name in ``lang`` (the id when unknown)."""
-    sv, en = OBSERVATION_CATEGORIES.get(cid, (cid, cid))
-    return sv if lang == "sv" else en
+    key = f"page.obs_category.{cid}"
+    return t(key, lang) if has(key) else cid
 
 
 def _blank(v: object) -> bool:
@@ -155,7 +156,7 @@ def parse_observations(path: Path, frame: pd.DataFrame, area_table: pd.DataFrame
         cat_raw = r[cols["category"]]
         cat = lookup.get(" ".join(str(cat_raw).split()).casefold()) if not _blank(cat_raw) else None
         if cat is None:
-            allowed = ", ".join(sv for sv, _ in OBSERVATION_CATEGORIES.values())
+            allowed = ", ".join(category_label(cid, "sv") for cid in OBSERVATION_CATEGORIES)
             raise InputError(path, f"unknown category '{'' if _blank(cat_raw) else cat_raw}' (the checklist's "
                              f"categories: {allowed})", row=row, column=cols["category"])
         org = _text(r[cols["org"]])

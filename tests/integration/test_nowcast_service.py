@@ -78,7 +78,7 @@ def test_a_tertial_with_preliminary_months_adds_their_estimates(demo_engine, bus
 
 
 def test_series_nowcast_shape_and_the_trend_figure(demo_engine, busy_area) -> None:
-    from layout.figures import NOWCAST_LABEL, trend_figure
+    from layout.figures import nowcast_label, trend_figure
 
     rows = svc.series_nowcast(demo_engine, busy_area, "brand")
     assert [r["month"] for r in rows] == list(svc.preliminary_months("brand"))
@@ -106,7 +106,7 @@ def test_series_nowcast_shape_and_the_trend_figure(demo_engine, busy_area) -> No
     assert hatched["marker"]["pattern"]["shape"] == "/"
     actual = next(t for t in fig["data"] if t.get("name") == "Utfall")
     assert len(actual["x"]) == len(months) - len(rows)  # the preliminary months are not drawn as final
-    assert any(NOWCAST_LABEL["sv"].split(" (")[0] in (s.get("text") or "") for s in fig["layout"]["annotations"])
+    assert any(nowcast_label("sv").split(" (")[0] in (s.get("text") or "") for s in fig["layout"]["annotations"])
 
 
 def test_the_card_shows_the_estimate(demo_engine, busy_area) -> None:

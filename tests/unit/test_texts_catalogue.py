@@ -20,17 +20,6 @@ from texts import MissingText, by_prefix, en, sv, t
 SKIP = {"tests", "bench", ".venv", "instance", "__pycache__", "texts", "migrations"}
 
 STILL_BRANCHING: set[str] = {
-    # the page (layout/, callbacks/, services/, commands/, cli.py, store/, security/, geodata/)
-    "callbacks/area_panel.py", "callbacks/est.py", "callbacks/map_layers.py", "callbacks/view.py",
-    "cli.py", "commands/samverkan.py",
-    "geodata/areas.py", "geodata/national.py", "geodata/precision.py", "geodata/reference_areas.py",
-    "layout/compare.py", "layout/est.py", "layout/figures.py", "layout/landing.py", "layout/page.py",
-    "layout/panels.py", "layout/period_bar.py", "layout/root.py", "layout/strings.py",
-    "layout/summary.py",
-    "services/compare.py", "services/est.py", "services/indicators.py", "services/nowcast.py",
-    "services/page.py", "services/periods.py", "services/real_series.py", "services/reports.py",
-    "services/revisions.py", "services/warmup.py", "store/observations.py",
-
     # indicators/ and layers/
     "indicators/calendar.py", "indicators/dispersion.py", "indicators/rag.py",
     "indicators/revisions.py", "indicators/summary.py", "indicators/texts.py",
