@@ -32,8 +32,7 @@ STILL_BRANCHING: set[str] = {
     "services/revisions.py", "services/warmup.py", "store/observations.py",
 
     # indicators/ and layers/
-    "indicators/calendar.py", "indicators/dispersion.py", "indicators/rag.py",
-    "indicators/revisions.py", "indicators/summary.py", "indicators/texts.py",
+    "indicators/calendar.py", "indicators/dispersion.py", "indicators/revisions.py",
     "layers/areas.py", "layers/choropleth.py", "layers/emerging.py", "layers/events.py",
     "layers/hotspots.py", "layers/legends.py", "layers/method_card.py", "layers/pois.py",
 
