@@ -32,7 +32,6 @@ STILL_BRANCHING: set[str] = {
     "services/revisions.py", "services/warmup.py", "store/observations.py",
 
     # indicators/ and layers/
-    "indicators/calendar.py", "indicators/dispersion.py", "indicators/revisions.py",
     "layers/areas.py", "layers/choropleth.py", "layers/emerging.py", "layers/events.py",
     "layers/hotspots.py", "layers/legends.py", "layers/method_card.py", "layers/pois.py",
 
