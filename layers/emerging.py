@@ -63,6 +63,7 @@ from layers.hexgrid import (
     points_to_cells,
 )
 from layers.mannkendall import mann_kendall
+from texts import LANGS, by_prefix
 
 PATTERNS: tuple[str, ...] = (
     "new", "consecutive", "intensifying", "persistent", "diminishing", "sporadic", "oscillating",
@@ -72,30 +73,8 @@ CATEGORIES: tuple[str, ...] = (
     *(f"{p}_hot" for p in PATTERNS), *(f"{p}_cold" for p in PATTERNS), "no_pattern",
 )
 
-CATEGORY_LABELS: dict[str, dict[str, str]] = {
-    "sv": {
-        "new_hot": "Ny hot spot", "consecutive_hot": "Sammanhängande hot spot",
-        "intensifying_hot": "Intensifierad hot spot", "persistent_hot": "Bestående hot spot",
-        "diminishing_hot": "Avtagande hot spot", "sporadic_hot": "Sporadisk hot spot",
-        "oscillating_hot": "Växlande hot spot", "historical_hot": "Historisk hot spot",
-        "new_cold": "Ny cold spot", "consecutive_cold": "Sammanhängande cold spot",
-        "intensifying_cold": "Intensifierad cold spot", "persistent_cold": "Bestående cold spot",
-        "diminishing_cold": "Avtagande cold spot", "sporadic_cold": "Sporadisk cold spot",
-        "oscillating_cold": "Växlande cold spot", "historical_cold": "Historisk cold spot",
-        "no_pattern": "Inget mönster",
-    },
-    "en": {
-        "new_hot": "New hot spot", "consecutive_hot": "Consecutive hot spot",
-        "intensifying_hot": "Intensifying hot spot", "persistent_hot": "Persistent hot spot",
-        "diminishing_hot": "Diminishing hot spot", "sporadic_hot": "Sporadic hot spot",
-        "oscillating_hot": "Oscillating hot spot", "historical_hot": "Historical hot spot",
-        "new_cold": "New cold spot", "consecutive_cold": "Consecutive cold spot",
-        "intensifying_cold": "Intensifying cold spot", "persistent_cold": "Persistent cold spot",
-        "diminishing_cold": "Diminishing cold spot", "sporadic_cold": "Sporadic cold spot",
-        "oscillating_cold": "Oscillating cold spot", "historical_cold": "Historical cold spot",
-        "no_pattern": "No pattern detected",
-    },
-}
+#: the name of each category in each language (from the text catalogue)
+CATEGORY_LABELS: dict[str, dict[str, str]] = {lang: by_prefix("ind.emerging.", lang) for lang in LANGS}
 
 #: One distinguishable colour per category (CIE76 ΔE ≥ 18 between any two; the earlier ColorBrewer
 #: ramps gave pairs 8 apart): warm hues for hot, cool for cold, dark for "intensifying",

@@ -48,24 +48,13 @@ from layers.hexgrid import (
     points_to_cells,
 )
 from layers.palettes import HOTSPOT_CLASSES, HOTSPOT_COLORS
+from texts import LANGS, by_prefix
 
 CELL_COLUMNS = ["cell", "count", "z", "p", "p_adjusted", "class"]
 HOT: tuple[str, ...] = ("hot99", "hot95", "hot90")
 
-HOTSPOT_LABELS = {
-    "sv": {
-        "hot99": "Hot spot, 99 % konfidens", "hot95": "Hot spot, 95 % konfidens",
-        "hot90": "Hot spot, 90 % konfidens", "ns": "Inte signifikant",
-        "cold90": "Cold spot, 90 % konfidens", "cold95": "Cold spot, 95 % konfidens",
-        "cold99": "Cold spot, 99 % konfidens",
-    },
-    "en": {
-        "hot99": "Hot spot, 99% confidence", "hot95": "Hot spot, 95% confidence",
-        "hot90": "Hot spot, 90% confidence", "ns": "Not significant",
-        "cold90": "Cold spot, 90% confidence", "cold95": "Cold spot, 95% confidence",
-        "cold99": "Cold spot, 99% confidence",
-    },
-}
+#: the name of each Gi* class in each language (from the text catalogue)
+HOTSPOT_LABELS = {lang: by_prefix("ind.hotspot.", lang) for lang in LANGS}
 
 
 @dataclass(frozen=True)

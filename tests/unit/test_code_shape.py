@@ -18,7 +18,6 @@ STILL_LONG: set[str] = {
     # indicators/ and layers/
     "indicators/aggregate.py::aggregate", "indicators/table.py::_table_columns",
     "layers/emerging.py::emerging_hotspots", "layers/hotspots.py::hotspots", "layers/kde.py::kde_surface",
-    "layers/method_card.py::method_card", "layers/pois.py::poi_hypothesis",
 
     # reports/
     "reports/content.py::_numbers_frame", "reports/content.py::build_content",

@@ -31,10 +31,6 @@ STILL_BRANCHING: set[str] = {
     "services/page.py", "services/periods.py", "services/real_series.py", "services/reports.py",
     "services/revisions.py", "services/warmup.py", "store/observations.py",
 
-    # indicators/ and layers/
-    "layers/areas.py", "layers/choropleth.py", "layers/emerging.py", "layers/events.py",
-    "layers/hotspots.py", "layers/legends.py", "layers/method_card.py", "layers/pois.py",
-
     # reports/
     "reports/compare_export.py", "reports/content.py", "reports/disclosure.py", "reports/facts.py",
     "reports/figures.py", "reports/pdf.py", "reports/plain.py", "reports/samverkan.py",
