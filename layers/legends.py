@@ -30,11 +30,10 @@ from layers.emerging import CATEGORIES as EMERGING_CATEGORIES
 from layers.emerging import CATEGORY_COLORS as EMERGING_COLORS
 from layers.emerging import CATEGORY_LABELS as EMERGING_LABELS
 from layers.hotspots import HOT, HOTSPOT_LABELS
-from layers.palettes import HOTSPOT_CLASSES, HOTSPOT_COLORS
+from layers.palettes import HOTSPOT_CLASSES, HOTSPOT_COLORS, KDE_COLORS
 from layers.pois import poi_kind_label, poi_kind_style
 from texts import LANGS, by_prefix
 
-KDE_COLORS: tuple[str, ...] = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")
 #: Events of more types than this are shown as "other types" in the legend (grey).
 MAX_EVENT_TYPES = 8
 
@@ -119,8 +118,9 @@ def test_label(method: Mapping[str, Any] | None, lang: str = "sv") -> str:
 
 
 def hotspot_hideout(fc: Mapping[str, Any] | None, lang: str = "sv") -> dict[str, Any]:
-    """The hotspot layer's ``hideout``: colours for the style function and the words of its
-    tooltips (class and category labels, the test used) in ``lang``."""
+    """The hotspot layer's ``hideout``: colours for the style function (Gi* classes, emerging
+    categories, density levels: the only copy the browser gets) and the words of its tooltips
+    (class and category labels, the test used) in ``lang``."""
     w = WORDS[lang]
     return {
         "colors": HOTSPOT_COLORS, "emerging": EMERGING_COLORS, "kde": list(KDE_COLORS),
