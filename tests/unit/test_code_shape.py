@@ -17,7 +17,6 @@ MAX_LINES = 80
 STILL_LONG: set[str] = {
     # indicators/ and layers/
     "indicators/aggregate.py::aggregate", "indicators/table.py::_table_columns",
-    "layers/emerging.py::emerging_hotspots", "layers/hotspots.py::hotspots", "layers/kde.py::kde_surface",
 
     # reports/
     "reports/content.py::_numbers_frame", "reports/content.py::build_content",
