@@ -111,8 +111,8 @@ window.lagesbild = Object.assign({}, window.lagesbild, {
     const h = window.lagesbild._hideout(context);
     const p = feature.properties;
     if (p.level !== undefined) {  /* kernel density cells */
-      const kde = h.kde || ["#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"];
-      return { className: "density-" + p.level, stroke: false, fillColor: kde[Math.max(0, Math.min(4, p.level - 1))],
+      const kde = h.kde || [];  /* the palette comes from Python (layers/palettes.py KDE_COLORS) */
+      return { className: "density-" + p.level, stroke: false, fillColor: kde[Math.max(0, Math.min(kde.length - 1, p.level - 1))],
                fillOpacity: 0.65 };
     }
     if (p.category !== undefined) {  /* emerging hot spot categories */

@@ -257,7 +257,7 @@ def _engine_parts(
 def collect_synthetic() -> dict[str, object]:
     """Synthetic frames with missing rows, late-starting, lagging and open-ended series and two lists."""
     from indicators.summary import area_summary, compare_table
-    from indicators.synthetic import synthetic_frames
+    from testing.synthetic import synthetic_frames
 
     f = synthetic_frames(
         n_areas=24,

@@ -87,18 +87,10 @@ def aggregate(
     require_columns(catalogue, ["id", "unit"], "catalogue")
     aset = area_set(areas, list_year)
     keys = unit_keys(aset, level)
-    pop = (
-        aset["population"].astype(float)
-        if "population" in aset.columns
-        else pd.Series(np.nan, index=aset.index)
-    )
+    pop = aset["population"].astype(float) if "population" in aset.columns else pd.Series(np.nan, index=aset.index)
 
-    sub = values[values["area_id"].isin(aset.index)]
-    if period is not None:
-        months = parse_period(period).months if isinstance(period, str | Period) else tuple(period)
-        sub = sub[sub["month"].isin(months)]
     units = catalogue.set_index("id")["unit"].astype(str)
-    sub = sub[sub["indicator_id"].isin(units.index) & sub["value"].notna()]
+    sub = _rows_to_sum(values, aset.index, units.index, period)
 
     # group rows by (unit, indicator, month) with integer codes and bincount
     area_pos = codes(sub["area_id"], pd.Index(aset.index))
@@ -109,15 +101,8 @@ def aggregate(
     n_ind, n_mon = len(ind_ids), len(month_ids)
     group = (row_unit * n_ind + ind_codes) * n_mon + month_codes
     gcodes, groups = pd.factorize(group)
-    n_g = len(groups)
-    v = sub["value"].to_numpy(dtype=float)
-    pop_row = pop.to_numpy()[area_pos]
-    known = ~np.isnan(pop_row)
-    total = np.bincount(gcodes, v, n_g)
-    n_rep = np.bincount(gcodes, None, n_g)
-    wv = np.bincount(gcodes, np.where(known, v * pop_row, 0.0), n_g)
-    popsum = np.bincount(gcodes, np.where(known, pop_row, 0.0), n_g)
-    n_pop = np.bincount(gcodes, known.astype(float), n_g)
+    total, n_rep, wv, popsum, n_pop = _group_sums(gcodes, len(groups), sub["value"].to_numpy(dtype=float),
+                                                  pop.to_numpy()[area_pos])
     g_unit, rest = np.divmod(groups, n_ind * n_mon)
     g_ind, g_month = np.divmod(rest, n_mon)
     additive = np.array([Unit(units[i]).additive for i in ind_ids], dtype=bool)[g_ind]
@@ -125,16 +110,7 @@ def aggregate(
     with np.errstate(invalid="ignore", divide="ignore"):
         value = np.where(additive, total, np.where(weighted, wv / popsum, total / n_rep))
 
-    # per unit: number of areas, population (NaN unless known for every area), display name
-    n_areas = np.bincount(unit_codes, None, len(unit_ids))
-    pop_all = pop.to_numpy()
-    unit_known = (
-        np.bincount(unit_codes, (~np.isnan(pop_all)).astype(float), len(unit_ids)) == n_areas
-    )
-    unit_pop = np.where(
-        unit_known, np.bincount(unit_codes, np.nan_to_num(pop_all), len(unit_ids)), np.nan
-    )
-    names = keys["unit_name"].to_numpy()[np.unique(unit_codes, return_index=True)[1]]
+    n_areas, unit_pop, names = _unit_totals(unit_codes, len(unit_ids), pop.to_numpy(), keys)
     population = unit_pop[g_unit]
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = np.where(additive & (population > 0), value / population * 1000.0, np.nan)
@@ -157,6 +133,45 @@ def aggregate(
     return out.sort_values(["unit_id", "indicator_id", "month"], kind="stable").reset_index(
         drop=True
     )
+
+
+def _group_sums(gcodes: np.ndarray, n_g: int, v: np.ndarray,
+                pop_row: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per group: the sum of the values, the number of rows, the population-weighted sum, the
+    population and the number of rows with a known population (rows without one add nothing to
+    the weighted sums)."""
+    known = ~np.isnan(pop_row)
+    total = np.bincount(gcodes, v, n_g)
+    n_rep = np.bincount(gcodes, None, n_g)
+    wv = np.bincount(gcodes, np.where(known, v * pop_row, 0.0), n_g)
+    popsum = np.bincount(gcodes, np.where(known, pop_row, 0.0), n_g)
+    n_pop = np.bincount(gcodes, known.astype(float), n_g)
+    return total, n_rep, wv, popsum, n_pop
+
+
+def _rows_to_sum(values: pd.DataFrame, area_ids: pd.Index, indicator_ids: pd.Index,
+                 period: str | Period | Iterable[str] | None) -> pd.DataFrame:
+    """The value rows of the area set's areas, the catalogue's indicators and the period's
+    months that carry a value."""
+    sub = values[values["area_id"].isin(area_ids)]
+    if period is not None:
+        months = parse_period(period).months if isinstance(period, str | Period) else tuple(period)
+        sub = sub[sub["month"].isin(months)]
+    return sub[sub["indicator_id"].isin(indicator_ids) & sub["value"].notna()]
+
+
+def _unit_totals(unit_codes: np.ndarray, n_units: int, pop_all: np.ndarray,
+                 keys: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per unit: number of areas, population (NaN unless known for every area), display name."""
+    n_areas = np.bincount(unit_codes, None, n_units)
+    unit_known = (
+        np.bincount(unit_codes, (~np.isnan(pop_all)).astype(float), n_units) == n_areas
+    )
+    unit_pop = np.where(
+        unit_known, np.bincount(unit_codes, np.nan_to_num(pop_all), n_units), np.nan
+    )
+    names = keys["unit_name"].to_numpy()[np.unique(unit_codes, return_index=True)[1]]
+    return n_areas, unit_pop, names
 
 
 def period_total(monthly: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:

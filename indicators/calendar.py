@@ -53,36 +53,12 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-MONTHS_SV = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-MONTH_NAMES_SV = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-MONTH_NAMES_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+from texts import t
+
+MONTHS_SV = tuple(t(f"ind.month.short.{m}", "sv") for m in range(1, 13))
+MONTHS_EN = tuple(t(f"ind.month.short.{m}", "en") for m in range(1, 13))
+MONTH_NAMES_SV = tuple(t(f"ind.month.name.{m}", "sv") for m in range(1, 13))
+MONTH_NAMES_EN = tuple(t(f"ind.month.name.{m}", "en") for m in range(1, 13))
 _EXPECTED = "expected YYYY-MM, YYYY-Tn, YYYY, R12:YYYY-MM, YTD:YYYY-MM or YYYY-Www"
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 _TERTIAL_RE = re.compile(r"^(\d{4})-T(\d+)$")
@@ -240,38 +216,40 @@ class Period:
 
     def label_for(self, lang: str = "sv") -> str:
         """Human label in Swedish or English."""
-        return self.label_sv if lang == "sv" else self.label_en
+        return _label(self, lang)
 
     @property
     def label_sv(self) -> str:
         """Swedish label, e.g. ``'tertial 2 2025 (maj–aug)'``."""
-        return _label(self, MONTHS_SV, MONTH_NAMES_SV, "sv")
+        return _label(self, "sv")
 
     @property
     def label_en(self) -> str:
         """English label, e.g. ``'tertial 2 2025 (May–Aug)'``."""
-        return _label(self, MONTHS_EN, MONTH_NAMES_EN, "en")
+        return _label(self, "en")
 
 
-def _label(p: Period, short: tuple[str, ...], long: tuple[str, ...], lang: str) -> str:
+def _label(p: Period, lang: str) -> str:
+    def short(m: int) -> str:
+        return t(f"ind.month.short.{m + 1}", lang)
+
     if p.kind is PeriodKind.WEEK:
         a, b = (dt.date.fromisoformat(d) for d in p.days)
-        word = "vecka" if lang == "sv" else "week"
-        return f"{word} {int(p.label[6:])} {p.label[:4]} ({a.day} {short[a.month - 1]}–{b.day} {short[b.month - 1]})"
+        return t("ind.period.week", lang, week=int(p.label[6:]), year=p.label[:4],
+                 first=f"{a.day} {short(a.month - 1)}", last=f"{b.day} {short(b.month - 1)}")
     y_first, m_first = int(p.first[:4]), int(p.first[5:]) - 1
     y_last, m_last = int(p.last[:4]), int(p.last[5:]) - 1
     if p.kind is PeriodKind.MONTH:
-        return f"{long[m_last]} {y_last}"
+        return f"{t(f'ind.month.name.{m_last + 1}', lang)} {y_last}"
     if p.kind is PeriodKind.TERTIAL:
-        return f"tertial {tertial_of(p.last)} {y_last} ({short[m_first]}–{short[m_last]})"
+        return f"tertial {tertial_of(p.last)} {y_last} ({short(m_first)}–{short(m_last)})"
     if p.kind is PeriodKind.YEAR:
         return str(y_last)
     if p.kind is PeriodKind.R12:
-        if lang == "sv":
-            return f"12 månader t.o.m. {short[m_last]} {y_last} ({short[m_first]} {y_first}–{short[m_last]} {y_last})"
-        return f"12 months to {short[m_last]} {y_last} ({short[m_first]} {y_first}–{short[m_last]} {y_last})"
-    span = f"{short[0]}–{short[m_last]} {y_last}" if m_last else f"{short[0]} {y_last}"
-    return f"{span} (hittills i år)" if lang == "sv" else f"{span} (year to date)"
+        return t("ind.period.r12", lang, last=short(m_last), year=y_last, first=short(m_first),
+                 first_year=y_first)
+    span = f"{short(0)}–{short(m_last)} {y_last}" if m_last else f"{short(0)} {y_last}"
+    return t("ind.period.ytd", lang, span=span)
 
 
 def parse_period(text: str | Period) -> Period:

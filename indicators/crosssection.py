@@ -2,7 +2,7 @@
 
 Compare like with like: pass rates per 1,000 inhabitants (or shares), not raw counts, when areas
 differ in size. Results that cannot be computed come back as ``None`` with a reason code
-(:data:`indicators.texts.REASONS` holds the Swedish and English wording).
+(:func:`indicators.texts.reason_text` gives their Swedish and English wording).
 
 >>> s = pd.Series({"a": 10.0, "b": 4.0, "c": 6.0, "d": 5.0})
 >>> cross_sectional_z(s, "a").z  # (10 − mean 5) / sd 1 of the others

@@ -301,15 +301,10 @@ def describe(d: Dispersion, lang: str = "sv") -> str:
     'Poisson distribution (the history shows no extra variance: 400 year-to-year pairs)'
     """
     from i18n import fmt_number
+    from texts import t
 
     if d.alpha > 0:
         a = fmt_number(d.alpha, lang, 2)
         r = fmt_number(d.variance_ratio, lang, 1)
-        if lang == "sv":
-            return (f"negativ binomialfördelning med dispersion α = {a} skattad ur {d.pairs} årspar "
-                    f"av alla områden (variansen ≈ {r} × Poisson)")
-        return (f"negative binomial distribution with dispersion α = {a} estimated from {d.pairs} "
-                f"year-to-year pairs of every area (variance ≈ {r} × Poisson)")
-    if lang == "sv":
-        return f"Poissonfördelning (historiken visar ingen extra variation: {d.pairs} årspar)"
-    return f"Poisson distribution (the history shows no extra variance: {d.pairs} year-to-year pairs)"
+        return t("ind.dispersion.nb", lang, alpha=a, pairs=d.pairs, ratio=r)
+    return t("ind.dispersion.poisson", lang, pairs=d.pairs)

@@ -37,6 +37,7 @@ plain words ("säker ökning", "inom normal variation" …).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -46,7 +47,7 @@ from indicators.calendar import Period, parse_period
 from indicators.catalogue import Comparison, parse_comparison
 from indicators.fdr import benjamini_hochberg
 from indicators.texts import (
-    COLOUR,
+    colour_word,
     gap_parts,
     p_phrase,
     quantity,
@@ -54,6 +55,7 @@ from indicators.texts import (
     same_last_year,
     signal_phrase,
 )
+from texts import LANGS, t
 
 
 @dataclass(frozen=True)
@@ -175,18 +177,12 @@ def arrows(change: np.ndarray) -> np.ndarray:
     return np.select([c > 0, c < 0, c == 0], ["▲", "▼", "="], "")
 
 
+# the verdict words of each tested signal (``ind.verdict.<words>.rise`` / ``.fall``)
 _VERDICT_WORDS = {
-    # signal: ((rise sv, fall sv), (rise en, fall en))
-    "sig_worse": (("säker ökning", "säker minskning"), ("clear increase", "clear decrease")),
-    "sig_better": (("säker ökning", "säker minskning"), ("clear increase", "clear decrease")),
-    "sig_neutral": (
-        ("säker ökning – värd att notera", "säker minskning – värd att notera"),
-        ("clear increase – worth noting", "clear decrease – worth noting"),
-    ),
-    "nominal": (
-        ("möjlig ökning, inte säker", "möjlig minskning, inte säker"),
-        ("possible increase, not certain", "possible decrease, not certain"),
-    ),
+    "sig_worse": "clear",
+    "sig_better": "clear",
+    "sig_neutral": "clear_noted",
+    "nominal": "possible",
 }
 
 
@@ -202,48 +198,52 @@ def verdict_words(signal: str, up: bool, complete: bool, target_state: str | Non
     >>> verdict_words("untested", False, False, None, "sv", ended="2024-03")
     'ingen bedömning – serien slutade 2024-03'
     """
-    sv = lang == "sv"
     if signal == "untested":
         if not complete and ended:
-            words = f"ingen bedömning – serien slutade {ended}" if sv else f"not assessed – the series ended in {ended}"
+            words = t("ind.verdict.untested_ended", lang, ended=ended)
         elif not complete:
-            words = "ingen bedömning (ofullständig period)" if sv else "not assessed (incomplete period)"
+            words = t("ind.verdict.untested_incomplete", lang)
         else:
-            words = "ingen bedömning" if sv else "not assessed"
+            words = t("ind.verdict.untested", lang)
     elif signal in _VERDICT_WORDS:
-        words = _VERDICT_WORDS[signal][0 if sv else 1][0 if up else 1]
+        words = t(f"ind.verdict.{_VERDICT_WORDS[signal]}.{'rise' if up else 'fall'}", lang)
     else:
-        words = "inom normal variation" if sv else "within normal variation"
+        words = t("ind.signal.normal", lang)
     if target_state == "on_target":
-        words += "; på eller bättre än målet" if sv else "; on or better than target"
+        words += "; " + t("ind.target.on", lang)
     elif target_state == "off_target":
-        words += "; sämre än målet" if sv else "; worse than target"
+        words += "; " + t("ind.target.off", lang)
     return words
 
 
-# the table columns the reason sentences read, in the order of _ReasonWriter.statistical's args
-_REASON_INPUTS = (
-    "name_sv",
-    "name_en",
-    "unit",
-    "value",
-    "stat_reference",
-    "target",
-    "p_test",
-    "p_adjusted",
-    "test",
-    "pending",
-    "missing",
-    "uncovered",
-    "previous_gaps",
-    "baseline_years",
-    "proactive",
-    "on_previous_list",
-    "previous_list_year",
-    "series_start",
-    "series_end",
-    "series_break",
-)
+class _ReasonRow(NamedTuple):
+    """The table columns the reason sentences of one cell read (``stat_reference``: what the
+    verdict compares with, see :func:`reference_column`)."""
+
+    name_sv: str
+    name_en: str
+    unit: str
+    value: float
+    stat_reference: float
+    target: float
+    p_test: float
+    p_adjusted: float
+    test: str | None
+    pending: object
+    missing: object
+    uncovered: object
+    previous_gaps: object
+    baseline_years: float
+    proactive: bool
+    on_previous_list: object
+    previous_list_year: object
+    series_start: object
+    series_end: object
+    series_break: object
+
+
+# the table columns the reason sentences read, in the order of _ReasonRow's fields
+_REASON_INPUTS = _ReasonRow._fields
 
 
 def series_ended(series_end, p: Period, complete: bool) -> str | None:
@@ -343,36 +343,17 @@ def _assess_columns(
     with np.errstate(invalid="ignore"):
         change = np.where(complete, value - reference, np.nan)  # no direction for a partial period
     stat_cmp = {Comparison.BASELINE: "baseline", Comparison.TARGET: "target"}.get(cmp_, "prev_year")
-    writer = _ReasonWriter(p, stat_cmp, rules)
     lists = dict(lists, p_adjusted=p_adjusted.tolist())
-    cols = [lists[c] for c in _REASON_INPUTS]
-    reasons_sv: list[str] = []
-    reasons_en: list[str] = []
-    verdicts_sv: list[str] = []
-    verdicts_en: list[str] = []
-    kind_l, use_target_l, state_l = kind.tolist(), use_target.tolist(), target_state.tolist()
-    signal_l, up_l, complete_l = signal.tolist(), (change > 0).tolist(), complete.tolist()
-    target_mode = cmp_ is Comparison.TARGET
-    ended_l = [series_ended(e, p, c) for e, c in zip(lists["series_end"], complete_l, strict=True)]
-    statistical_text, tested_pair = writer.statistical, writer.tested_pair
-    for row, (colr, args) in enumerate(zip(colour.tolist(), zip(*cols, strict=True), strict=True)):
-        nsv, nen, unit, val, ref, tgt, pv, qv, tst, *rest = args
-        k = kind_l[row]
-        if use_target_l[row]:
-            for lang, name, out in (("sv", nsv, reasons_sv), ("en", nen, reasons_en)):
-                out.append(writer.target(colr, k, state_l[row], name, unit, val, tgt, pv, qv, tst,
-                                         target_mode, lang))
-        elif k in _TESTED_KINDS:
-            text_sv, text_en = tested_pair(colr, k, nsv, nen, unit, val, ref, pv, qv, tst, rest[5])
-            reasons_sv.append(text_sv)
-            reasons_en.append(text_en)
-        else:
-            reasons_sv.append(statistical_text(colr, k, nsv, unit, val, ref, pv, qv, tst, *rest, "sv"))
-            reasons_en.append(statistical_text(colr, k, nen, unit, val, ref, pv, qv, tst, *rest, "en"))
-        shown_state = None if target_mode else state_l[row]
-        ended = ended_l[row]
-        verdicts_sv.append(verdict_words(signal_l[row], up_l[row], complete_l[row], shown_state, "sv", ended))
-        verdicts_en.append(verdict_words(signal_l[row], up_l[row], complete_l[row], shown_state, "en", ended))
+    rows = [_ReasonRow._make(r) for r in zip(*(lists[c] for c in _REASON_INPUTS), strict=True)]
+    reasons_sv, reasons_en = _reasons(
+        _ReasonWriter(p, stat_cmp, rules), rows, colour.tolist(), kind.tolist(),
+        use_target.tolist(), target_state.tolist(), cmp_ is Comparison.TARGET,
+    )
+    verdicts_sv, verdicts_en = _verdicts(
+        signal.tolist(), (change > 0).tolist(), complete.tolist(),
+        [None] * len(rows) if cmp_ is Comparison.TARGET else target_state.tolist(),
+        [series_ended(e, p, c) for e, c in zip(lists["series_end"], complete.tolist(), strict=True)],
+    )
     return {
         "p_adjusted": p_adjusted,
         "significant": significant,
@@ -386,6 +367,43 @@ def _assess_columns(
         "reason_sv": reasons_sv,
         "reason_en": reasons_en,
     }
+
+
+def _reasons(
+    writer: _ReasonWriter,
+    rows: list[_ReasonRow],
+    colours: list[str],
+    kinds: list[str],
+    use_target: list[bool],
+    target_states: list[str | None],
+    target_mode: bool,
+) -> tuple[list[str], list[str]]:
+    """The reason sentences of every cell in Swedish and in English: the target's reason where
+    the target decides, a tested cell's sentence pair, or the statistical reason of the kind."""
+    reasons_sv: list[str] = []
+    reasons_en: list[str] = []
+    statistical, tested_pair, target = writer.statistical, writer.tested_pair, writer.target
+    for i, r in enumerate(rows):
+        colr, k = colours[i], kinds[i]
+        if use_target[i]:
+            reasons_sv.append(target(colr, k, target_states[i], r.name_sv, r, target_mode, "sv"))
+            reasons_en.append(target(colr, k, target_states[i], r.name_en, r, target_mode, "en"))
+        elif k in _TESTED_KINDS:
+            text_sv, text_en = tested_pair(colr, k, r)
+            reasons_sv.append(text_sv)
+            reasons_en.append(text_en)
+        else:
+            reasons_sv.append(statistical(colr, k, r.name_sv, r, "sv"))
+            reasons_en.append(statistical(colr, k, r.name_en, r, "en"))
+    return reasons_sv, reasons_en
+
+
+def _verdicts(signals: list[str], up: list[bool], complete: list[bool],
+              shown_states: list[str | None], ended: list[str | None]) -> tuple[list[str], list[str]]:
+    """The verdict words of every cell in Swedish and in English (:func:`verdict_words`)."""
+    rows = list(zip(signals, up, complete, shown_states, ended, strict=True))
+    return ([verdict_words(s, u, c, st, "sv", e) for s, u, c, st, e in rows],
+            [verdict_words(s, u, c, st, "en", e) for s, u, c, st, e in rows])
 
 
 # --------------------------------------------------------------------------- sentences
@@ -405,6 +423,7 @@ class _ReasonWriter:
         self._p: dict[tuple, str] = {}
         self._gaps: dict[tuple, str] = {}
         self._signal: dict[tuple, str] = {}
+        self._heads: dict[tuple, str] = {}
 
     def gaps(self, pending, missing, uncovered, lang: str, start, end=None) -> str:
         key = (pending, missing, uncovered, lang, start, end)
@@ -435,94 +454,54 @@ class _ReasonWriter:
             self._p[key] = p_phrase(test, p, lang)
         return self._p[key]
 
-    def statistical(
-        self,
-        colour,
-        kind,
-        name,
-        unit,
-        value,
-        ref,
-        p,
-        q,
-        test,
-        pending,
-        missing,
-        uncovered,
-        prev_gaps,
-        n_base,
-        proactive,
-        on_list,
-        list_year,
-        start,
-        end,
-        brk,
-        lang,
-    ) -> str:
-        head = COLOUR[lang][colour]
-        sv = lang == "sv"
+    def statistical(self, colour: str, kind: str, name: str, r: _ReasonRow, lang: str) -> str:
+        """The reason of a cell the statistical rule decides that is not tested (incomplete,
+        a break, no previous period, no baseline, no variance) — or, for a tested kind, the same
+        sentence :meth:`tested_pair` writes."""
+        head = colour_word(colour, lang)
         if kind == "incomplete":
-            parts = self.gaps(pending, missing, uncovered, lang, start, end)
-            if parts.startswith(("serien slutade", "the series ended")):
-                return (f"{head}: {parts} – ingen bedömning." if sv
-                        else f"{head}: {parts} – not assessed.")
-            return (
-                f"{head}: ofullständig period ({parts}), ingen bedömning."
-                if sv
-                else f"{head}: incomplete period ({parts}), not assessed."
-            )
-        qty = self.quantity(value, name, unit, lang)
+            end = r.series_end
+            parts = self.gaps(r.pending, r.missing, r.uncovered, lang, r.series_start, end)
+            if isinstance(end, str) and end and parts.startswith(t("ind.gap.ended", lang, end=end)):
+                return t("ind.why.ended", lang, head=head, parts=parts)
+            return t("ind.why.incomplete", lang, head=head, parts=parts)
+        qty = self.quantity(r.value, name, r.unit, lang)
         if kind == "break":
-            month, note_sv, note_en = (str(brk).split("|", 2) + ["", ""])[:3]
-            note = note_sv if sv else note_en
+            # the field is "month|Swedish note|English note" (the notes in LANGS order)
+            month, *notes = (str(r.series_break).split("|", 2) + ["", ""])[:3]
+            note = notes[LANGS.index(lang)]
             note = f" ({note})" if note else ""
-            return (
-                f"{head}: {qty}, men serieavbrott {month}{note}; ingen jämförelse över avbrottet."
-                if sv
-                else f"{head}: {qty}, but a series break in {month}{note}; no comparison across it."
-            )
+            return t("ind.why.break", lang, head=head, qty=qty, month=month, note=note)
         if kind == "no_previous":
-            parts = self.gaps(*prev_gaps, lang, start, end) if prev_gaps else ""
-            if on_list is False:
-                note = (
-                    f"området fanns inte på {list_year} års lista"
-                    if sv
-                    else f"the area was not on the {list_year} list"
-                )
-                parts = f"{note}; {parts}" if parts else note
-            same = same_last_year(self.period, lang)
-            return (
-                f"{head}: {qty}, men {same} saknas ({parts}), ingen jämförelse."
-                if sv
-                else f"{head}: {qty}, but {same} is missing ({parts}); no comparison."
-            )
+            return self._no_previous(head, qty, r, lang)
         if kind == "no_baseline":
-            k, have = self.rules.min_baseline_years, int(n_base)
-            return (
-                f"{head}: {qty}, men baslinje saknas (kräver {k} hela år av samma månader, {have} finns)."
-                if sv
-                else f"{head}: {qty}, but no baseline (needs {k} complete years of the same months, {have} available)."
-            )
-        ref_text = self.reference(ref, unit, lang)
+            k, have = self.rules.min_baseline_years, int(r.baseline_years)
+            return t("ind.why.no_baseline", lang, head=head, qty=qty, k=k, have=have)
+        ref_text = self.reference(r.stat_reference, r.unit, lang)
         if kind == "no_variance":
-            return (
-                f"{head}: {qty} {ref_text}, men inget signifikanstest (kräver minst två baslinjeår som varierar)."
-                if sv
-                else f"{head}: {qty} {ref_text}, but no significance test (needs at least two baseline years that vary)."
-            )
-        signal = signal_phrase(kind, lang, q=q, why="proactive" if proactive else "effort")
-        return f"{head}: {qty} {ref_text}, {self.p(test, p, lang)}, {signal}."
+            return t("ind.why.no_variance", lang, head=head, qty=qty, ref=ref_text)
+        why = "proactive" if r.proactive else "effort"
+        signal = signal_phrase(kind, lang, q=r.p_adjusted, why=why)
+        return f"{head}: {qty} {ref_text}, {self.p(r.test, r.p_test, lang)}, {signal}."
 
-    def tested_pair(
-        self, colour, kind, nsv, nen, unit, value, ref, p, q, test, proactive
-    ) -> tuple[str, str]:
+    def _no_previous(self, head: str, qty: str, r: _ReasonRow, lang: str) -> str:
+        prev_gaps = r.previous_gaps
+        parts = self.gaps(*prev_gaps, lang, r.series_start, r.series_end) if prev_gaps else ""
+        if r.on_previous_list is False:
+            note = t("ind.why.not_on_list", lang, list_year=r.previous_list_year)
+            parts = f"{note}; {parts}" if parts else note
+        same = same_last_year(self.period, lang)
+        return t("ind.why.no_previous", lang, head=head, qty=qty, same=same, parts=parts)
+
+    def tested_pair(self, colour: str, kind: str, r: _ReasonRow) -> tuple[str, str]:
         """``(statistical(..., "sv"), statistical(..., "en"))`` of a tested cell (a kind in
         :data:`_TESTED_KINDS`), with the same memo entries, looked up once per row."""
         qty, refs, ps, signals = self._qty, self._ref, self._p, self._signal
+        value, ref, unit, test, p, q = r.value, r.stat_reference, r.unit, r.test, r.p_test, r.p_adjusted
         p_key = round(p, 3) if p >= 0.001 else -1.0
-        why = "proactive" if proactive else "effort"
+        why = "proactive" if r.proactive else "effort"
         out = []
-        for lang, name in (("sv", nsv), ("en", nen)):
+        for lang, name in (("sv", r.name_sv), ("en", r.name_en)):
             key = (value, name, unit, lang)
             q_text = qty.get(key)
             if q_text is None:
@@ -542,51 +521,45 @@ class _ReasonWriter:
                 signal = signals.get(key)
                 if signal is None:
                     signal = signals[key] = signal_phrase(kind, lang, q=q, why=why)
-            out.append(f"{COLOUR[lang][colour]}: {q_text} {r_text}, {p_text}, {signal}.")
+            out.append(f"{self._head(colour, lang)}: {q_text} {r_text}, {p_text}, {signal}.")
         return out[0], out[1]
 
-    def target(self, colour, kind, state, name, unit, value, target, p, q, test, target_mode,
-               lang) -> str:
+    def _head(self, colour: str, lang: str) -> str:
+        key = (colour, lang)
+        head = self._heads.get(key)
+        if head is None:
+            head = self._heads[key] = colour_word(colour, lang)
+        return head
+
+    def target(self, colour: str, kind: str, state: str | None, name: str, r: _ReasonRow,
+               target_mode: bool, lang: str) -> str:
         """The reason of a verdict on a target: in the target comparison with the target test,
         otherwise the note that a missed target turned a green cell amber."""
-        head = COLOUR[lang][colour]
-        sv = lang == "sv"
+        head = colour_word(colour, lang)
         if kind == "incomplete":
-            return (
-                f"{head}: ofullständig period, målet kan inte bedömas."
-                if sv
-                else f"{head}: incomplete period, the target cannot be assessed."
-            )
+            return t("ind.why.target_incomplete", lang, head=head)
         if kind == "no_target" or state is None:
-            label = self.period.label_for(lang)
-            return (
-                f"{head}: inget mål satt för hela {label}."
-                if sv
-                else f"{head}: no target set for all of {label}."
-            )
-        qty = self.quantity(value, name, unit, lang)
+            return t("ind.why.no_target", lang, head=head, label=self.period.label_for(lang))
+        value, target, p, test = r.value, r.target, r.p_test, r.test
+        qty = self.quantity(value, name, r.unit, lang)
         if target > 0:
             dev = fmt_percent(100.0 * (value - target) / target, lang, 0)
         else:
             dev = ("+" if value > target else "") + fmt_number(value - target, lang, 0)
         tgt = fmt_number(target, lang, 0 if float(target).is_integer() else 1)
-        start = (f"{head}: {qty} mot målet {tgt} ({dev})" if sv
-                 else f"{head}: {qty} vs the target {tgt} ({dev})")
+        start = t("ind.why.vs_target", lang, head=head, qty=qty, target=tgt, dev=dev)
         tested = p == p and test is not None
         p_text = f", {self.p(test, p, lang)}" if tested else ""
         if state == "on_target":
-            words = "på eller bättre än målet" if sv else "on or better than target"
+            words = t("ind.target.on", lang)
             if target_mode and kind == "significant":
                 words += ", " + signal_phrase("significant", lang)
             return f"{start}, {words}{p_text if target_mode else ''}."
-        worse = "sämre än målet" if sv else "worse than target"
+        worse = t("ind.target.off", lang)
         if not target_mode:
-            return (f"{start}, {worse}; förändringen är inom normal variation." if sv
-                    else f"{start}, {worse}; the change is within normal variation.")
+            return t("ind.why.missed_change_normal", lang, start=start, worse=worse)
         if kind in ("significant", "noteworthy", "nominal"):
-            return f"{start}, {worse}{p_text}, {signal_phrase(kind, lang, q=q, why='effort')}."
+            return f"{start}, {worse}{p_text}, {signal_phrase(kind, lang, q=r.p_adjusted, why='effort')}."
         if not tested:
-            return (f"{start}, {worse} (ingen statistisk prövning möjlig mot detta mål)." if sv
-                    else f"{start}, {worse} (no statistical test possible against this target).")
-        return (f"{start}, {worse} men inom normal variation{p_text}." if sv
-                else f"{start}, {worse} but within normal variation{p_text}.")
+            return t("ind.why.missed_untestable", lang, start=start, worse=worse)
+        return t("ind.why.missed_normal", lang, start=start, worse=worse, p=p_text)

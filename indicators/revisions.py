@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from i18n import fmt_number
+from texts import t
 
 KEY = ["area_id", "indicator_id", "month"]
 ADDITIVE_UNITS = ("count", "hours")  # a period's value is the sum of its months; otherwise the mean
@@ -132,16 +133,9 @@ def _round(x: float) -> float:
 
 
 # --------------------------------------------------------------------------- words
-TEXT = {
-    "sv": {"revised": "reviderat {change} sedan {since}", "was": "var {previous}",
-           "prelim_label": "preliminär", "prelim_note": "{months} preliminär (ej slutlig): visas, testas inte"},
-    "en": {"revised": "revised {change} since {since}", "was": "was {previous}",
-           "prelim_label": "preliminary", "prelim_note": "{months} preliminary (not final): shown, not tested"},
-}
-
-
 def text(key: str, lang: str) -> str:
-    return TEXT["en" if lang == "en" else "sv"][key]
+    """The template ``ind.revision.<key>`` of the catalogue (its fields left for the caller)."""
+    return t(f"ind.revision.{key}", lang)
 
 
 def fmt_figure(value: float, lang: str, unit: str) -> str:
@@ -164,6 +158,6 @@ def revision_text(revision: dict | None, lang: str = "sv", unit: str = "count", 
     if not revision:
         return ""
     if not numbers:
-        return text("revised", lang).replace(" {change}", "").format(since=revision["since"])
+        return t("ind.revision.revised_since", lang, since=revision["since"])
     head = text("revised", lang).format(change=signed(revision["change"], lang, unit), since=revision["since"])
     return f"{head} ({text('was', lang).format(previous=fmt_figure(revision['previous'], lang, unit))})"

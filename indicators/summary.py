@@ -23,18 +23,21 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from i18n import check_lang
 from indicators.calendar import Period, coverage_bounds, format_month, parse_month, parse_period
 from indicators.catalogue import (
     TARGET_COLUMNS,
+    Comparison,
     parse_comparison,
     require_columns,
     validate_catalogue,
 )
-from indicators.crosssection import _zscores, peer_group
+from indicators.crosssection import PeerGroup, _zscores, peer_group
 from indicators.cusum import CUSUM_H, CUSUM_K, cusum_matrix, nb_residual_matrix
 from indicators.dispersion import Dispersion
 from indicators.frames import Coded, scatter
@@ -47,7 +50,7 @@ from indicators.table import (
     window_months,
 )
 from indicators.targets import _malstyrning_arrays, _projection
-from indicators.texts import REASONS, gap_parts
+from indicators.texts import gap_parts, reason_text
 
 #: the area fields of the summary JSON (``{"area": {...}}``), in order
 SUMMARY_AREA_FIELDS = ("id", "name", "category", "ort", "kommun", "kommun_kod", "lpo", "polisomrade", "region",
@@ -240,7 +243,7 @@ def compare_table(
         rows = rows.iloc[np.argsort(keep.dropna().to_numpy(), kind="stable")]
     else:
         rows = family
-    suffix = "_sv" if lang == "sv" else "_en"
+    suffix = f"_{check_lang(lang)}"  # the Swedish or English column (name_sv, reason_en …)
     out: dict[str, object] = {}
     for col in COMPARE_COLUMNS:
         if col == "indicator_name":
@@ -290,8 +293,7 @@ def _plain(value: object) -> object:
 def _reason_text(code: str | None, lang: str) -> str | None:
     if code is None:
         return None
-    pair = REASONS.get(code)
-    return None if pair is None else pair[0 if lang == "sv" else 1]
+    return reason_text(code, lang)
 
 
 # --------------------------------------------------------------------------- summary
@@ -402,6 +404,52 @@ def area_summary(
     p = parse_period(period)
     cmp_ = parse_comparison(comparison)
     area_id = str(area_id)
+    meta, section = _area_and_section(values, catalogue, areas, area_id, p, section)
+    me = meta.iloc[0]
+    year = int(me["list_year"]) if "list_year" in me.index else None
+    cat = section.catalogue
+
+    # the area's own rows (its table, målstyrning and CUSUM); every area's values for the cross-section
+    own = _OwnRows.of(area_id, values, targets, cat)
+    cols = own.table_columns(meta, areas, p, cmp_, rules, section.bounds)
+    lists = {k: _as_column(cols[k]) for k in _SUMMARY_INPUTS}
+    if family is None:
+        family = verdict_table(values, catalogue, areas, p, cmp_.value, rules, targets, year, dispersion, [area_id])
+    lists.update(family_rows(family, area_id, own.ind_axis))
+
+    peers = peer_group(profiles, area_id, k=rules.k_peers)
+    cross = _area_cross_section(section, areas, me, year, area_id, peers.peers)
+    cum_dev, proj = _area_malstyrning(own, targets, cat, p)
+    # CUSUM of the area's monthly counts up to the period's end, watching the bad direction
+    signals = _cusum_signals(own.frame, cat, p, coded=own.values, alpha=monthly_dispersion)
+    indicators = [
+        _indicator_entry(r, p, lang, cross, cum_dev, proj, signals)
+        for r in map(_SummaryRow._make, zip(*(lists[c] for c in _ROW_FIELDS), strict=True))
+    ]
+    return {
+        "area": _area_fields(me, peers, lang),
+        "period": p.label,
+        "period_label": p.label_for(lang),
+        "comparison": cmp_.value,
+        "lang": lang,
+        "fdr_alpha": rules.fdr_alpha,
+        "fdr_family": {"areas": int(family["area_id"].nunique()), "tests": int(family["p"].notna().sum())},
+        "indicators": indicators,
+    }
+
+
+def _area_fields(me: pd.Series, peers: PeerGroup, lang: str) -> dict:
+    """The ``area`` part of the summary JSON (its peers and why there are none)."""
+    area = {k: _plain(me.get(k)) for k in SUMMARY_AREA_FIELDS}
+    area.update(population=_num(area["population"], 0), peers=list(peers.peers),
+                peer_note=_reason_text(peers.reason, lang))
+    return area
+
+
+def _area_and_section(values: pd.DataFrame, catalogue: pd.DataFrame, areas: pd.DataFrame, area_id: str,
+                      p: Period, section: PeriodSection | None) -> tuple[pd.DataFrame, PeriodSection]:
+    """The area's row of its list and the period's section (built here, or checked against the
+    catalogue, period and list when given)."""
     meta = section.area_row(areas, area_id) if section is not None else None
     if meta is None:
         meta = area_meta(areas, [area_id])
@@ -411,227 +459,241 @@ def area_summary(
         section = period_section(values, catalogue, areas, p, year)
     else:
         section.check(catalogue, p, year)
-    cat, bounds = section.catalogue, section.bounds
+    return meta, section
 
-    # the area's own rows (its table, målstyrning and CUSUM); every area's values for the cross-section
-    area_vals = values[values["area_id"] == area_id]
-    own_targets = None if targets is None else targets[targets["area_id"] == area_id]
-    # indicator_table(area_vals, …, [area_id], own_targets, year, bounds=bounds) + assess() without
-    # the DataFrames in between (columns go from arrays to the rows below), and the area's rows
-    # keyed (indicator, month) once for its table, målstyrning and CUSUM
-    require_columns(area_vals, ["area_id", "indicator_id", "month", "value"], "values")
-    own = Coded(area_vals, ["indicator_id", "month"], "value")
-    own_tg = (
-        Coded(own_targets, ["indicator_id", "month"], "target")
-        if own_targets is not None and all(c in own_targets.columns for c in TARGET_COLUMNS)
-        else None
-    )
-    ind_axis = pd.Index(cat.index.astype(str))
-    years = rules.baseline_years
-    cols = _table_columns(
-        area_vals,
-        cat,
-        meta,
-        areas,
-        p,
-        cmp_,
-        own_targets,
-        years,
-        rules.min_baseline_years,
-        bounds,
-        value_arr=own.scatter(
-            ["indicator_id", "month"], [ind_axis, window_months(p, years)]
-        ).reshape(1, len(ind_axis), years + 1, p.n_months),
-        target_arr=None
-        if own_tg is None
-        else own_tg.scatter(["indicator_id", "month"], [ind_axis, list(p.months)]).reshape(
-            1, len(ind_axis), p.n_months
-        ),
-    )
-    lists = {k: _as_column(cols[k]) for k in _SUMMARY_INPUTS}
-    if family is None:
-        family = verdict_table(values, catalogue, areas, p, cmp_.value, rules, targets, year,
-                               dispersion, area_ids=[area_id])
-    lists.update(family_rows(family, area_id, ind_axis))
 
-    # cross-sectional comparison on rates per 1,000 (count/hours) or the value (share/rate)
+class _SummaryRow(NamedTuple):
+    """One indicator's fields of the area's table and verdict (:data:`_ROW_FIELDS`)."""
+
+    indicator_id: str
+    unit: str
+    population: float
+    complete: bool
+    pending: object
+    missing: object
+    uncovered: object
+    series_start: object
+    series_end: object
+    previous_complete: bool
+    previous_gaps: object
+    name_sv: str
+    name_en: str
+    direction: str
+    proactive: bool
+    rare: bool
+    value: float
+    previous: float
+    baseline: float
+    target: float
+    change: float
+    pct_change: float
+    z_poisson: float
+    z_baseline: float
+    p_etest: float
+    p_tail: float
+    test: object
+    p_test: float
+    p_adjusted: float
+    significant: object
+    rag: str
+    rule: str
+    reason_sv: str
+    reason_en: str
+    synthetic: bool
+    months_reported: int
+    n_months: int
+    source: object
+    rate_per_1000: float
+    dispersion: float
+    signal: str
+    arrow: str
+    target_state: object
+    verdict_sv: str
+    verdict_en: str
+
+
+@dataclass(frozen=True)
+class _OwnRows:
+    """The area's own rows: its values (and targets) keyed (indicator, month) once for its
+    table, målstyrning and CUSUM."""
+
+    area_id: str
+    frame: pd.DataFrame  # the area's value rows
+    targets: pd.DataFrame | None  # the area's target rows
+    values: Coded
+    target_values: Coded | None
+    catalogue: pd.DataFrame
+    ind_axis: pd.Index
+
+    @classmethod
+    def of(cls, area_id: str, values: pd.DataFrame, targets: pd.DataFrame | None,
+           cat: pd.DataFrame) -> _OwnRows:
+        area_vals = values[values["area_id"] == area_id]
+        own_targets = None if targets is None else targets[targets["area_id"] == area_id]
+        require_columns(area_vals, ["area_id", "indicator_id", "month", "value"], "values")
+        own_tg = (
+            Coded(own_targets, ["indicator_id", "month"], "target")
+            if own_targets is not None and all(c in own_targets.columns for c in TARGET_COLUMNS)
+            else None
+        )
+        return cls(area_id, area_vals, own_targets, Coded(area_vals, ["indicator_id", "month"], "value"), own_tg,
+                   cat, pd.Index(cat.index.astype(str)))
+
+    def table_columns(self, meta: pd.DataFrame, areas: pd.DataFrame, p: Period, cmp_: Comparison,
+                      rules: RagRules, bounds: pd.DataFrame) -> dict:
+        """indicator_table(area_vals, …, [area_id], own_targets, year, bounds=bounds) + assess()
+        without the DataFrames in between (columns go from arrays to the summary's rows)."""
+        ind_axis, years = self.ind_axis, rules.baseline_years
+        return _table_columns(
+            self.frame,
+            self.catalogue,
+            meta,
+            areas,
+            p,
+            cmp_,
+            self.targets,
+            years,
+            rules.min_baseline_years,
+            bounds,
+            value_arr=self.values.scatter(
+                ["indicator_id", "month"], [ind_axis, window_months(p, years)]
+            ).reshape(1, len(ind_axis), years + 1, p.n_months),
+            target_arr=None
+            if self.target_values is None
+            else self.target_values.scatter(["indicator_id", "month"], [ind_axis, list(p.months)]).reshape(
+                1, len(ind_axis), p.n_months
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class _AreaCross:
+    """The area's z-scores against every area, its category and its peers (None without peers)."""
+
+    all: dict
+    category: dict
+    peers: dict | None
+
+
+def _area_cross_section(section: PeriodSection, areas: pd.DataFrame, me: pd.Series, year: int | None,
+                        area_id: str, peers: Sequence[str]) -> _AreaCross:
+    """Cross-sectional comparison on rates per 1,000 (count/hours) or the value (share/rate)."""
     same_cat = section.same_category(areas, me.get("category"))
     if same_cat is None and "category" in areas.columns and year is not None:
         same_cat = areas.loc[
             (areas["category"] == me.get("category")) & (areas["list_year"] == year), "id"
         ].astype(str)
-    peers = peer_group(profiles, area_id, k=rules.k_peers)
     cross = _CrossSection(section, area_id)
-    z_all = cross.table(None)
-    z_cat = cross.table(same_cat)
-    z_peer = cross.table(peers.peers) if peers.peers else None
+    return _AreaCross(cross.table(None), cross.table(same_cat), cross.table(peers) if peers else None)
 
-    # målstyrning for the year of the period, up to its last month (or the last reported month)
+
+def _area_malstyrning(own: _OwnRows, targets: pd.DataFrame | None, cat: pd.DataFrame,
+                      p: Period) -> tuple[dict[str, float | None], dict[str, dict]]:
+    """Målstyrning for the year of the period, up to its last month (or the last reported month):
+    the cumulative deviation and the year-end projection per indicator."""
     proj: dict[str, dict] = {}
     cum_dev: dict[str, float | None] = {}
-    if targets is not None and len(targets):
-        last = {i: str(v) for i, v in cat["last_month"].items() if isinstance(v, str) and v}
-        through = {i: min(p.last, last.get(i, p.last)) for i in cat.index}
-        ms_ids, ms_months, ms = _malstyrning_arrays(
-            area_vals,
-            own_targets,
-            area_id,
-            int(p.last[:4]),
-            through,
-            coded=None if own_tg is None else (own, own_tg),
+    if targets is None or not len(targets):
+        return cum_dev, proj
+    last = {i: str(v) for i, v in cat["last_month"].items() if isinstance(v, str) and v}
+    through = {i: min(p.last, last.get(i, p.last)) for i in cat.index}
+    ms_ids, ms_months, ms = _malstyrning_arrays(
+        own.frame,
+        own.targets,
+        own.area_id,
+        int(p.last[:4]),
+        through,
+        coded=None if own.target_values is None else (own.values, own.target_values),
+    )
+    if ms_ids:
+        ms_year = int(str(ms_months[0])[:4])
+        upto = np.array([m <= p.last for m in ms_months], dtype=bool)
+        ms_ok = ms["status"] == "ok"
+    for r, ind in enumerate(ms_ids):
+        cum = ms["cum_deviation"][r][upto]
+        cum = cum[~np.isnan(cum)]
+        cum_dev[ind] = _num(cum[-1], 3) if len(cum) else None
+        pr = _projection(
+            ms_year,
+            ms["actual"][r],
+            ms["target"][r],
+            ms_ok[r],
+            cat.at[ind, "unit"],
+            cat.at[ind, "direction"],
         )
-        if ms_ids:
-            ms_year = int(str(ms_months[0])[:4])
-            upto = np.array([m <= p.last for m in ms_months], dtype=bool)
-            ms_ok = ms["status"] == "ok"
-        for r, ind in enumerate(ms_ids):
-            cum = ms["cum_deviation"][r][upto]
-            cum = cum[~np.isnan(cum)]
-            cum_dev[ind] = _num(cum[-1], 3) if len(cum) else None
-            pr = _projection(
-                ms_year,
-                ms["actual"][r],
-                ms["target"][r],
-                ms_ok[r],
-                cat.at[ind, "unit"],
-                cat.at[ind, "direction"],
-            )
-            proj[ind] = {
-                k: (_num(v, 3) if isinstance(v, float) else _plain(v))
-                for k, v in asdict(pr).items()
-            }
+        proj[ind] = {
+            k: (_num(v, 3) if isinstance(v, float) else _plain(v))
+            for k, v in asdict(pr).items()
+        }
+    return cum_dev, proj
 
-    # CUSUM of the area's monthly counts up to the period's end, watching the bad direction
-    signals = _cusum_signals(area_vals, cat, p, coded=own, alpha=monthly_dispersion)
 
-    indicators = []
-    rows = zip(*(lists[c] for c in _ROW_FIELDS), strict=True)
-    for (
-        ind,
-        unit,
-        population,
-        complete,
-        pending,
-        missing,
-        uncovered,
-        series_start,
-        series_end,
-        previous_complete,
-        previous_gaps,
-        name_sv,
-        name_en,
-        direction,
-        proactive,
-        rare,
-        value,
-        previous,
-        baseline,
-        target,
-        change,
-        pct_change,
-        z_poisson,
-        z_baseline,
-        p_etest,
-        p_tail,
-        test,
-        p_test,
-        p_adjusted,
-        significant,
-        rag,
-        rule,
-        reason_sv,
-        reason_en,
-        synthetic,
-        months_reported,
-        n_months,
-        source,
-        rate_per_1000,
-        dispersion,
-        signal,
-        arrow,
-        target_state,
-        verdict_sv,
-        verdict_en,
-    ) in rows:
-        za, zc = z_all[ind], z_cat[ind]
-        zp = z_peer[ind] if z_peer is not None else None
-        note_code = za["reason"] or zc["reason"]
-        if unit in ("count", "hours") and not (population == population and population > 0):
-            note_code = "no_population"
-        coverage = None
-        if not complete:
-            coverage = gap_parts(pending, missing, uncovered, lang, series_start, series_end)
-        elif not previous_complete and previous_gaps:
-            coverage = gap_parts(*previous_gaps, lang, series_start, series_end)
-        indicators.append(
-            {
-                "id": ind,
-                "name": name_sv if lang == "sv" else name_en,
-                "unit": unit,
-                "direction": direction,
-                "proactive": bool(proactive),
-                "rare": bool(rare),
-                "value": _num(value, 3),
-                "previous": _num(previous, 3),
-                "baseline": _num(baseline, 3),
-                "target": _num(target, 3),
-                "change": _num(change, 3),
-                "pct_change": _num(pct_change, 1),
-                "z_poisson": _num(z_poisson, 3),
-                "z_baseline": _num(z_baseline, 3),
-                "p_etest": _pval(p_etest),
-                "p_tail": _pval(p_tail),
-                "test": _plain(test),
-                "p": _pval(p_test),
-                "p_test": _pval(p_test),
-                "dispersion": _num(dispersion, 4),
-                "p_adjusted": _pval(p_adjusted),
-                "significant": _plain(significant),
-                "rag": rag,
-                "rule": rule,
-                "signal": signal,
-                "arrow": arrow,
-                "target_state": _plain(target_state),
-                "ended": series_ended(series_end, p, bool(complete)),
-                "verdict": verdict_sv if lang == "sv" else verdict_en,
-                "verdict_sv": verdict_sv,
-                "verdict_en": verdict_en,
-                "reason": reason_sv if lang == "sv" else reason_en,
-                "reason_sv": reason_sv,
-                "reason_en": reason_en,
-                "synthetic": bool(synthetic),
-                "complete": bool(complete),
-                "months_reported": int(months_reported),
-                "n_months": int(n_months),
-                "coverage_note": coverage,
-                "source": _plain(source),
-                "rate_per_1000": _num(rate_per_1000, 3),
-                "cum_deviation": cum_dev.get(ind),
-                "projection": proj.get(ind),
-                "z_all": _num(za["z"], 3),
-                "z_category": _num(zc["z"], 3),
-                "z_peers": _num(zp["z"], 3) if zp is not None else None,
-                "cross_section_note": _reason_text(note_code, lang),
-                "cusum_signals": signals.get(ind, []),
-            }
-        )
-    area = {
-        k: _plain(me.get(k))
-        for k in SUMMARY_AREA_FIELDS
-    }
-    area["population"] = _num(area["population"], 0)
-    area["peers"] = list(peers.peers)
-    area["peer_note"] = _reason_text(peers.reason, lang)
+def _indicator_entry(r: _SummaryRow, p: Period, lang: str, cross: _AreaCross,
+                     cum_dev: dict[str, float | None], proj: dict[str, dict],
+                     signals: dict[str, list]) -> dict:
+    """One indicator's entry of the summary JSON."""
+    ind = r.indicator_id
+    za, zc = cross.all[ind], cross.category[ind]
+    zp = cross.peers[ind] if cross.peers is not None else None
+    note_code = za["reason"] or zc["reason"]
+    population = r.population
+    if r.unit in ("count", "hours") and not (population == population and population > 0):
+        note_code = "no_population"
+    coverage = None
+    if not r.complete:
+        coverage = gap_parts(r.pending, r.missing, r.uncovered, lang, r.series_start, r.series_end)
+    elif not r.previous_complete and r.previous_gaps:
+        coverage = gap_parts(*r.previous_gaps, lang, r.series_start, r.series_end)
+    own_lang = r._asdict()  # name, verdict and reason in the summary's language
     return {
-        "area": area,
-        "period": p.label,
-        "period_label": p.label_for(lang),
-        "comparison": cmp_.value,
-        "lang": lang,
-        "fdr_alpha": rules.fdr_alpha,
-        "fdr_family": {"areas": int(family["area_id"].nunique()),
-                       "tests": int(family["p"].notna().sum())},
-        "indicators": indicators,
+        "id": ind,
+        "name": own_lang[f"name_{lang}"],
+        "unit": r.unit,
+        "direction": r.direction,
+        "proactive": bool(r.proactive),
+        "rare": bool(r.rare),
+        "value": _num(r.value, 3),
+        "previous": _num(r.previous, 3),
+        "baseline": _num(r.baseline, 3),
+        "target": _num(r.target, 3),
+        "change": _num(r.change, 3),
+        "pct_change": _num(r.pct_change, 1),
+        "z_poisson": _num(r.z_poisson, 3),
+        "z_baseline": _num(r.z_baseline, 3),
+        "p_etest": _pval(r.p_etest),
+        "p_tail": _pval(r.p_tail),
+        "test": _plain(r.test),
+        "p": _pval(r.p_test),
+        "p_test": _pval(r.p_test),
+        "dispersion": _num(r.dispersion, 4),
+        "p_adjusted": _pval(r.p_adjusted),
+        "significant": _plain(r.significant),
+        "rag": r.rag,
+        "rule": r.rule,
+        "signal": r.signal,
+        "arrow": r.arrow,
+        "target_state": _plain(r.target_state),
+        "ended": series_ended(r.series_end, p, bool(r.complete)),
+        "verdict": own_lang[f"verdict_{lang}"],
+        "verdict_sv": r.verdict_sv,
+        "verdict_en": r.verdict_en,
+        "reason": own_lang[f"reason_{lang}"],
+        "reason_sv": r.reason_sv,
+        "reason_en": r.reason_en,
+        "synthetic": bool(r.synthetic),
+        "complete": bool(r.complete),
+        "months_reported": int(r.months_reported),
+        "n_months": int(r.n_months),
+        "coverage_note": coverage,
+        "source": _plain(r.source),
+        "rate_per_1000": _num(r.rate_per_1000, 3),
+        "cum_deviation": cum_dev.get(ind),
+        "projection": proj.get(ind),
+        "z_all": _num(za["z"], 3),
+        "z_category": _num(zc["z"], 3),
+        "z_peers": _num(zp["z"], 3) if zp is not None else None,
+        "cross_section_note": _reason_text(note_code, lang),
+        "cusum_signals": signals.get(ind, []),
     }
 
 

@@ -1,4 +1,5 @@
-"""Swedish and English wording for RAG reasons, built from the numbers.
+"""The wording of RAG reasons, built from the numbers and the ``ind.`` templates of the text
+catalogue (:mod:`texts`, one table per language).
 
 Numbers go through :mod:`i18n` (Swedish: decimal comma, thin-space thousands; ``fmt_p`` for
 p-values). Shares are percentages 0–100.
@@ -14,63 +15,25 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from i18n import NBSP, fmt_number, fmt_p
-from indicators.calendar import Period, PeriodKind, format_month, parse_month
-
-COLOUR = {
-    "sv": {"red": "Röd", "amber": "Gul", "green": "Grön", "grey": "Grå"},
-    "en": {"red": "Red", "amber": "Amber", "green": "Green", "grey": "Grey"},
-}
-
-# Reason codes of values that could not be computed, in both languages.
-REASONS = {
-    "no_value": ("värde saknas", "no value"),
-    "no_population": ("befolkning okänd", "population unknown"),
-    "group_too_small": ("för få områden att jämföra med", "too few areas to compare with"),
-    "no_spread": ("ingen spridning i jämförelsegruppen", "no spread in the comparison group"),
-    "no_profiles": ("inga DeSO-profiler inlästa", "no DeSO profiles loaded"),
-    "no_profile": (
-        "områdets DeSO-områden är inte kända, så liknande områden kan inte väljas",
-        "the area's DeSOs are not known, so similar areas cannot be chosen",
-    ),
-    "too_few_profiles": ("för få områden med DeSO-profil", "too few areas with a DeSO profile"),
-    "incomplete": ("ofullständig period", "incomplete period"),
-    "no_previous": ("samma period i fjol saknas", "the same period last year is missing"),
-    "no_baseline": ("baslinje saknas", "no baseline"),
-    "no_variance": ("inget test möjligt", "no test possible"),
-    "no_target": ("inget mål satt", "no target set"),
-    "no_history": ("för kort historik", "history too short"),
-    "break": ("serieavbrott", "series break"),
-}
-
-# Nouns of the phrase "the same <period> last year" per period kind.
-_SAME_LAST_YEAR = {
-    PeriodKind.MONTH: ("samma månad i fjol", "the same month last year"),
-    PeriodKind.TERTIAL: ("samma tertial i fjol", "the same tertial last year"),
-    PeriodKind.YEAR: ("året innan", "the previous year"),
-    PeriodKind.R12: ("föregående tolvmånadersperiod", "the previous 12 months"),
-    PeriodKind.YTD: ("samma period i fjol", "the same period last year"),
-    PeriodKind.WEEK: ("samma vecka i fjol", "the same week last year"),
-}
-_BASELINE = {
-    PeriodKind.MONTH: ("samma månad", "the same month"),
-    PeriodKind.TERTIAL: ("samma tertial", "the same tertial"),
-    PeriodKind.YEAR: ("", ""),
-    PeriodKind.R12: ("motsvarande tolvmånadersperioder", "the corresponding 12-month periods"),
-    PeriodKind.YTD: ("samma period", "the same period"),
-    PeriodKind.WEEK: ("samma vecka", "the same week"),
-}
-TEST_NAMES = {
-    "etest": ("E-test (Poisson)", "E-test (Poisson)"),
-    "nb_etest": ("E-test (negativ binomial)", "E-test (negative binomial)"),
-    "poisson_tail": ("svanssannolikhet (Poisson)", "tail probability (Poisson)"),
-    "nb_tail": ("svanssannolikhet (negativ binomial)", "tail probability (negative binomial)"),
-    "t": ("t-test", "t-test"),
-}
+from i18n import fmt_number, fmt_p
+from indicators.calendar import Period, format_month, parse_month
+from texts import has, t
 
 
-def _i(lang: str) -> int:
-    return 0 if lang == "sv" else 1
+def colour_word(colour: str, lang: str) -> str:
+    """``'Röd'`` / ``'Red'`` for a RAG colour code (red, amber, green, grey)."""
+    return t(f"ind.colour.{colour}", lang)
+
+
+def reason_text(code: str, lang: str) -> str | None:
+    """The wording of a reason code of a value that could not be computed (``no_value``,
+    ``no_population``, ``group_too_small`` …), None for a code without one.
+
+    >>> reason_text("no_baseline", "sv"), reason_text("no_such_code", "en")
+    ('baslinje saknas', None)
+    """
+    key = f"ind.reason.{code}"
+    return t(key, lang) if has(key) else None
 
 
 def noun(name: str) -> str:
@@ -104,7 +67,7 @@ def _fmt_value(value: float | None, unit: str, lang: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if unit == "share":
-        return fmt_number(value, lang, 1) + (f"{NBSP}%" if lang == "sv" else "%")
+        return t("fmt.percent", lang, value=fmt_number(value, lang, 1))
     if unit == "rate":
         return fmt_number(value, lang, 2)
     decimals = 0 if float(value).is_integer() else 1
@@ -113,22 +76,13 @@ def _fmt_value(value: float | None, unit: str, lang: str) -> str:
 
 def quantity(value: float | None, name: str, unit: str, lang: str) -> str:
     """``'14 skjutningar'`` for counts, ``'polisnärvaro 1 234 timmar'`` for other units."""
-    text = fmt_value(value, unit, lang)
-    if unit == "count":
-        return f"{text} {noun(name)}"
-    suffix = _UNIT_SUFFIX.get(unit, ("", ""))[_i(lang)]
-    return f"{noun(name)} {text}{suffix}"
-
-
-_UNIT_SUFFIX = {
-    "hours": (f"{NBSP}timmar", " hours"),
-    "rate": (f" per 1{NBSP}000 invånare", " per 1,000 inhabitants"),
-}
+    key = f"ind.quantity.{unit}"
+    return t(key if has(key) else "ind.quantity.other", lang, value=fmt_value(value, unit, lang), name=noun(name))
 
 
 def same_last_year(period: Period, lang: str) -> str:
     """``'samma tertial i fjol'`` / ``'the same tertial last year'``."""
-    return _SAME_LAST_YEAR[period.kind][_i(lang)]
+    return t(f"ind.same_last_year.{period.kind.value}", lang)
 
 
 def reference_phrase(
@@ -139,20 +93,12 @@ def reference_phrase(
     if comparison == "baseline":
         if unit == "count" and reference is not None and not float(reference).is_integer():
             ref = fmt_number(reference, lang, 1)
-        what = _BASELINE[period.kind][_i(lang)]
-        n = {3: ("tre", "three"), 2: ("två", "two"), 1: ("ett", "one")}.get(
-            years, (str(years), str(years))
-        )[_i(lang)]
-        if lang == "sv":
-            tail = f"{what} de {n} föregående åren" if what else f"de {n} föregående åren"
-            return f"mot i snitt {ref} {tail}"
-        tail = f"in {what} of the previous {n} years" if what else f"in the previous {n} years"
-        return f"vs an average of {ref} {tail}"
-    return (
-        f"mot {ref} {same_last_year(period, lang)}"
-        if lang == "sv"
-        else f"vs {ref} in {same_last_year(period, lang)}"
-    )
+        n = t(f"ind.years.{years}", lang) if has(f"ind.years.{years}") else str(years)
+        what = f"ind.baseline_of.{period.kind.value}"  # none for a year: every previous year
+        if has(what):
+            return t("ind.ref.baseline", lang, ref=ref, what=t(what, lang), n=n)
+        return t("ind.ref.baseline_years", lang, ref=ref, n=n)
+    return t("ind.ref.previous", lang, ref=ref, same=same_last_year(period, lang))
 
 
 def months_text(months: Sequence[str]) -> str:
@@ -195,37 +141,20 @@ def gap_parts(
         after = [m for m in pending if parse_month(m) > parse_month(end)]
         before = [m for m in pending if parse_month(m) <= parse_month(end)]
         if before:
-            parts.append(f"{months_text(before)} ej slutligt registrerade när serien slutade"
-                         if lang == "sv" else
-                         f"{months_text(before)} not fully registered when the series ended")
+            parts.append(t("ind.gap.unregistered_at_end", lang, months=months_text(before)))
         if after:
-            parts.append(f"serien slutade {end}, inga senare uppgifter" if lang == "sv"
-                         else f"the series ended in {end}, no later data")
+            parts.append(t("ind.gap.ended", lang, end=end))
         pending = ()
     if pending:
-        if lang == "sv":
-            parts.append(
-                f"{months_text(pending)} ännu inte {'rapporterad' if len(pending) == 1 else 'rapporterade'}"
-            )
-        else:
-            parts.append(f"{months_text(pending)} not yet reported")
+        key = "ind.gap.pending.one" if len(pending) == 1 else "ind.gap.pending.other"
+        parts.append(t(key, lang, months=months_text(pending)))
     if missing:
-        parts.append(
-            f"data saknas för {months_text(missing)}"
-            if lang == "sv"
-            else f"no data for {months_text(missing)}"
-        )
+        parts.append(t("ind.gap.missing", lang, months=months_text(missing)))
     if uncovered:
         if start:
-            parts.append(
-                f"serien börjar {start}" if lang == "sv" else f"the series starts in {start}"
-            )
+            parts.append(t("ind.gap.starts", lang, start=start))
         else:
-            parts.append(
-                f"före seriens början: {months_text(uncovered)}"
-                if lang == "sv"
-                else f"before the series starts: {months_text(uncovered)}"
-            )
+            parts.append(t("ind.gap.before_start", lang, months=months_text(uncovered)))
     return "; ".join(parts)
 
 
@@ -233,30 +162,13 @@ def p_phrase(test: str, p: float, lang: str) -> str:
     """``'E-test p = 0,004'``, or ``'E-test p < 0,001'`` below 0.001."""
     body = fmt_p(p, lang)
     sign = "" if body.startswith("<") else "= "
-    return f"{TEST_NAMES[test][_i(lang)]} p {sign}{body}"
+    return f"{t(f'ind.test.{test}', lang)} p {sign}{body}"
 
 
 def signal_phrase(kind: str, lang: str, q: float | None = None, why: str | None = None) -> str:
     """Significance wording: ``significant``, ``noteworthy``, ``nominal`` or ``normal``."""
-    sv = lang == "sv"
-    if kind == "significant":
-        return "signifikant efter FDR" if sv else "significant after FDR"
     if kind == "noteworthy":
-        if why == "proactive":
-            return (
-                "signifikant efter FDR – värd att notera, brottstypen ökar med polisens egna insatser"
-                if sv
-                else "significant after FDR – noteworthy, this offence rises with police effort"
-            )
-        return (
-            "signifikant efter FDR – värd att notera, det är ett insatsmått"
-            if sv
-            else "significant after FDR – noteworthy, this is an effort measure"
-        )
+        return t("ind.signal.noteworthy.proactive" if why == "proactive" else "ind.signal.noteworthy.effort", lang)
     if kind == "nominal":
-        return (
-            f"inte signifikant efter FDR (justerat p = {fmt_p(q, lang)})"
-            if sv
-            else f"not significant after FDR (adjusted p = {fmt_p(q, lang)})"
-        )
-    return "inom normal variation" if sv else "within normal variation"
+        return t("ind.signal.nominal", lang, q=fmt_p(q, lang))
+    return t("ind.signal.significant" if kind == "significant" else "ind.signal.normal", lang)

@@ -27,16 +27,14 @@ import pandas as pd
 import shapely
 
 from layers._geojson import SWEREF99TM, WGS84, feature_collection, payload_bytes, round_geometry
+from texts import LANGS, by_prefix
 
 CATEGORY_CODES: tuple[str, ...] = ("sarskilt_utsatt", "utsatt", "risk")
 
 #: Severity order on YlOrRd (colour-blind safe): risk (light) → utsatt → särskilt utsatt (dark).
 CATEGORY_COLORS: dict[str, str] = {"sarskilt_utsatt": "#bd0026", "utsatt": "#fd8d3c", "risk": "#fecc5c"}
-CATEGORY_LABELS: dict[str, dict[str, str]] = {
-    "sv": {"sarskilt_utsatt": "Särskilt utsatt område", "utsatt": "Utsatt område", "risk": "Riskområde"},
-    "en": {"sarskilt_utsatt": "Especially vulnerable area", "utsatt": "Vulnerable area",
-           "risk": "Risk area"},
-}
+#: the name of each category in each language (from the text catalogue)
+CATEGORY_LABELS: dict[str, dict[str, str]] = {lang: by_prefix("ind.area_category.", lang) for lang in LANGS}
 UNKNOWN_CATEGORY_COLOR = "#969696"
 
 #: (min zoom, max zoom, simplification tolerance in metres): about half a screen pixel at 59° N.

@@ -33,12 +33,13 @@ import pandas as pd
 
 from i18n import fmt_number
 from layers.palettes import MISSING_COLOR, diverging, sequential
+from texts import LANGS, t
 
 METHODS = ("quantiles", "natural_breaks", "fixed")
 #: Gi*/z-score breaks at 90, 95, 99 % (two-sided).
 Z_BREAKS: tuple[float, ...] = (-2.58, -1.96, -1.65, 1.65, 1.96, 2.58)
 
-MISSING_LABEL = {"sv": "Uppgift saknas", "en": "No data"}
+MISSING_LABEL = {lang: t("ind.missing_data", lang) for lang in LANGS}
 
 
 def _finite(values: Sequence[float] | np.ndarray) -> np.ndarray:

@@ -63,6 +63,7 @@ from layers.hexgrid import (
     points_to_cells,
 )
 from layers.mannkendall import mann_kendall
+from texts import LANGS, by_prefix
 
 PATTERNS: tuple[str, ...] = (
     "new", "consecutive", "intensifying", "persistent", "diminishing", "sporadic", "oscillating",
@@ -72,30 +73,8 @@ CATEGORIES: tuple[str, ...] = (
     *(f"{p}_hot" for p in PATTERNS), *(f"{p}_cold" for p in PATTERNS), "no_pattern",
 )
 
-CATEGORY_LABELS: dict[str, dict[str, str]] = {
-    "sv": {
-        "new_hot": "Ny hot spot", "consecutive_hot": "Sammanhängande hot spot",
-        "intensifying_hot": "Intensifierad hot spot", "persistent_hot": "Bestående hot spot",
-        "diminishing_hot": "Avtagande hot spot", "sporadic_hot": "Sporadisk hot spot",
-        "oscillating_hot": "Växlande hot spot", "historical_hot": "Historisk hot spot",
-        "new_cold": "Ny cold spot", "consecutive_cold": "Sammanhängande cold spot",
-        "intensifying_cold": "Intensifierad cold spot", "persistent_cold": "Bestående cold spot",
-        "diminishing_cold": "Avtagande cold spot", "sporadic_cold": "Sporadisk cold spot",
-        "oscillating_cold": "Växlande cold spot", "historical_cold": "Historisk cold spot",
-        "no_pattern": "Inget mönster",
-    },
-    "en": {
-        "new_hot": "New hot spot", "consecutive_hot": "Consecutive hot spot",
-        "intensifying_hot": "Intensifying hot spot", "persistent_hot": "Persistent hot spot",
-        "diminishing_hot": "Diminishing hot spot", "sporadic_hot": "Sporadic hot spot",
-        "oscillating_hot": "Oscillating hot spot", "historical_hot": "Historical hot spot",
-        "new_cold": "New cold spot", "consecutive_cold": "Consecutive cold spot",
-        "intensifying_cold": "Intensifying cold spot", "persistent_cold": "Persistent cold spot",
-        "diminishing_cold": "Diminishing cold spot", "sporadic_cold": "Sporadic cold spot",
-        "oscillating_cold": "Oscillating cold spot", "historical_cold": "Historical cold spot",
-        "no_pattern": "No pattern detected",
-    },
-}
+#: the name of each category in each language (from the text catalogue)
+CATEGORY_LABELS: dict[str, dict[str, str]] = {lang: by_prefix("ind.emerging.", lang) for lang in LANGS}
 
 #: One distinguishable colour per category (CIE76 ΔE ≥ 18 between any two; the earlier ColorBrewer
 #: ramps gave pairs 8 apart): warm hues for hot, cool for cold, dark for "intensifying",
@@ -288,14 +267,7 @@ def emerging_hotspots(
     """
     if months < 2:
         raise ValueError(f"emerging_hotspots: need at least 2 monthly slices, got {months}")
-    if end is None:
-        if "occurred_at" not in points.columns or len(points) == 0:
-            raise ValueError("emerging_hotspots: no events to infer the end month from; pass end=")
-        latest = parse_times(points["occurred_at"]).max()
-        if pd.isna(latest):
-            raise ValueError("emerging_hotspots: no event has a time; pass end=")
-        end = (latest.to_period("M") + 1).to_timestamp()
-    start, end_ts, labels = month_slices(end, months)
+    start, end_ts, labels = month_slices(_end_month(points) if end is None else end, months)
     sel = select_points(points, region=region, period=(start, end_ts), types=types, eligible=eligible)
     auto = resolution == "auto"
     resolution = grid_resolution(region, cover, min_share) if auto else int(resolution)
@@ -303,45 +275,106 @@ def emerging_hotspots(
     grid = hex_grid(region, resolution, extra_cells=np.unique(point_cells), cover=cover, min_share=min_share)
     pos = grid.index_of(point_cells)
     excluded = {**sel.excluded, "outside_analysed_cells": int((pos < 0).sum())}
-    t = sel.frame["occurred_at"].to_numpy(dtype="datetime64[M]").astype(np.int64)
-    t_idx = t - np.datetime64(start.to_datetime64(), "M").astype(np.int64)
-    ok = pos >= 0
-    cube = np.bincount(t_idx[ok] * grid.n + pos[ok], minlength=months * grid.n).reshape(months, grid.n)
+    cube = _event_cube(sel.frame["occurred_at"], pos, start, months, grid.n)
 
-    # p: analytical where the counts are dense enough for the normal approximation, else exact
-    # (layers.gistar.choose_inference): per slice, or for the whole cube with a time window
-    if time_window > 0:
-        z = gi_star_space_time(cube, grid.weights, time_window)
-        sparse = [choose_inference(cube, None)[0] == "exact"] * months
-        p = exact_p_space_time(cube, grid.weights, time_window) if sparse[0] else two_sided_p(z)
-    else:
-        z = gi_star_slices(cube, grid.weights)
-        p = two_sided_p(z)
-        sparse = [choose_inference(cube[t], None)[0] == "exact" for t in range(months)]
-        for t in np.flatnonzero(sparse):
-            p[t] = exact_p(cube[t], grid.weights)
-    p = np.where(np.isfinite(z), p, np.nan)
-    n_exact = int(sum(sparse))
-    p_adj = np.vstack([benjamini_hochberg(row) for row in p])
-    sig = np.nan_to_num(p_adj, nan=1.0) <= alpha
-    zc = np.nan_to_num(z, nan=0.0)
-    hot = (sig & (zc > 0)).T
-    cold = (sig & (zc < 0)).T
-    mk = mann_kendall(zc.T, alpha=trend_alpha)
-    category = classify_emerging(hot, cold, mk["trend"], threshold, include_cold)
+    z, p, n_exact = _slice_tests(cube, grid.weights, time_window)
+    hot, cold, mk, category = _classify(z, p, alpha, trend_alpha, threshold, include_cold)
 
     cells = pd.DataFrame({
         "cell": grid.names, "category": category, "count": cube.sum(axis=0),
         "n_hot": hot.sum(axis=1), "n_cold": cold.sum(axis=1), "final_z": z[-1],
         "trend_z": mk["z"], "trend_p": mk["p"], "trend_tau": mk["tau"],
     })
-    method = {
+    method = _method(grid, auto, cube, n_exact, (start, end_ts), region, time_window=time_window, alpha=alpha,
+                     trend_alpha=trend_alpha, threshold=threshold, eligible=eligible, types=types)
+    zframe = pd.DataFrame(z.T, index=pd.Index(grid.names, name="cell"), columns=labels)
+    return EmergingResult(cells=cells, z=zframe, method=method, excluded=excluded, grid=grid)
+
+
+def _method(grid: HexGrid, auto: bool, cube: np.ndarray, n_exact: int,
+            bounds: tuple[pd.Timestamp, pd.Timestamp], region: shapely.Geometry, *, time_window: int,
+            alpha: float, trend_alpha: float, threshold: float, eligible: Collection[str],
+            types: Collection[str] | None) -> dict[str, Any]:
+    """The ``method`` dict of an emerging hot spot layer (its method card)."""
+    start, end = bounds
+    return {
         "method": "emerging hot spot analysis",
         **grid_description(grid),
         "resolution_rule": f"auto: 9, finer while fewer than {MIN_GRID_CELLS} cells" if auto else "given",
-        "time_slices": months,
+        "time_slices": cube.shape[0],
         "slice": "calendar month",
         "time_window": time_window,
+        **_inference_fields(cube, n_exact, cube.shape[0]),
+        "fdr": "Benjamini-Hochberg within each slice",
+        "fdr_alpha": alpha,
+        "confidence_levels": [round(1 - alpha, 4)],
+        "trend_test": "Mann-Kendall on each cell's Gi* z series (empty slices: z = 0)",
+        "trend_alpha": trend_alpha,
+        "threshold_share": threshold,
+        "categories": "Esri, How Emerging Hot Spot Analysis works",
+        "precision_classes_used": sorted(eligible),
+        "event_types": sorted(types) if types is not None else None,
+        "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "points_used": int(cube.sum()),
+        "study_region_km2": round(float(region.area) / 1e6, 3),
+    }
+
+
+def _event_cube(occurred_at: pd.Series, pos: np.ndarray, start: pd.Timestamp, months: int,
+                n_cells: int) -> np.ndarray:
+    """Event counts per month slice × cell (events in cells left out, ``pos < 0``, not counted)."""
+    t = occurred_at.to_numpy(dtype="datetime64[M]").astype(np.int64)
+    t_idx = t - np.datetime64(start.to_datetime64(), "M").astype(np.int64)
+    ok = pos >= 0
+    return np.bincount(t_idx[ok] * n_cells + pos[ok], minlength=months * n_cells).reshape(months, n_cells)
+
+
+def _classify(z: np.ndarray, p: np.ndarray, alpha: float, trend_alpha: float, threshold: float,
+              include_cold: bool) -> tuple[np.ndarray, np.ndarray, dict, np.ndarray]:
+    """Hot and cold cells per slice (significant after FDR within the slice), the Mann–Kendall
+    trend of each cell's z series, and each cell's category."""
+    p_adj = np.vstack([benjamini_hochberg(row) for row in p])
+    sig = np.nan_to_num(p_adj, nan=1.0) <= alpha
+    zc = np.nan_to_num(z, nan=0.0)
+    hot = (sig & (zc > 0)).T
+    cold = (sig & (zc < 0)).T
+    mk = mann_kendall(zc.T, alpha=trend_alpha)
+    return hot, cold, mk, classify_emerging(hot, cold, mk["trend"], threshold, include_cold)
+
+
+def _end_month(points: pd.DataFrame) -> pd.Timestamp:
+    """The month after the latest event (the exclusive end of the last slice)."""
+    if "occurred_at" not in points.columns or len(points) == 0:
+        raise ValueError("emerging_hotspots: no events to infer the end month from; pass end=")
+    latest = parse_times(points["occurred_at"]).max()
+    if pd.isna(latest):
+        raise ValueError("emerging_hotspots: no event has a time; pass end=")
+    return (latest.to_period("M") + 1).to_timestamp()
+
+
+def _slice_tests(cube: np.ndarray, weights: Any, time_window: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Gi* z and p of every slice × cell, and the number of slices tested exactly.
+
+    p: analytical where the counts are dense enough for the normal approximation, else exact
+    (layers.gistar.choose_inference): per slice, or for the whole cube with a time window."""
+    months = cube.shape[0]
+    if time_window > 0:
+        z = gi_star_space_time(cube, weights, time_window)
+        sparse = [choose_inference(cube, None)[0] == "exact"] * months
+        p = exact_p_space_time(cube, weights, time_window) if sparse[0] else two_sided_p(z)
+    else:
+        z = gi_star_slices(cube, weights)
+        p = two_sided_p(z)
+        sparse = [choose_inference(cube[t], None)[0] == "exact" for t in range(months)]
+        for t in np.flatnonzero(sparse):
+            p[t] = exact_p(cube[t], weights)
+    p = np.where(np.isfinite(z), p, np.nan)
+    return z, p, int(sum(sparse))
+
+
+def _inference_fields(cube: np.ndarray, n_exact: int, months: int) -> dict[str, Any]:
+    """The method fields that say how the slices were tested and why."""
+    return {
         "inference": (
             "analytical (standard normal), two-sided, per slice" if not n_exact else
             f"exact randomisation distribution of the neighbourhood sum in {n_exact} of {months} "
@@ -352,21 +385,7 @@ def emerging_hotspots(
         "mean_count": round(float(cube.mean()), 3) if cube.size else None,
         "analytical_min_mean": ANALYTICAL_MIN_MEAN,
         "permutations": 0,
-        "fdr": "Benjamini-Hochberg within each slice",
-        "fdr_alpha": alpha,
-        "confidence_levels": [round(1 - alpha, 4)],
-        "trend_test": "Mann-Kendall on each cell's Gi* z series (empty slices: z = 0)",
-        "trend_alpha": trend_alpha,
-        "threshold_share": threshold,
-        "categories": "Esri, How Emerging Hot Spot Analysis works",
-        "precision_classes_used": sorted(eligible),
-        "event_types": sorted(types) if types is not None else None,
-        "period": {"start": start.isoformat(), "end": end_ts.isoformat()},
-        "points_used": int(cube.sum()),
-        "study_region_km2": round(float(region.area) / 1e6, 3),
     }
-    zframe = pd.DataFrame(z.T, index=pd.Index(grid.names, name="cell"), columns=labels)
-    return EmergingResult(cells=cells, z=zframe, method=method, excluded=excluded, grid=grid)
 
 
 def emerging_legend(lang: str = "sv", include_cold: bool = True) -> list[dict[str, str]]:

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+import texts
 from geodata.precision import HOTSPOT_ELIGIBLE, LABELS, PRECISION_CLASSES
 from layers._geojson import feature_collection, to_wgs84_xy
 from layers._points import PeriodLike, check_points, normalise_period, parse_times, precision_codes
@@ -148,6 +149,6 @@ def precision_summary(points: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:
         for i, cls in enumerate(PRECISION_CLASSES)
     ]
     if counts[0]:
-        rows.append({"precision": "unknown", "label": "okänd" if lang == "sv" else "unknown",
+        rows.append({"precision": "unknown", "label": texts.t("ind.precision.unknown", lang),
                      "count": int(counts[0]), "share": counts[0] / total, "hotspot_eligible": False})
     return pd.DataFrame(rows, columns=["precision", "label", "count", "share", "hotspot_eligible"])

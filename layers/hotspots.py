@@ -48,24 +48,13 @@ from layers.hexgrid import (
     points_to_cells,
 )
 from layers.palettes import HOTSPOT_CLASSES, HOTSPOT_COLORS
+from texts import LANGS, by_prefix
 
 CELL_COLUMNS = ["cell", "count", "z", "p", "p_adjusted", "class"]
 HOT: tuple[str, ...] = ("hot99", "hot95", "hot90")
 
-HOTSPOT_LABELS = {
-    "sv": {
-        "hot99": "Hot spot, 99 % konfidens", "hot95": "Hot spot, 95 % konfidens",
-        "hot90": "Hot spot, 90 % konfidens", "ns": "Inte signifikant",
-        "cold90": "Cold spot, 90 % konfidens", "cold95": "Cold spot, 95 % konfidens",
-        "cold99": "Cold spot, 99 % konfidens",
-    },
-    "en": {
-        "hot99": "Hot spot, 99% confidence", "hot95": "Hot spot, 95% confidence",
-        "hot90": "Hot spot, 90% confidence", "ns": "Not significant",
-        "cold90": "Cold spot, 90% confidence", "cold95": "Cold spot, 95% confidence",
-        "cold99": "Cold spot, 99% confidence",
-    },
-}
+#: the name of each Gi* class in each language (from the text catalogue)
+HOTSPOT_LABELS = {lang: by_prefix("ind.hotspot.", lang) for lang in LANGS}
 
 
 @dataclass(frozen=True)
@@ -191,7 +180,18 @@ def hotspots(
          "p_adjusted": stats["p_adjusted"], "class": stats["class"]},
         columns=CELL_COLUMNS,
     )
-    method = {
+    method = _method(grid, auto, counts, (inference, permutations, why), seed, eligible, types, sel.period,
+                     area_km2)
+    return HotspotResult(cells=cells, method=method, excluded=excluded, grid=grid)
+
+
+def _method(grid: HexGrid, auto: bool, counts: np.ndarray, chosen: tuple, seed: int,
+            eligible: Collection[str], types: Collection[str] | None, period: Any,
+            area_km2: float) -> dict[str, Any]:
+    """The ``method`` dict of a Gi* layer (its method card); ``chosen``: the inference, the
+    number of permutations and why (:func:`choose_inference`)."""
+    inference, permutations, why = chosen
+    return {
         "method": "Getis-Ord Gi*",
         **grid_description(grid),
         "resolution_rule": f"auto: 9, finer while fewer than {MIN_GRID_CELLS} cells" if auto else "given",
@@ -202,11 +202,10 @@ def hotspots(
         "empty_cells": "count as zeros",
         "precision_classes_used": sorted(eligible),
         "event_types": sorted(types) if types is not None else None,
-        "period": period_dict(sel.period),
+        "period": period_dict(period),
         "points_used": int(counts.sum()),
         "study_region_km2": round(area_km2, 3),
     }
-    return HotspotResult(cells=cells, method=method, excluded=excluded, grid=grid)
 
 
 def hotspot_legend(lang: str = "sv") -> list[dict[str, str]]:

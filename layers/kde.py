@@ -139,35 +139,8 @@ def kde_surface(
     KdeResult
     """
     sel = select_points(points, region=region, period=period, types=types, eligible=eligible)
-    rule = "fixed"
-    if bandwidth_m == "suggest":
-        h = suggest_bandwidth(sel.x, sel.y)
-        h = DEFAULT_BANDWIDTH_M if not math.isfinite(h) else max(h, cell_m)
-        rule = "suggested (Silverman-type rule, as Esri)"
-    else:
-        h = float(bandwidth_m)
-    if not (h > 0 and cell_m > 0):
-        raise ValueError(f"kde_surface: bandwidth ({h}) and cell size ({cell_m}) must be positive")
-
-    xmin, ymin, xmax, ymax = region.bounds
-    x0 = math.floor(xmin / cell_m) * cell_m
-    y0 = math.floor(ymin / cell_m) * cell_m
-    nx = int(math.ceil((xmax - x0) / cell_m))
-    ny = int(math.ceil((ymax - y0) / cell_m))
-    ix = np.clip(((sel.x - x0) // cell_m).astype(np.int64), 0, nx - 1)
-    iy = np.clip(((sel.y - y0) // cell_m).astype(np.int64), 0, ny - 1)
-    hist = np.bincount(iy * nx + ix, minlength=nx * ny).reshape(ny, nx).astype(float)
-
-    r = int(math.ceil(h / cell_m))
-    off = np.arange(-r, r + 1) * cell_m
-    stencil = quartic_kernel(np.hypot(off[None, :], off[:, None]), h)
-    stencil *= 1.0 / (stencil.sum() * cell_m**2)  # exact mass conservation on the grid
-    density = fftconvolve(hist, stencil, mode="same") if len(sel.x) else np.zeros_like(hist)
-    density = np.clip(density, 0.0, None) * 1e6  # per m² → per km² (clip FFT round-off)
-
-    cx = x0 + (np.arange(nx) + 0.5) * cell_m
-    cy = y0 + (np.arange(ny) + 0.5) * cell_m
-    gx, gy = np.meshgrid(cx, cy)
+    h, rule = _bandwidth(bandwidth_m, sel.x, sel.y, cell_m)
+    gx, gy, density = _density_grid(sel.x, sel.y, region, h, cell_m)
     inside = shapely.intersects_xy(region, gx.ravel(), gy.ravel())
     dens = density.ravel()[inside]
     top = float(dens.max()) if dens.size else 0.0
@@ -198,3 +171,44 @@ def kde_surface(
         "study_region_km2": round(float(region.area) / 1e6, 3),
     }
     return KdeResult(cells=cells, method=method, excluded=sel.excluded)
+
+
+def _bandwidth(bandwidth_m: float | str, x: np.ndarray, y: np.ndarray, cell_m: float) -> tuple[float, str]:
+    """The kernel radius and the rule that gave it (``'suggest'``: :func:`suggest_bandwidth`,
+    floored at one cell)."""
+    rule = "fixed"
+    if bandwidth_m == "suggest":
+        h = suggest_bandwidth(x, y)
+        h = DEFAULT_BANDWIDTH_M if not math.isfinite(h) else max(h, cell_m)
+        rule = "suggested (Silverman-type rule, as Esri)"
+    else:
+        h = float(bandwidth_m)
+    if not (h > 0 and cell_m > 0):
+        raise ValueError(f"kde_surface: bandwidth ({h}) and cell size ({cell_m}) must be positive")
+    return h, rule
+
+
+def _density_grid(x: np.ndarray, y: np.ndarray, region: shapely.Geometry, h: float,
+                  cell_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cell centres (``gx``, ``gy``) and the density per km² of a ``cell_m`` grid over the
+    region's bounds: the point counts convolved with the quartic kernel, mass conserved."""
+    xmin, ymin, xmax, ymax = region.bounds
+    x0 = math.floor(xmin / cell_m) * cell_m
+    y0 = math.floor(ymin / cell_m) * cell_m
+    nx = int(math.ceil((xmax - x0) / cell_m))
+    ny = int(math.ceil((ymax - y0) / cell_m))
+    ix = np.clip(((x - x0) // cell_m).astype(np.int64), 0, nx - 1)
+    iy = np.clip(((y - y0) // cell_m).astype(np.int64), 0, ny - 1)
+    hist = np.bincount(iy * nx + ix, minlength=nx * ny).reshape(ny, nx).astype(float)
+
+    r = int(math.ceil(h / cell_m))
+    off = np.arange(-r, r + 1) * cell_m
+    stencil = quartic_kernel(np.hypot(off[None, :], off[:, None]), h)
+    stencil *= 1.0 / (stencil.sum() * cell_m**2)  # exact mass conservation on the grid
+    density = fftconvolve(hist, stencil, mode="same") if len(x) else np.zeros_like(hist)
+    density = np.clip(density, 0.0, None) * 1e6  # per m² → per km² (clip FFT round-off)
+
+    cx = x0 + (np.arange(nx) + 0.5) * cell_m
+    cy = y0 + (np.arange(ny) + 0.5) * cell_m
+    gx, gy = np.meshgrid(cx, cy)
+    return gx, gy, density

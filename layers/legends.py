@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import texts
 from geodata.precision import HOTSPOT_ELIGIBLE
 from geodata.precision import LABELS as PRECISION_LABELS
 from layers.areas import CATEGORY_CODES, CATEGORY_COLORS, CATEGORY_LABELS
@@ -29,40 +30,15 @@ from layers.emerging import CATEGORIES as EMERGING_CATEGORIES
 from layers.emerging import CATEGORY_COLORS as EMERGING_COLORS
 from layers.emerging import CATEGORY_LABELS as EMERGING_LABELS
 from layers.hotspots import HOT, HOTSPOT_LABELS
-from layers.palettes import HOTSPOT_CLASSES, HOTSPOT_COLORS
+from layers.palettes import HOTSPOT_CLASSES, HOTSPOT_COLORS, KDE_COLORS
 from layers.pois import poi_kind_label, poi_kind_style
+from texts import LANGS, by_prefix
 
-KDE_COLORS: tuple[str, ...] = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")
 #: Events of more types than this are shown as "other types" in the legend (grey).
 MAX_EVENT_TYPES = 8
 
-WORDS: dict[str, dict[str, str]] = {
-    "sv": {
-        "events": "händelser", "event": "händelse", "test": "test",
-        "exact": "exakt test", "analytical": "normalfördelning", "permutation": "permutationstest",
-        "persistent": "Hot spot nu och samma period i fjol", "former": "Hot spot samma period i fjol, inte nu",
-        "level": "täthetsnivå", "of": "av", "months_hot": "månader som hot spot",
-        "months_cold": "månader som cold spot", "position": "läge", "cluster": "händelser – klicka för att zooma in",
-        "exact_point": "Händelse med exakt läge (färg: typ)",
-        "approx_point": "Händelse med ungefärligt läge (DeSO-, kommun- eller länsmittpunkt)",
-        "cluster_row": "Flera händelser (antal)", "other_types": "Övriga typer", "synthetic": "syntetisk",
-        "events_title": "Händelser", "pois_title": "Platser", "changed": "gränsen ändrad sedan förra listan",
-        "unknown_type": "okänd typ",
-    },
-    "en": {
-        "events": "events", "event": "event", "test": "test",
-        "exact": "exact test", "analytical": "normal approximation", "permutation": "permutation test",
-        "persistent": "Hot spot now and in the same period last year",
-        "former": "Hot spot in the same period last year, not now",
-        "level": "density level", "of": "of", "months_hot": "months as a hot spot",
-        "months_cold": "months as a cold spot", "position": "location", "cluster": "events – click to zoom in",
-        "exact_point": "Event with an exact location (colour: type)",
-        "approx_point": "Event with an approximate location (DeSO, municipality or county centre)",
-        "cluster_row": "Several events (count)", "other_types": "Other types", "synthetic": "synthetic",
-        "events_title": "Events", "pois_title": "Places", "changed": "boundary changed since the previous list",
-        "unknown_type": "unknown type",
-    },
-}
+#: the words of the legends and tooltips in each language (from the text catalogue)
+WORDS: dict[str, dict[str, str]] = {lang: by_prefix("ind.legend.", lang) for lang in LANGS}
 
 
 def _props(fc: Mapping[str, Any] | None) -> list[dict]:
@@ -142,8 +118,9 @@ def test_label(method: Mapping[str, Any] | None, lang: str = "sv") -> str:
 
 
 def hotspot_hideout(fc: Mapping[str, Any] | None, lang: str = "sv") -> dict[str, Any]:
-    """The hotspot layer's ``hideout``: colours for the style function and the words of its
-    tooltips (class and category labels, the test used) in ``lang``."""
+    """The hotspot layer's ``hideout``: colours for the style function (Gi* classes, emerging
+    categories, density levels: the only copy the browser gets) and the words of its tooltips
+    (class and category labels, the test used) in ``lang``."""
     w = WORDS[lang]
     return {
         "colors": HOTSPOT_COLORS, "emerging": EMERGING_COLORS, "kde": list(KDE_COLORS),
@@ -151,7 +128,7 @@ def hotspot_hideout(fc: Mapping[str, Any] | None, lang: str = "sv") -> dict[str,
         "test": test_label((fc or {}).get("method"), lang),
         "words": {k: w[k] for k in ("events", "event", "test", "persistent", "former", "level", "of",
                                     "months_hot", "months_cold")},
-        "locale": "sv-SE" if lang == "sv" else "en-GB",
+        "locale": texts.t("ind.locale", lang),
     }
 
 
@@ -202,7 +179,7 @@ def events_hideout(lang: str = "sv", type_names: Mapping[str, str] | None = None
     return {"types": dict(type_names or {}), "precision": PRECISION_LABELS[lang],
             "eligible": sorted(HOTSPOT_ELIGIBLE),
             "words": {k: w[k] for k in ("position", "cluster", "unknown_type", "event", "events")},
-            "locale": "sv-SE" if lang == "sv" else "en-GB"}
+            "locale": texts.t("ind.locale", lang)}
 
 
 def poi_legend_rows(fc: Mapping[str, Any] | None, lang: str = "sv") -> list[dict]:

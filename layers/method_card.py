@@ -19,52 +19,24 @@ from typing import Any
 import pandas as pd
 
 from geodata.precision import LABELS as PRECISION_LABELS
-from i18n import NBSP, check_lang, fmt_number
+from i18n import check_lang, fmt_number
+from texts import LANGS, has, t
 
-TITLE = {"sv": "Hur beräknades detta?", "en": "How was this calculated?"}
+#: the card's title in each language
+TITLE = {lang: t("ind.card.title", lang) for lang in LANGS}
 
-_METHOD_NAMES = {
-    "Getis-Ord Gi*": {"sv": "Getis-Ord Gi* (hot spot-analys)", "en": "Getis-Ord Gi* (hot spot analysis)"},
-    "kernel density (quartic/biweight kernel)": {
-        "sv": "Kärntäthet (kvartisk kärna)", "en": "Kernel density (quartic kernel)"},
-    "emerging hot spot analysis": {
-        "sv": "Framväxande hot spots (Gi* per månad + Mann–Kendall-trend)",
-        "en": "Emerging hot spots (Gi* per month + Mann–Kendall trend)"},
+# the catalogue key (``ind.card.method.<key>``) of each method a layer names
+_METHOD_KEYS = {
+    "Getis-Ord Gi*": "gistar",
+    "kernel density (quartic/biweight kernel)": "kde",
+    "emerging hot spot analysis": "emerging",
 }
 
-_LABELS = {
-    "method": ("Metod", "Method"),
-    "grid": ("Rutnät", "Grid"),
-    "cells": ("Celler", "Cells"),
-    "polygons": ("Indelning", "Units"),
-    "neighbourhood": ("Grannskap", "Neighbourhood"),
-    "inference": ("Signifikans", "Significance"),
-    "fdr": ("Många samtidiga test", "Multiple testing"),
-    "bandwidth": ("Bandbredd", "Bandwidth"),
-    "cell": ("Cellstorlek", "Cell size"),
-    "slices": ("Tidssteg", "Time steps"),
-    "trend": ("Trendtest", "Trend test"),
-    "period": ("Period", "Period"),
-    "types": ("Händelsetyper", "Event types"),
-    "region": ("Studieområde", "Study region"),
-    "used": ("Punkter som används", "Points used"),
-    "excluded": ("Utelämnade punkter", "Points left out"),
-}
-
-_REASONS = {
-    "missing_time": ("saknar tidpunkt", "no time"),
-    "outside_period": ("utanför perioden", "outside the period"),
-    "missing_coordinates": ("saknar koordinater", "no coordinates"),
-    "unknown_precision": ("okänd lägesnoggrannhet", "unknown location precision"),
-    "outside_study_region": ("utanför studieområdet", "outside the study region"),
-    "outside_analysed_cells": ("i kantceller som mest ligger utanför studieområdet",
-                               "in edge cells lying mostly outside the study region"),
-}
+Row = tuple[str, str]
 
 
 def _t(key: str, lang: str) -> str:
-    sv, en = _LABELS[key]
-    return sv if lang == "sv" else en
+    return t(f"ind.card.label.{key}", lang)
 
 
 def reason_label(reason: str, lang: str = "sv") -> str:
@@ -72,39 +44,31 @@ def reason_label(reason: str, lang: str = "sv") -> str:
     if reason.startswith("imprecise_location_"):
         cls = reason.removeprefix("imprecise_location_")
         name = PRECISION_LABELS[lang].get(cls, cls)
-        return f"oprecis position ({name})" if lang == "sv" else f"imprecise location ({name})"
-    sv, en = _REASONS.get(reason, (reason, reason))
-    return sv if lang == "sv" else en
+        return t("ind.excluded.imprecise_location", lang, name=name)
+    key = f"ind.excluded.{reason}"
+    return t(key, lang) if has(key) else reason
+
+
+def _n(lang: str):
+    return lambda v, d=0: fmt_number(v, lang, d)
 
 
 def _cells_text(method: Mapping[str, Any], lang: str) -> str | None:
     """Which hexagons were analysed, and why the edge cells were left out."""
-    sv = lang == "sv"
     cover, cells = method.get("cover"), method.get("cells")
     if cover is None or cells is None:
         return None
-    n = lambda v, d=0: fmt_number(v, lang, d)  # noqa: E731
+    n = _n(lang)
     left = int(method.get("cells_left_out") or 0)
     if cover == "share":
         pct = n(round(100 * float(method.get("min_cell_share") or 0)))
-        text = (f"{n(cells)} celler som ligger till minst {pct}{NBSP}% inom studieområdet" if sv
-                else f"{n(cells)} cells lying at least {pct}% inside the study region")
-    elif cover == "center":
-        text = (f"{n(cells)} celler med mittpunkten i studieområdet" if sv
-                else f"{n(cells)} cells with their centre in the study region")
-    elif cover == "full":
-        text = (f"{n(cells)} celler helt inom studieområdet" if sv
-                else f"{n(cells)} cells wholly inside the study region")
+        text = t("ind.card.cells.share", lang, cells=n(cells), pct=pct)
+    elif cover in ("center", "full"):
+        text = t(f"ind.card.cells.{cover}", lang, cells=n(cells))
     else:
-        return (f"{n(cells)} celler: alla som berör studieområdet, även kantceller som mest ligger "
-                "utanför (äldre metod, ger falska hot spots)" if sv else
-                f"{n(cells)} cells: every cell touching the study region, even edge cells lying "
-                "mostly outside (older method, gives false hot spots)")
+        return t("ind.card.cells.touching", lang, cells=n(cells))
     if left:
-        text += (f"; {n(left)} kantceller som mest ligger utanför ingår inte – med få händelser "
-                 "skulle de få grannarna att se ut som hot spots" if sv else
-                 f"; {n(left)} edge cells lying mostly outside are left out – with few events they "
-                 "would make their neighbours look like hot spots")
+        text += t("ind.card.cells.left_out", lang, left=n(left))
     return text
 
 
@@ -134,86 +98,121 @@ def method_card(
         non-zero reason after a total.
     """
     check_lang(lang)
-    sv = lang == "sv"
-    n = lambda v, d=0: fmt_number(v, lang, d)  # noqa: E731
-    rows: list[tuple[str, str]] = []
+    rows: list[Row] = []
+    for section in (_method_rows, _grid_rows, _neighbourhood_rows, _inference_rows, _scale_rows,
+                    _scope_rows):
+        rows += section(method, lang)
+    if excluded is not None:
+        rows += _excluded_rows(excluded, lang)
+    return rows
+
+
+def _method_rows(method: Mapping[str, Any], lang: str) -> list[Row]:
     name = method.get("method")
-    if name:
-        rows.append((_t("method", lang), _METHOD_NAMES.get(name, {}).get(lang, str(name))))
-    if method.get("grid") == "H3":
-        text = (f"H3-hexagoner, upplösning {method['h3_resolution']}" if sv
-                else f"H3 hexagons, resolution {method['h3_resolution']}")
-        edge, area = method.get("mean_edge_length_m"), method.get("mean_cell_area_km2")
-        if edge is not None:
-            text += (f" (kantlängd ≈ {n(edge)} m" if sv else f" (edge ≈ {n(edge)} m")
-            text += f", {'yta' if sv else 'area'} ≈ {n(area, 3)} km²)" if area is not None else ")"
-        if str(method.get("resolution_rule") or "").startswith("auto") and method["h3_resolution"] > 9:
-            text += (" – finare än 9, så att minst 30 celler analyseras" if sv
-                     else " – finer than 9, so that at least 30 cells are analysed")
-        rows.append((_t("grid", lang), text))
-        cells_row = _cells_text(method, lang)
-        if cells_row:
-            rows.append((_t("cells", lang), cells_row))
+    if not name:
+        return []
+    key = _METHOD_KEYS.get(name)
+    return [(_t("method", lang), t(f"ind.card.method.{key}", lang) if key else str(name))]
+
+
+def _grid_rows(method: Mapping[str, Any], lang: str) -> list[Row]:
+    """The H3 grid (resolution, cell size, why finer than 9) and which cells were analysed."""
+    if method.get("grid") != "H3":
+        return []
+    n = _n(lang)
+    text = t("ind.card.grid.h3", lang, resolution=method["h3_resolution"])
+    edge, area = method.get("mean_edge_length_m"), method.get("mean_cell_area_km2")
+    if edge is not None:
+        text += t("ind.card.grid.edge", lang, edge=n(edge))
+        text += t("ind.card.grid.area", lang, area=n(area, 3)) if area is not None else ")"
+    if str(method.get("resolution_rule") or "").startswith("auto") and method["h3_resolution"] > 9:
+        text += t("ind.card.grid.finer", lang)
+    rows = [(_t("grid", lang), text)]
+    cells_row = _cells_text(method, lang)
+    if cells_row:
+        rows.append((_t("cells", lang), cells_row))
+    return rows
+
+
+def _neighbourhood_rows(method: Mapping[str, Any], lang: str) -> list[Row]:
+    rows = []
     if method.get("polygons"):
         rows.append((_t("polygons", lang), str(method["polygons"])))
     if method.get("neighbourhood"):
         if method.get("grid") == "H3":
-            text = ("cellen och dess 6 närmaste grannar, binära vikter" if sv
-                    else "the cell and its 6 adjacent cells, binary weights")
+            text = t("ind.card.neighbourhood.h3", lang)
         elif method.get("contiguity") == "queen":
-            text = ("området och alla som delar gräns eller hörn (queen), binära vikter" if sv
-                    else "the unit and every unit sharing an edge or corner (queen), binary weights")
+            text = t("ind.card.neighbourhood.queen", lang)
         else:
             text = str(method["neighbourhood"])
         rows.append((_t("neighbourhood", lang), text))
+    return rows
+
+
+def _inference_rows(method: Mapping[str, Any], lang: str) -> list[Row]:
+    """The significance test (permutations, exact or normal; why) and the FDR control."""
+    n = _n(lang)
+    rows = []
     if method.get("inference"):
-        perms = method.get("permutations") or 0
-        if perms:
-            text = (f"permutationstest ({n(perms)} permutationer), tvåsidigt" if sv
-                    else f"permutation test ({n(perms)} permutations), two-sided")
-        elif method.get("inference_kind") in ("exact", "mixed"):
-            text = ("exakt test (fördelningen när antalen flyttas slumpvis mellan cellerna), tvåsidigt"
-                    if sv else "exact test (the distribution when the counts are shuffled between "
-                    "cells), two-sided")
-            if method.get("inference_kind") == "mixed":
-                k, m = method.get("exact_slices"), method.get("time_slices")
-                text += (f", i {n(k)} av {n(m)} tidssteg (normalfördelning i övriga)" if sv
-                         else f", in {n(k)} of {n(m)} time steps (normal approximation in the others)")
-        else:
-            text = "normalfördelning, tvåsidigt" if sv else "normal approximation, two-sided"
-        why, mean, least = (method.get(k) for k in ("inference_choice", "mean_count", "analytical_min_mean"))
-        if why in ("sparse", "dense") and mean is not None and least is not None:
-            unit = "per cell" if method.get("grid") == "H3" else ("per område" if sv else "per unit")
-            if method.get("time_slices"):
-                unit += " och månad" if sv else " and month"
-            if why == "sparse":  # why not the usual test: the normal approximation needs more events
-                text += (f" – glesa data: {n(mean, 2)} händelser {unit} i snitt, normalfördelningen "
-                         f"kräver minst {n(least)}" if sv else
-                         f" – sparse data: {n(mean, 2)} events {unit} on average, the normal "
-                         f"approximation needs at least {n(least)}")
-            else:
-                text += (f" ({n(mean, 1)} händelser {unit} i snitt)" if sv
-                         else f" ({n(mean, 1)} events {unit} on average)")
-        rows.append((_t("inference", lang), text))
+        rows.append((_t("inference", lang), _test_text(method, lang) + _test_why(method, lang)))
     if method.get("fdr"):
         levels = method.get("confidence_levels") or [0.90, 0.95, 0.99]
         lv = "/".join(n(round(100 * c)) for c in sorted(levels))
-        text = (f"Benjamini–Hochberg (FDR), {lv}{NBSP}% konfidens" if sv
-                else f"Benjamini–Hochberg (FDR), {lv}% confidence")
-        rows.append((_t("fdr", lang), text))
+        rows.append((_t("fdr", lang), t("ind.card.fdr", lang, levels=lv)))
+    return rows
+
+
+def _test_text(method: Mapping[str, Any], lang: str) -> str:
+    n = _n(lang)
+    perms = method.get("permutations") or 0
+    if perms:
+        return t("ind.card.inference.permutation", lang, perms=n(perms))
+    if method.get("inference_kind") in ("exact", "mixed"):
+        text = t("ind.card.inference.exact", lang)
+        if method.get("inference_kind") == "mixed":
+            k, m = method.get("exact_slices"), method.get("time_slices")
+            text += t("ind.card.inference.mixed", lang, k=n(k), m=n(m))
+        return text
+    return t("ind.card.inference.normal", lang)
+
+
+def _test_why(method: Mapping[str, Any], lang: str) -> str:
+    """Why this test: the mean count per cell (or unit) against what the normal approximation
+    needs."""
+    n = _n(lang)
+    why, mean, least = (method.get(k) for k in ("inference_choice", "mean_count", "analytical_min_mean"))
+    if why not in ("sparse", "dense") or mean is None or least is None:
+        return ""
+    unit = t("ind.card.unit.cell" if method.get("grid") == "H3" else "ind.card.unit.polygon", lang)
+    if method.get("time_slices"):
+        unit += t("ind.card.unit.and_month", lang)
+    if why == "sparse":  # why not the usual test: the normal approximation needs more events
+        return t("ind.card.inference.sparse", lang, mean=n(mean, 2), unit=unit, least=n(least))
+    return t("ind.card.inference.dense", lang, mean=n(mean, 1), unit=unit)
+
+
+def _scale_rows(method: Mapping[str, Any], lang: str) -> list[Row]:
+    """Bandwidth, cell size, time steps and the trend test."""
+    n = _n(lang)
+    rows = []
     if method.get("bandwidth_m") is not None:
         fixed = method.get("bandwidth_rule", "fixed") == "fixed"
-        rule = ("fast" if fixed else "föreslagen med Silvermans tumregel") if sv else (
-            "fixed" if fixed else "suggested by Silverman's rule of thumb")
+        rule = t("ind.card.bandwidth.fixed" if fixed else "ind.card.bandwidth.silverman", lang)
         rows.append((_t("bandwidth", lang), f"{n(method['bandwidth_m'])} m ({rule})"))
     if method.get("cell_size_m") is not None:
         rows.append((_t("cell", lang), f"{n(method['cell_size_m'])} m"))
     if method.get("time_slices"):
-        text = (f"{n(method['time_slices'])} månader" if sv else f"{n(method['time_slices'])} months")
-        rows.append((_t("slices", lang), text))
+        rows.append((_t("slices", lang), t("ind.card.months", lang, n=n(method["time_slices"]))))
     if method.get("trend_test"):
         alpha = method.get("trend_alpha", 0.05)
         rows.append((_t("trend", lang), f"Mann–Kendall, α = {n(alpha, 2)}"))
+    return rows
+
+
+def _scope_rows(method: Mapping[str, Any], lang: str) -> list[Row]:
+    """Period, event types, study region and the points used."""
+    n = _n(lang)
+    rows = []
     if method.get("period"):
         rows.append((_t("period", lang), _period(method["period"], lang)))
     if method.get("event_types"):
@@ -222,10 +221,15 @@ def method_card(
         rows.append((_t("region", lang), f"{n(method['study_region_km2'], 2)} km²"))
     if method.get("points_used") is not None:
         rows.append((_t("used", lang), n(method["points_used"])))
-    if excluded is not None:
-        total = sum(int(v) for v in excluded.values())
-        rows.append((_t("excluded", lang), n(total)))
-        for reason, count in excluded.items():
-            if count:
-                rows.append((f"– {reason_label(reason, lang)}", n(count)))
+    return rows
+
+
+def _excluded_rows(excluded: Mapping[str, int], lang: str) -> list[Row]:
+    """The points left out: a total, then one row per non-zero reason."""
+    n = _n(lang)
+    total = sum(int(v) for v in excluded.values())
+    rows = [(_t("excluded", lang), n(total))]
+    for reason, count in excluded.items():
+        if count:
+            rows.append((f"– {reason_label(reason, lang)}", n(count)))
     return rows

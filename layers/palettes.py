@@ -39,6 +39,10 @@ SEQUENTIAL: dict[str, dict[int, tuple[str, ...]]] = {
     },
 }
 
+#: Kernel density levels on the map, lowest → highest (ColorBrewer Oranges). The one copy: the
+#: legend reads it and the map's style function gets it through the layer's ``hideout``.
+KDE_COLORS: tuple[str, ...] = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")
+
 #: ColorBrewer RdBu ordered blue (low) → red (high), keyed by number of classes.
 RDBU_LOW_TO_HIGH: dict[int, tuple[str, ...]] = {
     k: tuple(reversed(v))

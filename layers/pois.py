@@ -29,16 +29,16 @@ import shapely
 from scipy.stats import binomtest
 
 from geodata.precision import HOTSPOT_ELIGIBLE
-from i18n import NBSP, fmt_number, fmt_p
+from i18n import fmt_number, fmt_p
 from layers._points import PeriodLike, period_dict, select_points
+from texts import LANGS, t
 
-#: Map symbol and name of each kind of place: every kind its own shape and colour (the map, the
-#: legend and the report's map). Other kinds get a grey circle and their own name.
+#: Map symbol of each kind of place (its name: ``ind.poi_kind.<kind>`` in the text catalogue):
+#: every kind its own shape and colour (the map, the legend and the report's map). Other kinds
+#: get a grey circle and their own name.
 POI_KINDS: dict[str, dict[str, Any]] = {
-    "tunnelbana": {"shape": "metro", "color": "#0072b2", "letter": "T",
-                   "label": {"sv": "Tunnelbaneuppgång", "en": "Metro exit"}},
-    "krog": {"shape": "diamond", "color": "#7b3294", "letter": "",
-             "label": {"sv": "Krog (serveringstillstånd)", "en": "Licensed premises"}},
+    "tunnelbana": {"shape": "metro", "color": "#0072b2", "letter": "T"},
+    "krog": {"shape": "diamond", "color": "#7b3294", "letter": ""},
 }
 DEFAULT_POI_STYLE = {"shape": "circle", "color": "#555555", "letter": ""}
 
@@ -51,8 +51,7 @@ def poi_kind_style(kind: str | None) -> dict[str, str]:
 
 def poi_kind_label(kind: str | None, lang: str = "sv") -> str:
     """Name of a kind of place (the kind itself when it has no name here)."""
-    spec = POI_KINDS.get(str(kind))
-    return spec["label"][lang] if spec else str(kind)
+    return t(f"ind.poi_kind.{kind}", lang) if str(kind) in POI_KINDS else str(kind)
 
 
 @dataclass(frozen=True)
@@ -101,48 +100,35 @@ def _place_xy(pois: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 def _pct(share: float, lang: str) -> str:
     value = 100 * share
     dec = 1 if 0 < value < 1 else 0
-    body = fmt_number(value, lang, dec)
-    return f"{body}{NBSP}%" if lang == "sv" else f"{body}%"
+    return t("fmt.percent", lang, value=fmt_number(value, lang, dec))
 
 
 def _sentences(r: dict[str, Any], labels: Mapping[str, str]) -> dict[str, str]:
-    out = {}
-    for lang in ("sv", "en"):
-        d = fmt_number(r["distance_m"], lang, 0)
-        places = f"{fmt_number(r['n_places'], lang)} {labels[lang]}"
-        if r["events_total"] == 0:
-            out[lang] = ("Inga händelser att pröva i området under perioden." if lang == "sv"
-                         else "No events to test in the area in this period.")
-            continue
-        if r["n_places"] == 0:
-            out[lang] = (f"Inga {labels['sv']} i eller inom {d} m från området." if lang == "sv"
-                         else f"No {labels['en']} in or within {d} m of the area.")
-            continue
-        inside = fmt_number(r["events_inside"], lang)
-        total = fmt_number(r["events_total"], lang)
-        share_ev = _pct(r["events_inside"] / r["events_total"], lang)
-        share_area = _pct(r["area_share"], lang)
-        ratio = r["rate_ratio"]
-        if r["events_outside"] == 0:
-            dens = "inga händelser i resten av området" if lang == "sv" else "none in the rest of the area"
-        elif lang == "sv":
-            word = "tätare än" if ratio >= 1 else "så tätt som"
-            dens = f"{fmt_number(ratio, lang, 1)} gånger {word} i resten av området"
-        else:
-            dens = f"{fmt_number(ratio, lang, 1)} times as dense as in the rest of the area"
-        p = r["p_value"]
-        if math.isnan(p):
-            ptext = ""
-        else:
-            formatted = fmt_p(p, lang)
-            ptext = f", p {formatted}" if formatted.startswith("<") else f", p = {formatted}"
-        if lang == "sv":
-            out[lang] = (f"Inom {d} m från {places} inträffade {inside} av {total} händelser "
-                         f"({share_ev}) på {share_area} av ytan: {dens}{ptext}.")
-        else:
-            out[lang] = (f"Within {d} m of {places}, {inside} of {total} events ({share_ev}) "
-                         f"occurred on {share_area} of the area: {dens}{ptext}.")
-    return out
+    """The result in one sentence per language (``labels``: the places' plural name in each)."""
+    return {lang: _sentence(r, labels[lang], lang) for lang in LANGS}
+
+
+def _sentence(r: dict[str, Any], label: str, lang: str) -> str:
+    d = fmt_number(r["distance_m"], lang, 0)
+    if r["events_total"] == 0:
+        return t("ind.poi.no_events", lang)
+    if r["n_places"] == 0:
+        return t("ind.poi.no_places", lang, places=label, distance=d)
+    ratio = r["rate_ratio"]
+    if r["events_outside"] == 0:
+        dens = t("ind.poi.none_outside", lang)
+    else:
+        dens = t("ind.poi.denser" if ratio >= 1 else "ind.poi.as_dense", lang, ratio=fmt_number(ratio, lang, 1))
+    p = r["p_value"]
+    if math.isnan(p):
+        ptext = ""
+    else:
+        formatted = fmt_p(p, lang)
+        ptext = f", p {formatted}" if formatted.startswith("<") else f", p = {formatted}"
+    return t("ind.poi.sentence", lang, distance=d, places=f"{fmt_number(r['n_places'], lang)} {label}",
+             inside=fmt_number(r["events_inside"], lang), total=fmt_number(r["events_total"], lang),
+             share_events=_pct(r["events_inside"] / r["events_total"], lang),
+             share_area=_pct(r["area_share"], lang), density=dens, p=ptext)
 
 
 def poi_hypothesis(
@@ -185,17 +171,7 @@ def poi_hypothesis(
     """
     if distance_m <= 0:
         raise ValueError(f"poi_hypothesis: distance_m must be positive, got {distance_m}")
-    places = pois
-    if kind is not None:
-        if "kind" not in pois.columns:
-            raise ValueError("places: a 'kind' column is needed to choose a kind of place")
-        places = pois[pois["kind"] == kind]
-    px, py = _place_xy(places)
-    ok = np.isfinite(px) & np.isfinite(py)
-    pts = shapely.points(px[ok], py[ok])
-    # places whose buffer reaches into the region
-    near = shapely.dwithin(pts, region, distance_m) if len(pts) else np.zeros(0, dtype=bool)
-    pts = pts[near]
+    pts = _places_near(pois, kind, region, distance_m)
     region_area = float(region.area)
     if len(pts):
         zone = shapely.intersection(shapely.union_all(shapely.buffer(pts, distance_m, quad_segs=16)), region)
@@ -219,21 +195,11 @@ def poi_hypothesis(
     p = float("nan")
     if n > 0 and 0 < share < 1:
         p = float(binomtest(n_in, n, share, alternative=alternative).pvalue)
-    labels = dict(kind_label) if kind_label else {"sv": kind or "platser", "en": kind or "places"}
+    labels = dict(kind_label) if kind_label else {lang: kind or t("ind.poi.places", lang) for lang in LANGS}
     summary = {
         "distance_m": float(distance_m), "n_places": int(len(pts)), "events_total": n,
         "events_inside": n_in, "events_outside": n_out, "area_share": share, "rate_ratio": ratio,
         "p_value": p,
-    }
-    method = {
-        "method": "exact conditional binomial test of the inside count given the total",
-        "null_probability": "buffer area share of the study region",
-        "alternative": alternative,
-        "buffer": f"union of {distance_m:g} m circles around the places, clipped to the region",
-        "precision_classes_used": sorted(eligible),
-        "event_types": sorted(types) if types is not None else None,
-        "period": period_dict(sel.period),
-        "study_region_km2": round(region_area / 1e6, 3),
     }
     return PoiTest(
         kind=kind, distance_m=float(distance_m), n_places=int(len(pts)),
@@ -242,5 +208,36 @@ def poi_hypothesis(
         rate_inside_per_km2=rate_in, rate_outside_per_km2=rate_out, rate_ratio=ratio,
         events_per_place=n_in / len(pts) if len(pts) else float("nan"),
         p_value=p, alternative=alternative, sentence=_sentences(summary, labels),
-        method=method, excluded=sel.excluded,
+        method=_method(distance_m, alternative, eligible, types, sel.period, region_area),
+        excluded=sel.excluded,
     )
+
+
+def _places_near(pois: pd.DataFrame, kind: str | None, region: shapely.Geometry,
+                 distance_m: float) -> np.ndarray:
+    """The places (of ``kind``) with coordinates whose buffer reaches into the region."""
+    places = pois
+    if kind is not None:
+        if "kind" not in pois.columns:
+            raise ValueError("places: a 'kind' column is needed to choose a kind of place")
+        places = pois[pois["kind"] == kind]
+    px, py = _place_xy(places)
+    ok = np.isfinite(px) & np.isfinite(py)
+    pts = shapely.points(px[ok], py[ok])
+    near = shapely.dwithin(pts, region, distance_m) if len(pts) else np.zeros(0, dtype=bool)
+    return pts[near]
+
+
+def _method(distance_m: float, alternative: str, eligible: Collection[str],
+            types: Collection[str] | None, period: Any, region_area: float) -> dict[str, Any]:
+    """The test's ``method`` dict (its method card)."""
+    return {
+        "method": "exact conditional binomial test of the inside count given the total",
+        "null_probability": "buffer area share of the study region",
+        "alternative": alternative,
+        "buffer": f"union of {distance_m:g} m circles around the places, clipped to the region",
+        "precision_classes_used": sorted(eligible),
+        "event_types": sorted(types) if types is not None else None,
+        "period": period_dict(period),
+        "study_region_km2": round(region_area / 1e6, 3),
+    }

@@ -21,6 +21,7 @@ RANKS: dict[str, int] = {
     "layout": 6, "security": 6,
     "callbacks": 7, "commands": 7,
     "cli": 8, "app": 8, "gunicorn.conf": 8,
+    "testing": 9,
 }
 SKIP = {"tests", "bench", ".venv", "instance", "__pycache__"}
 
@@ -78,4 +79,11 @@ def test_the_check_sees_nested_imports(tmp_path):
 def test_the_pure_core_never_imports_dash():
     core = [p for p in product_files() if owner(p) in ("geodata", "indicators", "layers", "store", "reports")]
     found = [f"{p.relative_to(ROOT)}:{line}" for p in core for mod, line in imports_of(p) if mod == "dash"]
+    assert not found, found
+
+
+def test_no_product_package_imports_testing():
+    """``testing/`` is what tests and bench share; the product never imports it."""
+    found = [f"{p.relative_to(ROOT)}:{line}" for p in product_files() if owner(p) != "testing"
+             for mod, line in imports_of(p) if mod == "testing"]
     assert not found, found

@@ -16,11 +16,7 @@ MAX_LINES = 80
 
 STILL_LONG: set[str] = {
     # indicators/ and layers/
-    "indicators/aggregate.py::aggregate", "indicators/rag.py::_assess_columns",
-    "indicators/summary.py::area_summary", "indicators/synthetic.py::synthetic_frames",
     "indicators/table.py::_table_columns",
-    "layers/emerging.py::emerging_hotspots", "layers/hotspots.py::hotspots", "layers/kde.py::kde_surface",
-    "layers/method_card.py::method_card", "layers/pois.py::poi_hypothesis",
 
     # reports/
     "reports/content.py::_numbers_frame", "reports/content.py::build_content",

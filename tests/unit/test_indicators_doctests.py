@@ -18,7 +18,6 @@ MODULES = [
     "rag",
     "stats",
     "summary",
-    "synthetic",
     "table",
     "targets",
     "texts",

@@ -43,10 +43,10 @@ from indicators.summary import (
     round_display,
     verdict_table,
 )
-from indicators.synthetic import synthetic_frames
 from indicators.table import area_meta, indicator_table, period_values
 from indicators.targets import malstyrning, year_end_projection
 from indicators.texts import fmt_value, gap_parts
+from testing.synthetic import synthetic_frames
 
 PERIODS = ("2025-T2", "2025-T3", "R12:2025-10", "2025-09", "YTD:2025-10", "2024")
 COMPARISONS = ("prev_year", "baseline", "target")

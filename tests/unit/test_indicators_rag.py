@@ -20,8 +20,8 @@ from indicators.calendar import parse_period
 from indicators.rag import RagRules
 from indicators.stats import difference_t
 from indicators.summary import compare_table
-from indicators.synthetic import area_row, catalogue_row, monthly_rows, spread
 from indicators.table import indicator_table
+from testing.synthetic import area_row, catalogue_row, monthly_rows, spread
 
 T2 = parse_period("2025-T2")
 POISSON: dict = {}  # no dispersion given: α = 0 for every indicator, the exact Poisson tests
@@ -402,7 +402,7 @@ def test_rag_rules_validate(kwargs: dict, message: str) -> None:
 
 
 def test_every_colour_has_a_reason_on_a_national_table() -> None:
-    from indicators.synthetic import synthetic_frames
+    from testing.synthetic import synthetic_frames
 
     f = synthetic_frames(
         n_areas=12,

@@ -11,8 +11,8 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 
 from indicators.summary import COMPARE_COLUMNS, area_summary, compare_table
-from indicators.synthetic import area_row, catalogue_row, synthetic_frames
 from indicators.targets import malstyrning, target_table, year_end_projection
+from testing.synthetic import area_row, catalogue_row, synthetic_frames
 
 MONTHS_2025 = [f"2025-{m:02d}" for m in range(1, 13)]
 

@@ -20,11 +20,6 @@ from texts import MissingText, by_prefix, en, sv, t
 SKIP = {"tests", "bench", ".venv", "instance", "__pycache__", "texts", "migrations"}
 
 STILL_BRANCHING: set[str] = {
-    # indicators/ and layers/
-    "indicators/calendar.py", "indicators/dispersion.py", "indicators/rag.py",
-    "indicators/revisions.py", "indicators/summary.py", "indicators/texts.py",
-    "layers/areas.py", "layers/choropleth.py", "layers/emerging.py", "layers/events.py",
-    "layers/hotspots.py", "layers/legends.py", "layers/method_card.py", "layers/pois.py",
 
     # reports/
     "reports/compare_export.py", "reports/content.py", "reports/disclosure.py", "reports/facts.py",

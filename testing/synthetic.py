@@ -87,8 +87,27 @@ def synthetic_frames(
     first = parse_month(f"{first_year}-01")
     last = parse_month(last_month)
     months = [format_month(i) for i in range(first, last + 1)]
-    n_m = len(months)
 
+    catalogue = _catalogue(n_indicators, months)
+    area_ids = [f"{1000 + a}" for a in range(n_areas)]
+    population = rng.integers(3000, 25000, n_areas).astype(float)
+    areas = _areas(area_ids, population)
+    values = _values(catalogue, area_ids, population, months, rng)
+    if missing_share > 0:
+        values = values[rng.random(len(values)) >= missing_share].reset_index(drop=True)
+    for col in ("area_id", "indicator_id", "month"):
+        values[col] = values[col].astype(str)
+    return {
+        "values": values,
+        "catalogue": catalogue.drop(columns=["_rate"]),
+        "areas": areas,
+        "targets": _targets(catalogue, area_ids, population, months),
+        "profiles": _profiles(area_ids, population, rng),
+    }
+
+
+def _catalogue(n_indicators: int, months: list[str]) -> pd.DataFrame:
+    """The catalogue rows, cycling through :data:`_KINDS` (``_rate``: monthly mean per 10,000)."""
     rows = []
     for j in range(n_indicators):
         base = _KINDS[j % len(_KINDS)]
@@ -111,13 +130,13 @@ def synthetic_frames(
                 "_rate": base[7],
             }
         )
-    catalogue = pd.DataFrame(rows)
+    return pd.DataFrame(rows)
 
-    area_ids = [f"{1000 + a}" for a in range(n_areas)]
-    population = rng.integers(3000, 25000, n_areas).astype(float)
-    region = [REGIONS[a % len(REGIONS)] for a in range(n_areas)]
+
+def _areas(area_ids: list[str], population: np.ndarray) -> pd.DataFrame:
+    n_areas = len(area_ids)
     kommun_kod = [f"{(a % 20) * 10 + 114:04d}" for a in range(n_areas)]
-    areas = pd.DataFrame(
+    return pd.DataFrame(
         {
             "id": area_ids,
             "name": [f"Område {a}" for a in range(n_areas)],
@@ -127,12 +146,23 @@ def synthetic_frames(
             "kommun": [f"Kommun {k}" for k in kommun_kod],
             "lpo": [f"LPO {a % 30}" for a in range(n_areas)],
             "polisomrade": [f"PO {a % 12}" for a in range(n_areas)],
-            "region": region,
+            "region": [REGIONS[a % len(REGIONS)] for a in range(n_areas)],
             "population": population,
             "list_year": 2025,
         }
     )
 
+
+def _values(
+    catalogue: pd.DataFrame,
+    area_ids: list[str],
+    population: np.ndarray,
+    months: list[str],
+    rng: np.random.Generator,
+) -> pd.DataFrame:
+    """Seasonal, trending monthly values per area and indicator (shares normal, hours gamma,
+    counts Poisson), drawn from ``rng`` in catalogue order."""
+    n_areas, n_m = len(area_ids), len(months)
     season = 1.0 + 0.15 * np.sin(2 * np.pi * (np.arange(n_m) % 12) / 12.0)
     trend = np.linspace(0.9, 1.1, n_m)
     blocks = []
@@ -154,12 +184,14 @@ def synthetic_frames(
                 }
             )
         )
-    values = pd.concat(blocks, ignore_index=True)
-    if missing_share > 0:
-        values = values[rng.random(len(values)) >= missing_share].reset_index(drop=True)
-    for col in ("area_id", "indicator_id", "month"):
-        values[col] = values[col].astype(str)
+    return pd.concat(blocks, ignore_index=True)
 
+
+def _targets(
+    catalogue: pd.DataFrame, area_ids: list[str], population: np.ndarray, months: list[str]
+) -> pd.DataFrame:
+    """Monthly targets of the last year for the effort indicators counted or in hours."""
+    n_areas = len(area_ids)
     target_months = [m for m in months if m[:4] == months[-1][:4]]
     tg = []
     for _, ind in catalogue.iterrows():
@@ -175,13 +207,16 @@ def synthetic_frames(
                     }
                 )
             )
-    targets = (
+    return (
         pd.concat(tg, ignore_index=True)
         if tg
         else pd.DataFrame(columns=["area_id", "indicator_id", "month", "target"])
     )
 
-    profiles = pd.DataFrame(
+
+def _profiles(area_ids: list[str], population: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
+    n_areas = len(area_ids)
+    return pd.DataFrame(
         {
             "area_id": area_ids,
             "population": population,
@@ -192,13 +227,6 @@ def synthetic_frames(
             "employment_rate_16_64": rng.uniform(45, 80, n_areas),
         }
     )
-    return {
-        "values": values,
-        "catalogue": catalogue.drop(columns=["_rate"]),
-        "areas": areas,
-        "targets": targets,
-        "profiles": profiles,
-    }
 
 
 def catalogue_row(
