@@ -22,11 +22,6 @@ STILL_LONG: set[str] = {
     "layers/emerging.py::emerging_hotspots", "layers/hotspots.py::hotspots", "layers/kde.py::kde_surface",
     "layers/method_card.py::method_card", "layers/pois.py::poi_hypothesis",
 
-    # reports/
-    "reports/content.py::_numbers_frame", "reports/content.py::build_content",
-    "reports/facts.py::indicators", "reports/facts.py::caveats", "reports/figures.py::render_map",
-    "reports/markup.py::render_html", "reports/suppression.py::suppress", "reports/word.py::_body",
-
     # services/
     "services/cache.py::memoize",
 }

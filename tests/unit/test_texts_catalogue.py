@@ -36,11 +36,6 @@ STILL_BRANCHING: set[str] = {
     "indicators/revisions.py", "indicators/summary.py", "indicators/texts.py",
     "layers/areas.py", "layers/choropleth.py", "layers/emerging.py", "layers/events.py",
     "layers/hotspots.py", "layers/legends.py", "layers/method_card.py", "layers/pois.py",
-
-    # reports/
-    "reports/compare_export.py", "reports/content.py", "reports/disclosure.py", "reports/facts.py",
-    "reports/figures.py", "reports/pdf.py", "reports/plain.py", "reports/samverkan.py",
-    "reports/samverkan_render.py", "reports/tabular.py", "reports/texts.py", "reports/word.py",
 }
 
 
