@@ -23,36 +23,29 @@ import pandas as pd
 from i18n import half_up
 from indicators.calendar import parse_period
 from reports.spreadsheet import csv_text, safe_frame
+from texts import has, t
 
-RAG_WORDS = {"sv": {"red": "röd", "amber": "gul", "green": "grön", "grey": "ingen bedömning"},
-             "en": {"red": "red", "amber": "amber", "green": "green", "grey": "not assessed"}}
-CMP_WORDS = {"sv": {"prev_year": "samma period i fjol", "baseline": "säsongsnormal (tre år)", "target": "mål"},
-             "en": {"prev_year": "same period last year", "baseline": "seasonal baseline (three years)",
-                    "target": "target"}}
-YES_NO = {"sv": ("ja", "nej"), "en": ("yes", "no")}
+#: the leading columns of both shapes (headers: catalogue keys ``rep.cmp.meta.<field>``)
+META_FIELDS = ("area_id", "area_name", "region", "period", "period_name", "comparison", "data_version")
+#: the long format's columns (headers: ``rep.cmp.long.<field>``), after the leading ones
+LONG_FIELDS = ("kommun", "indicator_id", "indicator_name", "unit", "synthetic", "value", "reference", "previous",
+               "baseline", "target", "change", "pct_change", "test", "p", "p_adjusted", "rag", "signal", "arrow",
+               "verdict", "reason", "complete")
 
-#: the leading columns of both shapes
-META_HEADERS = {
-    "sv": {"area_id": "Område-id", "area_name": "Område", "region": "Region", "period": "Period",
-           "period_name": "Periodens namn", "comparison": "Jämförelse", "data_version": "Dataversion"},
-    "en": {"area_id": "Area id", "area_name": "Area", "region": "Region", "period": "Period",
-           "period_name": "Period name", "comparison": "Comparison", "data_version": "Data version"},
-}
-#: the long format's columns: verdict field → header
-LONG_HEADERS = {
-    "sv": {"kommun": "Kommun", "indicator_id": "Indikator-id", "indicator_name": "Indikator", "unit": "Enhet",
-           "synthetic": "Syntetisk", "value": "Värde", "reference": "Jämförelsevärde",
-           "previous": "Samma period i fjol", "baseline": "Säsongsnormal", "target": "Mål",
-           "change": "Förändring", "pct_change": "Förändring (%)", "test": "Test", "p": "p",
-           "p_adjusted": "Justerat p (FDR)", "rag": "Färg", "signal": "Signal", "arrow": "Riktning",
-           "verdict": "Bedömning", "reason": "Motivering", "complete": "Komplett period"},
-    "en": {"kommun": "Municipality", "indicator_id": "Indicator id", "indicator_name": "Indicator",
-           "unit": "Unit", "synthetic": "Synthetic", "value": "Value", "reference": "Reference value",
-           "previous": "Same period last year", "baseline": "Seasonal baseline", "target": "Target",
-           "change": "Change", "pct_change": "Change (%)", "test": "Test", "p": "p",
-           "p_adjusted": "Adjusted p (FDR)", "rag": "Colour", "signal": "Signal", "arrow": "Direction",
-           "verdict": "Verdict", "reason": "Reason", "complete": "Complete period"},
-}
+
+def _rag_word(rag, lang: str):
+    """``'red'`` → ``'röd'``; no colour → ``'ingen bedömning'``; an unknown one as is."""
+    key = f"rep.cmp.rag.{rag or 'grey'}"
+    return t(key, lang) if has(key) else rag
+
+
+def _cmp_word(cmp_: str, lang: str) -> str:
+    key = f"rep.cmp.comparison.{cmp_}"
+    return t(key, lang) if has(key) else cmp_
+
+
+def _headers(kind: str, fields: tuple[str, ...], lang: str) -> dict[str, str]:
+    return {f: t(f"rep.cmp.{kind}.{f}", lang) for f in fields}
 
 
 def _missing(v) -> bool:
@@ -70,15 +63,15 @@ def _p4(v):
 
 def _verdict_text(row, lang: str) -> str:
     arrow = row.arrow if isinstance(row.arrow, str) and row.arrow not in ("", "=") else ""
-    head = RAG_WORDS[lang].get(row.rag or "grey", row.rag)
+    head = _rag_word(row.rag, lang)
     return f"{head}{' ' + arrow if arrow else ''}: {row.verdict or ''}".strip()
 
 
 def _meta(row, period: str, cmp_: str, version: int, lang: str) -> dict:
-    h = META_HEADERS[lang]
+    h = _headers("meta", META_FIELDS, lang)
     return {h["area_id"]: str(row.area_id), h["area_name"]: row.area_name, h["region"]: row.region,
             h["period"]: period, h["period_name"]: parse_period(period).label_for(lang),
-            h["comparison"]: CMP_WORDS[lang].get(cmp_, cmp_), h["data_version"]: int(version)}
+            h["comparison"]: _cmp_word(cmp_, lang), h["data_version"]: int(version)}
 
 
 def shown_frame(tables: Sequence[tuple[str, pd.DataFrame]], indicators: Sequence[tuple[str, str, str]],
@@ -94,8 +87,7 @@ def shown_frame(tables: Sequence[tuple[str, pd.DataFrame]], indicators: Sequence
     area_order : sequence of str
         Area ids in the order the table shows them.
     """
-    sv = lang == "sv"
-    change_word, verdict_word = ("förändring (%)", "bedömning") if sv else ("change (%)", "verdict")
+    change_word, verdict_word = t("rep.cmp.shown.change", lang), t("rep.cmp.shown.verdict", lang)
     out: list[dict] = []
     wanted = {i for i, _, _ in indicators}
     by_period = {p: {(str(r.area_id), r.indicator_id): r for r in t.itertuples() if r.indicator_id in wanted}
@@ -130,8 +122,8 @@ def long_frame(tables: Sequence[tuple[str, pd.DataFrame]], area_order: Sequence[
                lang: str, indicator_ids: Sequence[str] | None = None) -> pd.DataFrame:
     """Every verdict field, one row per area × indicator × period (``indicator_ids``: all when
     None), areas in ``area_order``, periods oldest first."""
-    h = LONG_HEADERS[lang]
-    yes, no = YES_NO[lang]
+    h = _headers("long", LONG_FIELDS, lang)
+    yes, no = t("rep.cmp.yes", lang), t("rep.cmp.no", lang)
     rank = {str(a): k for k, a in enumerate(area_order)}
     out: list[dict] = []
     for period, table in tables:
@@ -148,7 +140,7 @@ def long_frame(tables: Sequence[tuple[str, pd.DataFrame]], area_order: Sequence[
                 h["target"]: _round(r.target, 3), h["change"]: _round(r.change, 3),
                 h["pct_change"]: _round(r.pct_change, 1), h["test"]: r.test if isinstance(r.test, str) else None,
                 h["p"]: _p4(r.p), h["p_adjusted"]: _p4(r.p_adjusted),
-                h["rag"]: RAG_WORDS[lang].get(r.rag or "grey", r.rag), h["signal"]: r.signal,
+                h["rag"]: _rag_word(r.rag, lang), h["signal"]: r.signal,
                 h["arrow"]: r.arrow if isinstance(r.arrow, str) else None, h["verdict"]: r.verdict,
                 h["reason"]: r.reason, h["complete"]: yes if bool(r.complete) else no,
                 "_rank": rank[str(r.area_id)], "_period": period,
@@ -165,10 +157,7 @@ def long_frame(tables: Sequence[tuple[str, pd.DataFrame]], area_order: Sequence[
 
 def to_csv(frame: pd.DataFrame, lang: str) -> bytes:
     """Swedish Excel CSV in the Swedish view (``;``, decimal comma, BOM); plain CSV in English."""
-    if lang == "sv":
-        text = csv_text(frame, sep=";", decimal=",")
-    else:
-        text = csv_text(frame, sep=",", decimal=".")
+    text = csv_text(frame, sep=t("rep.csv_separator", lang), decimal=t("fmt.decimal", lang))
     return text.encode("utf-8-sig")
 
 
@@ -176,7 +165,7 @@ def to_xlsx(frame: pd.DataFrame, about: Sequence[tuple[str, str]], lang: str) ->
     """An Excel workbook: the table (numbers as numbers) and a sheet describing it."""
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        sheet = "Jämförelse" if lang == "sv" else "Comparison"
+        sheet = t("rep.cmp.sheet", lang)
         safe_frame(frame).to_excel(xl, index=False, sheet_name=sheet)
         ws = xl.sheets[sheet]
         ws.freeze_panes = "C2"
@@ -184,26 +173,25 @@ def to_xlsx(frame: pd.DataFrame, about: Sequence[tuple[str, str]], lang: str) ->
             width = max(len(str(c.value or "")) for c in col[:50])
             ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 60)
         safe_frame(pd.DataFrame(list(about), columns=["", ""])).to_excel(
-            xl, index=False, header=False, sheet_name="Om tabellen" if lang == "sv" else "About")
+            xl, index=False, header=False, sheet_name=t("rep.cmp.about_sheet", lang))
     return buf.getvalue()
 
 
 def about_rows(region: str, periods: Sequence[str], cmp_: str, version: int, shape: str, hidden: Sequence[str],
                lang: str) -> list[tuple[str, str]]:
     """What the workbook's second sheet says about the table."""
-    sv = lang == "sv"
-    where = ("hela landet" if sv else "all of Sweden") if region in (None, "", "alla") else region
-    rows = [("Region", where),
-            ("Perioder" if sv else "Periods", ", ".join(periods)),
-            ("Jämförelse" if sv else "Comparison", CMP_WORDS[lang].get(cmp_, cmp_)),
-            ("Dataversion" if sv else "Data version", str(version)),
-            ("Format", ("tabellen som den visas" if sv else "the table as shown") if shape == "shown"
-             else ("långt format" if sv else "long format")),
-            ("Bedömning" if sv else "Verdict",
-             "FDR (Benjamini–Hochberg) över alla områden × indikatorer i listan, per period" if sv else
-             "FDR (Benjamini–Hochberg) across every area × indicator of the list, per period")]
+    def a(key: str) -> str:
+        return t(f"rep.cmp.about.{key}", lang)
+
+    where = a("everywhere") if region in (None, "", "alla") else region
+    rows = [(a("region"), where),
+            (a("periods"), ", ".join(periods)),
+            (a("comparison"), _cmp_word(cmp_, lang)),
+            (a("data_version"), str(version)),
+            (a("format"), a("shown") if shape == "shown" else a("long")),
+            (a("verdict"), a("verdict_rule"))]
     if hidden:
-        rows.append(("Indikatorer som inte visas" if sv else "Indicators not shown", ", ".join(hidden)))
+        rows.append((a("hidden"), ", ".join(hidden)))
     return rows
 
 

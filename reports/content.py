@@ -23,7 +23,8 @@ from reports.facts import SECTIONS, Fact, classify, rag_label, verdict
 from reports.model import NoteItem, ReportData
 from reports.numberview import STAT_REF_FIELD, Numbers
 from reports.plain import has_marks, method_footnote, report_facts
-from reports.texts import L, pick, section_title
+from reports.texts import L, section_title
+from texts import t
 
 TABLE_FIELDS = ("value", "reference", "change", "p_adjusted")
 
@@ -128,12 +129,9 @@ def table_row(ind: dict, data: ReportData, n: Numbers) -> Row:
         small = any(n.text(ind["id"], f) not in ("–", "") and not n.shown(ind["id"], f)
                     for f in ("value", STAT_REF_FIELD.get(cmp_, "previous")))
         rag = "hidden"
-        words = pick(("små tal", "small counts") if small else ("uppgift saknas", "data missing"), lang)
-        rag_text = pick(("Ingen bedömning", "Not assessed"), lang)
-        reason = pick(("Små tal: värde eller jämförelse dolt, ingen bedömning visas.",
-                       "Small counts: value or comparison hidden, no verdict shown.") if small else
-                      ("Värde eller jämförelse saknas för perioden, ingen bedömning.",
-                       "Value or comparison missing for the period, no verdict."), lang)
+        words = t("rep.row.small" if small else "rep.row.missing", lang)
+        rag_text = t("rep.row.not_assessed", lang)
+        reason = t("rep.row.small_reason" if small else "rep.row.missing_reason", lang)
     return Row(ind["id"], ind["name"], bool(ind.get("synthetic")), n.text(ind["id"], "value"),
                n.reference_text(ind["id"]), n.change_text(ind["id"]),
                n.text(ind["id"], "p_adjusted") if not n.kommun else "", rag, rag_text, words, reason)
@@ -155,7 +153,6 @@ def small_counts_note(rows: list[Row], ref_label: str, lang: str) -> str:
     och i fjol; …'``."""
     if not rows:
         return ""
-    sv = lang == "sv"
     groups: dict[tuple[str, str, str], list[str]] = {}
     for r in rows:
         name = noun(r.name) + (" *" if r.synthetic else "")
@@ -165,26 +162,25 @@ def small_counts_note(rows: list[Row], ref_label: str, lang: str) -> str:
     parts = []
     for (value, refv, note), names in groups.items():
         if value == "<5" and refv == "<5":
-            what = f"färre än 5 både i perioden och {ref}" if sv else f"fewer than 5 both in the period and {ref}"
+            what = t("rep.small.both", lang, ref=ref)
         elif value == "<5" and refv == "–":
-            what = ("färre än 5 i perioden, inget att jämföra med" if sv
-                    else "fewer than 5 in the period, nothing to compare with")
+            what = t("rep.small.nothing_to_compare", lang)
         elif value == "<5":
-            what = "färre än 5 i perioden" if sv else "fewer than 5 in the period"
+            what = t("rep.small.period", lang)
         elif value == "–":
-            what = "inga uppgifter för perioden" if sv else "no figures for the period"
+            what = t("rep.small.no_figures", lang)
         else:
-            what = "värdet dolt för att skydda små tal" if sv else "the value hidden to protect small counts"
+            what = t("rep.small.hidden", lang)
         parts.append(f"{_join(names, lang)}: {what}" + (f" ({note})" if note else ""))
-    star = (" (* syntetiska data)" if sv else " (* synthetic data)") if any(r.synthetic for r in rows) else ""
-    head = "Utan tal att visa (inga egna rader)" if sv else "No figure to show (no rows of their own)"
+    star = t("rep.synthetic_star", lang) if any(r.synthetic for r in rows) else ""
+    head = t("rep.small.head", lang)
     return f"{head} – " + "; ".join(parts) + star + "."
 
 
 def _join(names: list[str], lang: str) -> str:
     if len(names) == 1:
         return names[0][:1].upper() + names[0][1:]
-    text = ", ".join(names[:-1]) + (" och " if lang == "sv" else " and ") + names[-1]
+    text = ", ".join(names[:-1]) + t("rep.and", lang) + names[-1]
     return text[:1].upper() + text[1:]
 
 
@@ -203,31 +199,18 @@ def _version_notes(data: ReportData) -> tuple[list[str], str | None]:
             months = ", ".join(m["month"] for m in ind.get("preliminary_months") or [])
             with_prelim = ind.get("value_preliminary")
             if kommun or with_prelim is None:
-                caveats.append(pick((f"{ind['name']}: {months} preliminärt (ej slutligt), ingen bedömning.",
-                                     f"{ind['name']}: {months} preliminary (not final), not assessed."), lang))
+                caveats.append(t("rep.preliminary", lang, name=ind["name"], months=months))
             else:
                 shown = fmt_number(with_prelim, lang, 0 if unit == "count" else 1)
-                caveats.append(pick((f"{ind['name']}: {months} preliminärt (ej slutligt, ej testat); med de "
-                                     f"preliminära värdena {shown}.",
-                                     f"{ind['name']}: {months} preliminary (not final, not tested); with the "
-                                     f"preliminary values {shown}."), lang))
+                caveats.append(t("rep.preliminary_values", lang, name=ind["name"], months=months, shown=shown))
         if ind.get("revision"):
             caveats.append(f"{ind['name']}: {revision_text(ind['revision'], lang, unit, numbers=not kommun)}.")
         if ind.get("data_version") is not None:
             versions.append(f"{ind['name']} {ind['data_version']}")
     line = None
     if versions:
-        line = pick(("Dataversion per indikator (importen som värdena kommer från): ",
-                     "Data version per indicator (the import the values come from): "), lang) + ", ".join(versions) + "."
+        line = t("rep.version_line", lang, versions=", ".join(versions))
     return caveats, line
-
-
-def _kommun_reason(ind: dict, n: Numbers, words: str, lang: str) -> str:
-    """The kommun tier's reason: the RAG colour with the shown numbers only."""
-    head = rag_label(ind.get("rag"), lang)
-    v, ref = n.text(ind["id"], "value"), n.reference_text(ind["id"])
-    label = n.reference_label().lower()
-    return f"{head}: {v} {'mot' if lang == 'sv' else 'vs'} {ref} ({label}), {words}."
 
 
 def _hotspot_lines(data: ReportData) -> tuple[list[str], list[tuple[str, str]]]:
@@ -241,31 +224,69 @@ def _hotspot_lines(data: ReportData) -> tuple[list[str], list[tuple[str, str]]]:
     return [], rows
 
 
-def _numbers_frame(data: ReportData, n: Numbers, rows: list[Row], charts: list[dict],
-                   facts: dict[str, list[Fact]]) -> pd.DataFrame:
-    """Every number the document shows, long format."""
-    lang = data.lang
-    out: list[dict] = []
+#: the numbers table's columns in order (their headers: catalogue keys ``rep.numbers.<name>``)
+NUMBER_COLUMNS = ("section", "indicator_id", "indicator", "measure", "value", "shown_as", "synthetic",
+                  "data_version")
+
+
+class _NumberRows:
+    """The long numbers table as it is filled: one row per number the document shows."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.headers = {c: t(f"rep.numbers.{c}", lang) for c in NUMBER_COLUMNS}
+        self.rows: list[dict] = []
+
+    def add(self, section: str, ind_id: str, name: str, measure: str, value, text: str, synthetic=False,
+            version=None) -> None:
+        # the data version (import) the number came from
+        cells = (section, ind_id, name, measure, value, text, bool(synthetic),
+                 None if version is None else int(version))
+        self.rows.append({self.headers[c]: v for c, v in zip(NUMBER_COLUMNS, cells, strict=True)})
+
+    def frame(self) -> pd.DataFrame:
+        frame = pd.DataFrame(self.rows)
+        version_col = self.headers["data_version"]
+        if version_col in frame.columns:  # import ids: whole numbers, empty where a number has none
+            frame[version_col] = frame[version_col].astype("Int64")
+        return frame
+
+
+def _fmt_plain(v, lang: str) -> str:
+    """A number with no decimals when whole, else one."""
+    return fmt_number(v, lang, 0 if float(v).is_integer() else 1)
+
+
+def _indicator_extras(out: _NumberRows, ind: dict, n: Numbers, section: str, ver) -> None:
+    """An indicator's preliminary values, revision and year-end projection (police tier) rows."""
+    lang, i = out.lang, ind["id"]
+    if ind.get("preliminary") and not n.kommun:
+        for m in ind.get("preliminary_months") or []:
+            out.add(section, i, ind["name"], f"preliminary.{m['month']}", m["value"], _fmt_plain(m["value"], lang),
+                    ind.get("synthetic"), m.get("data_version"))
+        if ind.get("value_preliminary") is not None:
+            out.add(section, i, ind["name"], "value_preliminary", ind["value_preliminary"],
+                    _fmt_plain(ind["value_preliminary"], lang), ind.get("synthetic"), ver)
+    rev = ind.get("revision")
+    if rev:
+        from indicators.revisions import revision_text
+
+        unit = ind.get("unit") or "count"
+        out.add(section, i, ind["name"], "revision", None if n.kommun else rev["change"],
+                revision_text(rev, lang, unit, numbers=not n.kommun), ind.get("synthetic"), ver)
+    proj = ind.get("projection") or {}
+    if not n.kommun:
+        for k in ("actual_to_date", "target_to_date", "projected_total"):
+            if proj.get(k) is not None:
+                out.add(section, i, ind["name"], f"projection.{k}", proj[k], fmt_number(proj[k], lang, 1),
+                        ind.get("synthetic"))
+
+
+def _indicator_numbers(out: _NumberRows, data: ReportData, n: Numbers, rows: list[Row]) -> None:
+    """The table's numbers per indicator (tier-aware fields), its colour and verdict words."""
+    lang = out.lang
     tbl = L("table", lang)
-
     versions = {i["id"]: i.get("data_version") for i in data.indicators}
-    month_versions = {}
-    if data.monthly is not None and "import_id" in data.monthly.columns:
-        month_versions = {(str(i), str(m)): v for i, m, v in
-                          zip(data.monthly["indicator_id"], data.monthly["month"], data.monthly["import_id"], strict=True)
-                          if v is not None and v == v}
-
-    def add(section: str, ind_id: str, name: str, measure: str, value, text: str, synthetic=False, version=None):
-        out.append({"avsnitt" if lang == "sv" else "section": section,
-                    "indikator_id" if lang == "sv" else "indicator_id": ind_id,
-                    "indikator" if lang == "sv" else "indicator": name,
-                    "mått" if lang == "sv" else "measure": measure,
-                    "värde" if lang == "sv" else "value": value,
-                    "visas som" if lang == "sv" else "shown as": text,
-                    "syntetisk" if lang == "sv" else "synthetic": bool(synthetic),
-                    # the data version (import) the number came from
-                    "dataversion" if lang == "sv" else "data_version": None if version is None else int(version)})
-
     fields = ["value", "previous", "baseline", "target", "change", "pct_change"]
     if not n.kommun:
         fields += ["z_poisson", "z_baseline", "p_test", "p_adjusted", "rate_per_1000", "cum_deviation"]
@@ -275,76 +296,204 @@ def _numbers_frame(data: ReportData, n: Numbers, rows: list[Row], charts: list[d
         for f in fields:
             if ind.get(f) is None:
                 continue
-            add(tbl, i, ind["name"], f, n.raw(i, f), n.text(i, f), ind.get("synthetic"), ver)
+            out.add(tbl, i, ind["name"], f, n.raw(i, f), n.text(i, f), ind.get("synthetic"), ver)
         row = next(r for r in rows if r.id == i)
-        add(tbl, i, ind["name"], "rag", None, row.rag_text, ind.get("synthetic"), ver)
-        add(tbl, i, ind["name"], "verdict" if lang == "en" else "bedömning", None, row.verdict,
-            ind.get("synthetic"), ver)
-        if ind.get("preliminary") and not n.kommun:
-            for m in ind.get("preliminary_months") or []:
-                add(tbl, i, ind["name"], f"preliminary.{m['month']}", m["value"],
-                    fmt_number(m["value"], lang, 0 if float(m["value"]).is_integer() else 1), ind.get("synthetic"),
-                    m.get("data_version"))
-            if ind.get("value_preliminary") is not None:
-                add(tbl, i, ind["name"], "value_preliminary", ind["value_preliminary"],
-                    fmt_number(ind["value_preliminary"], lang, 0 if float(ind["value_preliminary"]).is_integer() else 1),
-                    ind.get("synthetic"), ver)
-        rev = ind.get("revision")
-        if rev:
-            from indicators.revisions import revision_text
+        out.add(tbl, i, ind["name"], "rag", None, row.rag_text, ind.get("synthetic"), ver)
+        out.add(tbl, i, ind["name"], t("rep.numbers.measure_verdict", lang), None, row.verdict,
+                ind.get("synthetic"), ver)
+        _indicator_extras(out, ind, n, tbl, ver)
 
-            unit = ind.get("unit") or "count"
-            add(tbl, i, ind["name"], "revision", None if n.kommun else rev["change"],
-                revision_text(rev, lang, unit, numbers=not n.kommun), ind.get("synthetic"), ver)
-        proj = ind.get("projection") or {}
-        if not n.kommun:
-            for k in ("actual_to_date", "target_to_date", "projected_total"):
-                if proj.get(k) is not None:
-                    add(tbl, i, ind["name"], f"projection.{k}", proj[k], fmt_number(proj[k], lang, 1),
-                        ind.get("synthetic"))
+
+def _chart_numbers(out: _NumberRows, data: ReportData, charts: list[dict]) -> None:
+    """The charts' values: monthly (police tier, with each month's data version) or per period."""
+    lang = out.lang
+    month_versions = {}
+    if data.monthly is not None and "import_id" in data.monthly.columns:
+        month_versions = {(str(i), str(m)): v for i, m, v in
+                          zip(data.monthly["indicator_id"], data.monthly["month"], data.monthly["import_id"], strict=True)
+                          if v is not None and v == v}
     chart = L("charts", lang)
     for c in charts:
         ind = c["ind"]
         if "months" in c:
             for m, v in zip(c["months"], c["values"], strict=True):
                 if v is not None:
-                    add(chart, ind["id"], ind["name"], m, v, fmt_number(v, lang, 0 if float(v).is_integer() else 1),
-                        ind.get("synthetic"), month_versions.get((str(ind["id"]), str(m))))
+                    out.add(chart, ind["id"], ind["name"], m, v, _fmt_plain(v, lang),
+                            ind.get("synthetic"), month_versions.get((str(ind["id"]), str(m))))
         else:
             for label, v, text in c["bars"]:
-                add(chart, ind["id"], ind["name"], label, v, text, ind.get("synthetic"))
+                out.add(chart, ind["id"], ind["name"], label, v, text, ind.get("synthetic"))
+
+
+def _hotspot_numbers(out: _NumberRows, data: ReportData, n: Numbers) -> None:
+    """Each hot or cold cell's class (and, police tier, its count, z and adjusted p)."""
+    lang = out.lang
     hs = L("hotspots", lang)
     for f in ((data.hotspots or {}) if policy(data.tier).allows_layer("hotspots") else {}).get("features", []):
         p = f["properties"]
         if p.get("class") == "ns":
             continue
-        add(hs, "", p["cell"], "class", None, p["class"])
+        out.add(hs, "", p["cell"], "class", None, p["class"])
         if not n.kommun:
             for k in ("count", "z", "p_adjusted"):
                 if p.get(k) is not None:
-                    add(hs, "", p["cell"], k, p[k], fmt_number(p[k], lang, 0 if k == "count" else 3))
+                    out.add(hs, "", p["cell"], k, p[k], fmt_number(p[k], lang, 0 if k == "count" else 3))
+
+
+def _hypothesis_numbers(out: _NumberRows, data: ReportData, n: Numbers, facts: dict[str, list[Fact]]) -> None:
+    """The nearness checks: their numbers (police tier) or their sentence (kommun tier)."""
+    lang = out.lang
     hyp = L("hypotheses", lang)
     sentences = {f.refs[0][0].removeprefix("poi:"): f.text for f in facts["hypotheses"] if f.refs}
-    for t in data.poi_tests:
-        kind = t.get("kind", "")
-        if not t.get("n_places") or kind not in sentences:
+    for test in data.poi_tests:
+        kind = test.get("kind", "")
+        if not test.get("n_places") or kind not in sentences:
             continue
         if n.kommun:  # the sentence holds the suppressed counts; no raw numbers
-            add(hyp, "", kind, "sentence", None, sentences[kind])
+            out.add(hyp, "", kind, "sentence", None, sentences[kind])
             continue
         for k in ("n_places", "events_inside", "events_outside", "events_total", "area_share",
                   "rate_ratio", "p_value"):
-            if t.get(k) is not None:
-                if isinstance(t[k], float) and not math.isfinite(t[k]):  # e.g. no event outside: no ratio
-                    add(hyp, "", kind, k, None, "–")
+            if test.get(k) is not None:
+                if isinstance(test[k], float) and not math.isfinite(test[k]):  # e.g. no event outside: no ratio
+                    out.add(hyp, "", kind, k, None, "–")
                     continue
                 dec = 0 if k.startswith(("n_", "events")) else 3
-                add(hyp, "", kind, k, t[k], fmt_number(t[k], lang, dec))
-    frame = pd.DataFrame(out)
-    version_col = "dataversion" if lang == "sv" else "data_version"
-    if version_col in frame.columns:  # import ids: whole numbers, empty where a number has none
-        frame[version_col] = frame[version_col].astype("Int64")
-    return frame
+                out.add(hyp, "", kind, k, test[k], fmt_number(test[k], lang, dec))
+
+
+def _numbers_frame(data: ReportData, n: Numbers, rows: list[Row], charts: list[dict],
+                   facts: dict[str, list[Fact]]) -> pd.DataFrame:
+    """Every number the document shows, long format."""
+    out = _NumberRows(data.lang)
+    _indicator_numbers(out, data, n, rows)
+    _chart_numbers(out, data, charts)
+    _hotspot_numbers(out, data, n)
+    _hypothesis_numbers(out, data, n, facts)
+    return out.frame()
+
+
+def _subtitle(area: dict, lang: str) -> str:
+    """``'Särskilt utsatt område · Stockholm · LPO Järva · polisregion Stockholm · 12 000 invånare'``."""
+    cat = CATEGORY_LABELS[lang].get(area.get("category") or "", area.get("category") or "")
+    sub_parts = [cat, area.get("kommun"), f"{L('lpo', lang)} {area.get('lpo')}" if area.get("lpo") else None,
+                 f"{L('region', lang)} {area.get('region')}" if area.get("region") else None]
+    subtitle = " · ".join(str(s) for s in sub_parts if s)
+    if area.get("population"):
+        subtitle += f" · {fmt_number(area['population'], lang)} {L('population', lang)}"
+    return subtitle
+
+
+def _meta(data: ReportData, period_label: str, tier_short: str) -> tuple[list[tuple[str, str]], str]:
+    """The identity table under the title (area, period, comparison, version, purpose, created)
+    and the footer line (created, data version)."""
+    lang, area = data.lang, data.area
+    cmp_ = data.summary.get("comparison", "prev_year")
+    created = data.generated_at.strftime("%Y-%m-%d %H:%M")
+    meta = [(L("area_id", lang).capitalize(), f"{area['name']} ({L('area_id', lang)} {area['id']}, "
+                                              f"{L('list', lang)} {area.get('list_year')})"),
+            (L("period", lang), period_label),
+            (L("comparison", lang), L(f"cmp_{cmp_}", lang)),
+            (L("tier", lang), tier_short)]
+    if data.purpose:
+        meta.append((L("purpose", lang), data.purpose))
+    meta.append((L("generated", lang), f"{created} · {L('data_version', lang)} {data.data_version}"))
+    footer = f"{L('generated', lang)} {created} · {L('data_version', lang)} {data.data_version}"
+    return meta, footer
+
+
+def _sections(data: ReportData, facts: dict[str, list[Fact]]) -> list[Section]:
+    """The 4P sections: their generated facts and the notes the tier may see."""
+    sections = []
+    for key in SECTIONS:
+        notes = tuple(nt for nt in data.notes
+                      if nt.section == key and policy(data.tier).note_visible(nt.internal, nt.kommun))
+        sections.append(Section(key, section_title(key, data.lang), tuple(facts[key]), notes))
+    return sections
+
+
+def _columns(data: ReportData, ref_label: str) -> list[str]:
+    """The indicator table's headers (the adjusted p in the police tier only)."""
+    lang = data.lang
+    columns = [L("col_indicator", lang), L("col_value", lang), ref_label, L("col_change", lang)]
+    if not data.kommun:
+        columns.append(L("col_p", lang))
+    columns.append(L("col_assessment", lang))
+    return columns
+
+
+def _chart_title(ind: dict, lang: str) -> str:
+    return ind["name"] + (f" ({t('rep.synthetic_word', lang)})" if ind.get("synthetic") else "")
+
+
+def _charts(data: ReportData, n: Numbers, period: str) -> list[dict]:
+    """The notable indicators' charts: the shown period values (kommun tier, none when nothing
+    is shown) or three years of months (police tier, none without a value)."""
+    chart_inds = notable(data, n)
+    charts = []
+    if data.kommun:
+        for ind in chart_inds:
+            bars = n.period_series(ind["id"])
+            if not bars or all(v is None for _, v, _ in bars):  # nothing shown: no empty chart
+                continue
+            charts.append({"ind": ind, "title": _chart_title(ind, data.lang), "bars": bars})
+    elif data.monthly is not None:
+        from reports.figures import monthly_panel
+
+        for ind in chart_inds:
+            panel = monthly_panel(data.monthly, data.targets, ind, period, title=_chart_title(ind, data.lang))
+            if any(v is not None for v in panel["values"]):
+                charts.append({"ind": ind, **panel})
+    return charts
+
+
+def _sources(data: ReportData, synthetic: bool) -> list[str]:
+    """The data sources, the indicators' sources and (with synthetic data) the generator."""
+    lang = data.lang
+    src_lines = [f"{s['title']} – {s['publisher']}, {s['licence']}. {s['url']}" for s in data.sources]
+    ind_src = sorted({str(i.get("source")) for i in data.indicators if i.get("source")})
+    src_lines += [f"{L('indicator_sources', lang)}: {s}" for s in ind_src]
+    if synthetic:
+        src_lines.append(L("synthetic_source", lang))
+    return src_lines
+
+
+def _method_notes(data: ReportData, facts: dict[str, list[Fact]], version_line: str | None) -> list[str]:
+    """The method notes: the tier's statistics caveats, the colour rule, the hotspot method,
+    the real series' coverage and the data versions."""
+    lang = data.lang
+    if data.kommun:  # the body's plain caveat points here: name the method itself
+        method_notes = [method_footnote(data, pointer=False).removeprefix("¹ ")]
+        method_notes += [f.text for f in facts["caveats"] if f.kind == "suppression"]
+    else:
+        method_notes = [f.text for f in facts["caveats"] if f.kind in ("fdr", "suppression")]
+    res = ((data.hotspots or {}).get("method") or {}).get("h3_resolution") or 9
+    method_notes += [t("rep.note.colour", lang),
+                     t("rep.note.hotspots", lang, res=res,
+                       buffer=fmt_number(data.map.buffer_m if data.map else 300, lang))]
+    if (data.area.get("real_series") or {}).get("note"):  # which DeSOs the real offence series count, or why none
+        method_notes.append(data.area["real_series"]["note"])
+    if version_line:
+        method_notes.append(version_line)
+    return method_notes
+
+
+#: the labels every renderer prints (``ReportContent.labels``)
+CONTENT_LABELS = ("summary_heading", "notes", "note_by", "internal", "caveats", "map", "charts", "table",
+                  "hotspots", "method", "hypotheses", "sources", "method_notes", "page", "of", "col_reason",
+                  "synthetic_tag", "generated_facts")
+
+
+def _add_figures(content: ReportContent, data: ReportData, charts: list[dict], period: str) -> None:
+    """Render the map (when the tier may see hotspots) and the charts into ``content``."""
+    from reports.figures import render_map, render_period_bars, render_trends
+
+    if data.map is not None and policy(data.tier).allows_layer("hotspots"):
+        content.map_png = render_map(data.map, data.hotspots, data.hotspots_previous, data.lang,
+                                     name=data.area["name"])
+    if charts:
+        content.chart_png = (render_period_bars(charts, data.lang) if data.kommun
+                             else render_trends(charts, period, data.lang))
 
 
 # --------------------------------------------------------------------------- build
@@ -356,111 +505,28 @@ def build_content(data: ReportData, figures: bool = True) -> ReportContent:
     area = data.area
     p = parse_period(data.summary["period"])
     period_label = data.summary.get("period_label") or p.label_for(lang)
-    cmp_ = data.summary.get("comparison", "prev_year")
-    cat = CATEGORY_LABELS[lang].get(area.get("category") or "", area.get("category") or "")
-    sub_parts = [cat, area.get("kommun"), f"{L('lpo', lang)} {area.get('lpo')}" if area.get("lpo") else None,
-                 f"{L('region', lang)} {area.get('region')}" if area.get("region") else None]
-    subtitle = " · ".join(str(s) for s in sub_parts if s)
-    if area.get("population"):
-        subtitle += f" · {fmt_number(area['population'], lang)} {L('population', lang)}"
-    tier_label = L(f"tier_{data.tier}", lang)
     tier_short = L(f"tier_{data.tier}_short", lang)
-    created = data.generated_at.strftime("%Y-%m-%d %H:%M")
-    meta = [(L("area_id", lang).capitalize(), f"{area['name']} ({L('area_id', lang)} {area['id']}, "
-                                              f"{L('list', lang)} {area.get('list_year')})"),
-            (L("period", lang), period_label),
-            (L("comparison", lang), L(f"cmp_{cmp_}", lang)),
-            (L("tier", lang), tier_short)]
-    if data.purpose:
-        meta.append((L("purpose", lang), data.purpose))
-    meta.append((L("generated", lang), f"{created} · {L('data_version', lang)} {data.data_version}"))
-    footer = f"{L('generated', lang)} {created} · {L('data_version', lang)} {data.data_version}"
+    meta, footer = _meta(data, period_label, tier_short)
     synthetic = any(i.get("synthetic") for i in data.indicators)
-
-    sections = []
-    for key in SECTIONS:
-        notes = tuple(nt for nt in data.notes
-                      if nt.section == key and policy(data.tier).note_visible(nt.internal, nt.kommun))
-        sections.append(Section(key, section_title(key, lang), tuple(facts[key]), notes))
 
     all_rows = [table_row(i, data, n) for i in data.indicators]
     ref_label = n.reference_label()
     small = [r for r in all_rows if data.kommun and is_empty_row(r)]
     rows = [r for r in all_rows if r not in small]
-    columns = [L("col_indicator", lang), L("col_value", lang), ref_label, L("col_change", lang)]
-    if not data.kommun:
-        columns.append(L("col_p", lang))
-    columns.append(L("col_assessment", lang))
-
-    chart_inds = notable(data, n)
-    charts = []
-    if data.kommun:
-        for ind in chart_inds:
-            bars = n.period_series(ind["id"])
-            if not bars or all(v is None for _, v, _ in bars):  # nothing shown: no empty chart
-                continue
-            charts.append({"ind": ind, "title": ind["name"] + (f" ({pick(('syntetisk', 'synthetic'), lang)})"
-                                                            if ind.get("synthetic") else ""),
-                           "bars": bars})
-    elif data.monthly is not None:
-        from reports.figures import monthly_panel
-
-        for ind in chart_inds:
-            title = ind["name"] + (f" ({pick(('syntetisk', 'synthetic'), lang)})" if ind.get("synthetic") else "")
-            panel = monthly_panel(data.monthly, data.targets, ind, p.label, title=title)
-            if any(v is not None for v in panel["values"]):
-                charts.append({"ind": ind, **panel})
-
+    charts = _charts(data, n, p.label)
     hotspot_lines, method_rows = _hotspot_lines(data)
-    src_lines = [f"{s['title']} – {s['publisher']}, {s['licence']}. {s['url']}" for s in data.sources]
-    ind_src = sorted({str(i.get("source")) for i in data.indicators if i.get("source")})
-    src_lines += [f"{L('indicator_sources', lang)}: {s}" for s in ind_src]
-    if synthetic:
-        src_lines.append(L("synthetic_source", lang))
-    if data.kommun:  # the body's plain caveat points here: name the method itself
-        method_notes = [method_footnote(data, pointer=False).removeprefix("¹ ")]
-        method_notes += [f.text for f in facts["caveats"] if f.kind == "suppression"]
-    else:
-        method_notes = [f.text for f in facts["caveats"] if f.kind in ("fdr", "suppression")]
-    res = ((data.hotspots or {}).get("method") or {}).get("h3_resolution") or 9
-    method_notes += [pick((
-        "Färg (röd/gul/grön): röd eller grön bara för en förändring som är signifikant efter "
-        "Benjamini–Hochberg över alla områden och indikatorer i listan, med ett test för antal som tillåter "
-        "mer variation mellan åren än ren slump (negativ binomialfördelning); ett missat mål är gult om "
-        "inte dess test är signifikant; grå = ingen bedömning möjlig (METHODS.md).",
-        "Colour (red/amber/green): red or green only for a change that is significant after "
-        "Benjamini–Hochberg across every area and indicator of the list, with a test for counts that "
-        "allows more year-to-year variation than chance alone (negative binomial); a missed target is "
-        "amber unless its test is significant; grey = no assessment possible (METHODS.md)."), lang),
-        pick(("Hotspots: Getis-Ord Gi* på H3-hexagoner (upplösning "
-              f"{res}) som ligger till minst 90 % i området plus "
-              f"{fmt_number(data.map.buffer_m if data.map else 300, lang)} m, bara händelser med exakt "
-              "position eller gatunivå, FDR-korrigerat; kvarstående = hotspot även samma period i fjol.",
-              f"Hot spots: Getis-Ord Gi* on H3 hexagons (resolution {res}) lying at least 90% inside the "
-              f"area plus {fmt_number(data.map.buffer_m if data.map else 300, lang)} m, only events with an "
-              "exact or street-level position, FDR-corrected; persistent = hot spot in the same period last "
-              "year too."),
-             lang)]
-    if (area.get("real_series") or {}).get("note"):  # which DeSOs the real offence series count, or why none
-        method_notes.append(area["real_series"]["note"])
     data_caveats, version_line = _version_notes(data)  # preliminary values, revisions, data versions
-    if version_line:
-        method_notes.append(version_line)
 
     content = ReportContent(
-        lang=lang, tier=data.tier, title=f"{L('doc_title', lang)}: {area['name']}", subtitle=subtitle,
+        lang=lang, tier=data.tier, title=f"{L('doc_title', lang)}: {area['name']}", subtitle=_subtitle(area, lang),
         period_label=period_label, header=f"{L('doc_title', lang)} · {area['name']} ({area['id']}) · {period_label}",
-        tier_label=tier_label, tier_short=tier_short, meta=meta, footer=footer,
-        synthetic_banner=L("synthetic_banner", lang) if synthetic else None, sections=sections,
+        tier_label=L(f"tier_{data.tier}", lang), tier_short=tier_short, meta=meta, footer=footer,
+        synthetic_banner=L("synthetic_banner", lang) if synthetic else None, sections=_sections(data, facts),
         caveats=[f.text for f in facts["caveats"]] + data_caveats, hypotheses=[f.text for f in facts["hypotheses"]],
-        columns=columns, rows=rows, hotspot_lines=hotspot_lines, method_rows=method_rows,
-        sources=src_lines, method_notes=method_notes,
+        columns=_columns(data, ref_label), rows=rows, hotspot_lines=hotspot_lines, method_rows=method_rows,
+        sources=_sources(data, synthetic), method_notes=_method_notes(data, facts, version_line),
         numbers=_numbers_frame(data, n, all_rows, charts, facts), area_id=str(area["id"]),
-        period=p.label, labels={k: L(k, lang) for k in ("summary_heading", "notes", "note_by", "internal",
-                                                          "caveats", "map", "charts", "table", "hotspots",
-                                                          "method", "hypotheses", "sources", "method_notes",
-                                                          "page", "of", "col_reason", "synthetic_tag",
-                                                          "generated_facts")},
+        period=p.label, labels={k: L(k, lang) for k in CONTENT_LABELS},
     )
     if data.kommun and has_marks(facts):
         content.footnote = method_footnote(data)
@@ -472,12 +538,5 @@ def build_content(data: ReportData, figures: bool = True) -> ReportContent:
     content.map_caption = L("map_caption", lang, name=area["name"], period=period_label, buffer=buffer) + (
         L("map_caption_kommun", lang) if data.kommun else "")
     if figures:
-        from reports.figures import render_map, render_period_bars, render_trends
-
-        if data.map is not None and policy(data.tier).allows_layer("hotspots"):
-            content.map_png = render_map(data.map, data.hotspots, data.hotspots_previous, lang,
-                                         name=area["name"])
-        if charts:
-            content.chart_png = (render_period_bars(charts, lang) if data.kommun
-                                 else render_trends(charts, p.label, lang))
+        _add_figures(content, data, charts, p.label)
     return content

@@ -61,6 +61,7 @@ from geodata.errors import InputError
 from indicators.calendar import Period, PeriodKind, parse_period
 from reports.model import THRESHOLD
 from reports.suppression import PRIMARY, PUBLISHED, SECONDARY, SECONDARY_MARK, primary_mark, protect
+from texts import t
 
 MISSING_MARK = "–"
 MISSING = "missing"
@@ -71,12 +72,13 @@ class DisclosureRefused(InputError):
     """The tier may not see what was asked (a period off its grid, a table across areas …):
     400 with the reason on the web, exit 2 on the command line."""
 
-    def __init__(self, message_sv: str, message_en: str) -> None:
-        super().__init__(None, message_en)
-        self.message_sv, self.message_en = message_sv, message_en
+    def __init__(self, key: str, **fields: object) -> None:
+        super().__init__(None, t(key, "en", **fields))  # the command line's message is English
+        self.key, self.fields = key, fields
 
     def message(self, lang: str = "sv") -> str:
-        return self.message_sv if lang == "sv" else self.message_en
+        """The reason in ``lang`` (catalogue key ``self.key``)."""
+        return t(self.key, lang, **self.fields)
 
 
 # --------------------------------------------------------------------------- the tiers
@@ -116,11 +118,7 @@ class TierPolicy:
         except ValueError as exc:
             raise InputError(None, f"period: {exc}") from exc
         if not self.allows_period(p):
-            raise DisclosureRefused(
-                f"Perioden {p.label} visas inte i kommunversionen: välj ett tertial eller ett helt år "
-                "(överlappande perioder skulle avslöja dolda små tal).",
-                f"The period {p.label} is not shown in the municipality version: choose a tertial or a "
-                "whole year (overlapping periods would reveal hidden small counts).")
+            raise DisclosureRefused("rep.refused.period", period=p.label)
         return p
 
     def grid_period(self, period: str | None, fallback: str | None) -> str | None:
@@ -145,9 +143,7 @@ class TierPolicy:
 
     def refuse_cross_area(self) -> None:
         if not self.cross_area_tables:
-            raise DisclosureRefused(
-                "Jämförelsetabeller över områden visas bara i polisversionen.",
-                "Tables across areas are shown in the police version only.")
+            raise DisclosureRefused("rep.refused.cross_area")
 
 
 POLICE = TierPolicy("police")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import matplotlib
 
@@ -27,19 +28,20 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
 
 from i18n import fmt_number  # noqa: E402
-from indicators.calendar import MONTHS_EN, MONTHS_SV, parse_month, parse_period, shift_month  # noqa: E402
+from indicators.calendar import parse_month, parse_period, shift_month  # noqa: E402
 from layers.areas import CATEGORY_COLORS, CATEGORY_LABELS, UNKNOWN_CATEGORY_COLOR  # noqa: E402
 from layers.palettes import HOTSPOT_COLORS  # noqa: E402
 from reports.model import MapData  # noqa: E402
-from reports.texts import HOTSPOT_LABELS, L, pick  # noqa: E402
+from reports.texts import L, hotspot_label  # noqa: E402
+from texts import has, t  # noqa: E402
 
 CM = 1 / 2.54
 FONT = "DejaVu Sans"
 INK = "#1b1b1b"
 MUTED = "#6b6b6b"
 HOT = ("hot99", "hot95", "hot90")
-POI_STYLE = {"tunnelbana": ("o", "#0072b2", ("Tunnelbaneuppgång", "Metro exit")),
-             "krog": ("D", "#7b3294", ("Krog (serveringstillstånd)", "Licensed premises"))}
+#: kind of place → (marker, colour); its legend name is the catalogue's ``rep.poi.<kind>``
+POI_STYLE = {"tunnelbana": ("o", "#0072b2"), "krog": ("D", "#7b3294")}
 
 
 def _png(fig: Figure, dpi: int) -> bytes:
@@ -85,11 +87,23 @@ def _hexes(fc: dict | None) -> gpd.GeoDataFrame:
     return gdf.to_crs("EPSG:3006")
 
 
-def render_map(m: MapData, hotspots: dict | None, previous: dict | None, lang: str = "sv",
-               name: str = "", width_cm: float = 17.0, height_cm: float = 11.0, dpi: int = 170) -> bytes:
-    """PNG of the area map with hotspot hexagons, legend, scale bar and north arrow."""
+@dataclass(frozen=True)
+class _Drawn:
+    """What the map shows, for its legend: the hexagon classes drawn, whether there are
+    hexagons, hot spots of last year (still hot, or no longer), events, and the kinds of place."""
+
+    cat_color: str
+    classes: tuple[str, ...]
+    any_hexes: bool
+    persistent: bool
+    former: bool
+    events: bool
+    poi_kinds: tuple[str, ...]
+
+
+def _axes(width_cm: float, height_cm: float, map_w: float) -> tuple[Figure, object, object]:
+    """The figure, the map axes (no ticks, a grey frame) and the legend panel beside it."""
     fig = Figure(figsize=(width_cm * CM, height_cm * CM))
-    map_w = 0.70
     ax = fig.add_axes((0.005, 0.01, map_w, 0.98))
     side = fig.add_axes((map_w + 0.02, 0.01, 1 - map_w - 0.025, 0.98))
     side.axis("off")
@@ -98,8 +112,12 @@ def render_map(m: MapData, hotspots: dict | None, previous: dict | None, lang: s
     for spine in ax.spines.values():
         spine.set_color("#999999")
         spine.set_linewidth(0.6)
+    return fig, ax, side
 
-    # extent: the study region, padded, at the axes' aspect ratio
+
+def _extent(ax, m: MapData, width_cm: float, height_cm: float, map_w: float) -> tuple[float, float, float, float]:
+    """Set the map's extent: the study region, padded, at the axes' aspect ratio;
+    returns ``(x0, x1, y0, y1)``."""
     minx, miny, maxx, maxy = m.region.bounds
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
     w, h = (maxx - minx) * 1.12, (maxy - miny) * 1.12
@@ -113,7 +131,12 @@ def render_map(m: MapData, hotspots: dict | None, previous: dict | None, lang: s
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
     ax.set_facecolor("#fbfbf8")
+    return x0, x1, y0, y1
 
+
+def _draw_context(ax, m: MapData, extent: tuple[float, float, float, float]) -> None:
+    """Kommun borders and the neighbouring areas (named where their label falls on the map)."""
+    x0, x1, y0, y1 = extent
     for g in m.kommun_lines:
         gpd.GeoSeries([g], crs="EPSG:3006").plot(ax=ax, color="#9e9e9e", linewidth=0.8,
                                                  linestyle=(0, (4, 2)), zorder=1)
@@ -125,6 +148,10 @@ def render_map(m: MapData, hotspots: dict | None, previous: dict | None, lang: s
             ax.text(p.x, p.y, oname, fontsize=5.5, color=MUTED, ha="center", va="center", zorder=3,
                     family=FONT, clip_on=True)
 
+
+def _draw_hexes(ax, hotspots: dict | None, previous: dict | None) -> tuple[list[str], bool, bool, bool]:
+    """The hotspot hexagons by Gi* class, persistent ones outlined, last year's no longer hot
+    dashed; returns (classes drawn, any hexagons, any persistent, any former)."""
     hexes = _hexes(hotspots)
     prev_hot = set()
     feats = (hotspots or {}).get("features", [])
@@ -153,7 +180,13 @@ def render_map(m: MapData, hotspots: dict | None, previous: dict | None, lang: s
         if len(former):
             former.plot(ax=ax, facecolor="none", edgecolor=HOTSPOT_COLORS["hot99"], linewidth=0.9,
                         linestyle=(0, (2, 1.5)), zorder=6)
+    return classes_present, bool(len(hexes)), bool(len(persistent)), bool(len(former))
 
+
+def _draw_area(ax, m: MapData, extent: tuple[float, float, float, float]) -> tuple[str, bool, list[str]]:
+    """The study region, the area (in its category's colour), event points and places of
+    interest on the map; returns (area colour, any events, the kinds of place drawn)."""
+    x0, x1, y0, y1 = extent
     cat_color = CATEGORY_COLORS.get(m.category or "", UNKNOWN_CATEGORY_COLOR)
     gpd.GeoSeries([m.region], crs="EPSG:3006").plot(ax=ax, facecolor="none", edgecolor="#555555",
                                                     linewidth=0.8, linestyle=(0, (3, 2)), zorder=7)
@@ -167,58 +200,80 @@ def render_map(m: MapData, hotspots: dict | None, previous: dict | None, lang: s
     for kind, _name, x, y in m.pois:
         if not (x0 < x < x1 and y0 < y < y1):
             continue
-        marker, color, _ = POI_STYLE.get(kind, ("s", "#4d4d4d", (kind, kind)))
+        marker, color = POI_STYLE.get(kind, ("s", "#4d4d4d"))
         ax.scatter([x], [y], s=14, marker=marker, c=color, edgecolors="white", linewidths=0.6, zorder=10)
         if kind not in kinds_present:
             kinds_present.append(kind)
+    return cat_color, has_events, kinds_present
 
-    # scale bar and north arrow inside the map, in corners kept clear of the study region
-    length = _nice_length(x1 - x0)
-    _scale_bar(ax, x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.04, length, (y1 - y0) * 0.012, lang)
-    _north(ax, x1 - (x1 - x0) * 0.05, y1 - (y1 - y0) * 0.08, (y1 - y0) * 0.08)
 
-    # legend panel
-    handles = [Line2D([], [], color=cat_color, lw=2.2,
+def _poi_label(kind: str, lang: str) -> str:
+    """The legend's name of a kind of place (an unknown kind: the kind itself)."""
+    return t(f"rep.poi.{kind}", lang) if has(f"rep.poi.{kind}") else kind
+
+
+def _legend(side, m: MapData, drawn: _Drawn, name: str, lang: str) -> None:
+    """The legend panel: what the map shows, in drawing order, and the attribution below."""
+    handles = [Line2D([], [], color=drawn.cat_color, lw=2.2,
                       label=f"{name or L('legend_area', lang)}\n({CATEGORY_LABELS[lang].get(m.category or '', '')})"),
                Line2D([], [], color="#555555", lw=0.8, linestyle=(0, (3, 2)),
                       label=L("legend_buffer", lang, buffer=fmt_number(m.buffer_m, lang)))]
     for cls in ("hot99", "hot95", "hot90", "cold90", "cold95", "cold99"):  # the classes on the map
-        if cls in classes_present:
+        if cls in drawn.classes:
             handles.append(Patch(facecolor=HOTSPOT_COLORS[cls], edgecolor="#bbbbbb", lw=0.4,
-                                 label=pick(HOTSPOT_LABELS[cls], lang)))
-    if len(hexes):
-        handles.append(Patch(facecolor="none", edgecolor="#c8c8c8", lw=0.6, label=pick(HOTSPOT_LABELS["ns"], lang)))
-    if len(persistent):
-        handles.append(Patch(facecolor="none", edgecolor=INK, lw=1.1,
-                             label=pick(("Hotspot även i fjol", "Hot spot last year too"), lang)))
-    if len(former):
+                                 label=hotspot_label(cls, lang)))
+    if drawn.any_hexes:
+        handles.append(Patch(facecolor="none", edgecolor="#c8c8c8", lw=0.6, label=hotspot_label("ns", lang)))
+    if drawn.persistent:
+        handles.append(Patch(facecolor="none", edgecolor=INK, lw=1.1, label=L("legend_was_hot", lang)))
+    if drawn.former:
         handles.append(Patch(facecolor="none", edgecolor=HOTSPOT_COLORS["hot99"], lw=0.9, linestyle=(0, (2, 1.5)),
-                             label=pick(("Hotspot i fjol, inte nu", "Hot spot last year, not now"), lang)))
-    if has_events:
+                             label=L("legend_former_hot", lang)))
+    if drawn.events:
         handles.append(Line2D([], [], marker="o", lw=0, markersize=2.5, color=INK,
                               label=L("legend_events", lang)))
-    for kind in kinds_present:
-        marker, color, labels = POI_STYLE.get(kind, ("s", "#4d4d4d", (kind, kind)))
+    for kind in drawn.poi_kinds:
+        marker, color = POI_STYLE.get(kind, ("s", "#4d4d4d"))
         handles.append(Line2D([], [], marker=marker, lw=0, markersize=4.5, color=color,
-                              markeredgecolor="white", label=pick(labels, lang)))
+                              markeredgecolor="white", label=_poi_label(kind, lang)))
     if m.other_areas:
         handles.append(Patch(facecolor="#ececec", edgecolor="#a0a0a0", lw=0.6, label=L("legend_other_areas", lang)))
     if m.kommun_lines:
         handles.append(Line2D([], [], color="#9e9e9e", lw=0.8, linestyle=(0, (4, 2)), label=L("legend_kommun", lang)))
     leg = side.legend(handles=handles, loc="upper left", frameon=False, fontsize=6.6,
                       handlelength=1.8, borderaxespad=0, labelspacing=0.7,
-                      title=pick(("Teckenförklaring", "Legend"), lang), title_fontsize=7.5,
+                      title=L("legend_title", lang), title_fontsize=7.5,
                       prop={"family": FONT, "size": 6.6})
     leg._legend_box.align = "left"
     side.text(0, 0.0, L("map_attrib", lang), fontsize=5.3, color=MUTED, va="bottom", ha="left",
               wrap=True, family=FONT, transform=side.transAxes)
+
+
+def render_map(m: MapData, hotspots: dict | None, previous: dict | None, lang: str = "sv",
+               name: str = "", width_cm: float = 17.0, height_cm: float = 11.0, dpi: int = 170) -> bytes:
+    """PNG of the area map with hotspot hexagons, legend, scale bar and north arrow."""
+    map_w = 0.70
+    fig, ax, side = _axes(width_cm, height_cm, map_w)
+    extent = _extent(ax, m, width_cm, height_cm, map_w)
+    x0, x1, y0, y1 = extent
+    _draw_context(ax, m, extent)
+    classes, any_hexes, persistent, former = _draw_hexes(ax, hotspots, previous)
+    cat_color, has_events, kinds = _draw_area(ax, m, extent)
+
+    # scale bar and north arrow inside the map, in corners kept clear of the study region
+    length = _nice_length(x1 - x0)
+    _scale_bar(ax, x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.04, length, (y1 - y0) * 0.012, lang)
+    _north(ax, x1 - (x1 - x0) * 0.05, y1 - (y1 - y0) * 0.08, (y1 - y0) * 0.08)
+
+    _legend(side, m, _Drawn(cat_color, tuple(classes), any_hexes, persistent, former, has_events, tuple(kinds)),
+            name, lang)
     return _png(fig, dpi)
 
 
 # --------------------------------------------------------------------------- charts
 def _month_label(month: str, lang: str) -> str:
-    names = MONTHS_SV if lang == "sv" else MONTHS_EN
-    return f"{names[int(month[5:]) - 1]} {month[2:4]}"
+    """``'2025-05'`` → ``'maj 25'`` (sv) / ``'May 25'`` (en)."""
+    return f"{t(f'rep.month_short.{int(month[5:])}', lang)} {month[2:4]}"
 
 
 def render_trends(panels: Sequence[dict], period: str, lang: str = "sv", width_cm: float = 17.0,

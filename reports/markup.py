@@ -57,10 +57,10 @@ def _img(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def render_html(content: ReportContent) -> str:
-    """A self-contained HTML page of the report."""
+def _html_head(content: ReportContent) -> list[str]:
+    """Document head, the tier band and running header (repeated per printed page), the title
+    and the identity table."""
     e = escape
-    lab = content.labels
     out = [f'<!doctype html><html lang="{content.lang}"><head><meta charset="utf-8">',
            f"<title>{e(content.title)} · {e(content.period_label)}</title>",
            f"<style>{CSS}</style></head><body>",
@@ -73,9 +73,28 @@ def render_html(content: ReportContent) -> str:
            '<table class="meta">']
     out += [f"<tr><td>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in content.meta]
     out.append("</table>")
-    if content.synthetic_banner:
-        out.append(f'<div class="banner">{e(content.synthetic_banner)}</div>')
-    out.append(f"<h2>{e(lab['summary_heading'])}</h2>")
+    return out
+
+
+def _html_notes(section, lab: dict[str, str]) -> list[str]:
+    """A section's notes in one box (shaded when any is internal)."""
+    e = escape
+    if not section.notes:
+        return []
+    internal = " internal" if any(n.internal for n in section.notes) else ""
+    out = [f'<div class="notes{internal}"><div class="notehead">{e(lab["notes"].upper())}</div>']
+    for n in section.notes:
+        itag = f" · {e(lab['internal'])}" if n.internal else ""
+        out.append(f"<blockquote>{e(n.text)}</blockquote><div class=\"small\">— {e(n.author)}, "
+                   f"{n.created_at:%Y-%m-%d %H:%M}{itag}</div>")
+    out.append("</div>")
+    return out
+
+
+def _html_summary(content: ReportContent) -> list[str]:
+    """The 4P sections (priorities as an ordered list) with their notes."""
+    e = escape
+    out = [f"<h2>{e(content.labels['summary_heading'])}</h2>"]
     for s in content.sections:
         tag = "ol" if s.key == "prioriteringar" else "ul"
         out.append(f'<section class="p4 {e(s.key)}"><h3>{e(s.title)}</h3><{tag}>')
@@ -86,28 +105,29 @@ def render_html(content: ReportContent) -> str:
                 text = rest if head.endswith(".") and head[:-1].isdigit() else text
             out.append(f"<li>{e(text)}</li>")
         out.append(f"</{tag}>")
-        if s.notes:
-            internal = " internal" if any(n.internal for n in s.notes) else ""
-            out.append(f'<div class="notes{internal}"><div class="notehead">{e(lab["notes"].upper())}</div>')
-            for n in s.notes:
-                itag = f" · {e(lab['internal'])}" if n.internal else ""
-                out.append(f"<blockquote>{e(n.text)}</blockquote><div class=\"small\">— {e(n.author)}, "
-                           f"{n.created_at:%Y-%m-%d %H:%M}{itag}</div>")
-            out.append("</div>")
+        out += _html_notes(s, content.labels)
         out.append("</section>")
-    if content.footnote:  # the method behind the plain words (kommun tier)
-        out.append(f'<p class="small footnote">{e(content.footnote)}</p>')
-    if content.caveats:
-        out.append(f"<h3>{e(lab['caveats'])}</h3><ul class=\"small\">")
-        out += [f"<li>{e(c)}</li>" for c in content.caveats]
-        out.append("</ul>")
+    return out
+
+
+def _html_figures(content: ReportContent) -> list[str]:
+    """The map and the charts as data URIs with their captions."""
+    e = escape
+    out = []
     if content.map_png:
-        out.append(f"<h2>{e(lab['map'])}</h2><figure><img alt=\"{e(content.map_caption)}\" "
+        out.append(f"<h2>{e(content.labels['map'])}</h2><figure><img alt=\"{e(content.map_caption)}\" "
                    f"src=\"{_img(content.map_png)}\"><figcaption>{e(content.map_caption)}</figcaption></figure>")
     if content.chart_png:
         out.append(f"<h2>{e(content.chart_title)}</h2><figure><img alt=\"{e(content.chart_caption)}\" "
                    f"src=\"{_img(content.chart_png)}\"><figcaption>{e(content.chart_caption)}</figcaption></figure>")
-    out.append(f"<h2>{e(lab['table'])}</h2><table class=\"ind\"><thead><tr>")
+    return out
+
+
+def _html_table(content: ReportContent) -> list[str]:
+    """The indicator table (a reason line under a row that has one) and the note on rows left out."""
+    e = escape
+    lab = content.labels
+    out = [f"<h2>{e(lab['table'])}</h2><table class=\"ind\"><thead><tr>"]
     last = len(content.columns) - 1
     num = ' class="num"'
     out += [f"<th{num if 0 < k < last else ''}>{e(c)}</th>" for k, c in enumerate(content.columns)]
@@ -124,6 +144,14 @@ def render_html(content: ReportContent) -> str:
     out.append("</tbody></table>")
     if content.small_note:  # the indicators with no figure to show, named once
         out.append(f"<p>{e(content.small_note)}</p>")
+    return out
+
+
+def _html_closing(content: ReportContent) -> list[str]:
+    """Hypothesis checks, the hotspot method, method notes, sources and the footer."""
+    e = escape
+    lab = content.labels
+    out = []
     if content.hypotheses:
         out.append(f"<h3>{e(lab['hypotheses'])}</h3><ul>")
         out += [f"<li>{e(h)}</li>" for h in content.hypotheses]
@@ -141,6 +169,25 @@ def render_html(content: ReportContent) -> str:
     out += [f"<li>{e(s)}</li>" for s in content.sources]
     out.append(f"</ul><footer>{e(content.footer)} · {e(content.tier_short)}</footer></main>"
                "</td></tr></tbody></table></body></html>")
+    return out
+
+
+def render_html(content: ReportContent) -> str:
+    """A self-contained HTML page of the report."""
+    e = escape
+    out = _html_head(content)
+    if content.synthetic_banner:
+        out.append(f'<div class="banner">{e(content.synthetic_banner)}</div>')
+    out += _html_summary(content)
+    if content.footnote:  # the method behind the plain words (kommun tier)
+        out.append(f'<p class="small footnote">{e(content.footnote)}</p>')
+    if content.caveats:
+        out.append(f"<h3>{e(content.labels['caveats'])}</h3><ul class=\"small\">")
+        out += [f"<li>{e(c)}</li>" for c in content.caveats]
+        out.append("</ul>")
+    out += _html_figures(content)
+    out += _html_table(content)
+    out += _html_closing(content)
     return "\n".join(out)
 
 

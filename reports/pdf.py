@@ -41,6 +41,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
+import texts
 from reports.content import ReportContent
 
 PAGE_W, PAGE_H = A4
@@ -257,14 +258,9 @@ def _indicator_table(content: ReportContent, st) -> Table:
     return t
 
 
-def _story(content: ReportContent, st) -> list:
-    """The flowables of one report."""
-    lab = content.labels
-    story: list = [_p(content.title, st["title"]), _p(content.subtitle, st["subtitle"]),
-                   _meta_table(content, st), Spacer(1, 5)]
-    if content.synthetic_banner:
-        story.append(_box([_p(content.synthetic_banner, st["banner"])], "#fff3d6", "#e0a526"))
-    story.append(_p(lab["summary_heading"], st["h2"]))
+def _summary(content: ReportContent, st) -> list:
+    """The 4P sections: each title kept with its first fact, the priorities numbered, the notes boxed."""
+    story: list = [_p(content.labels["summary_heading"], st["h2"])]
     for sec in content.sections:
         block = [_p(sec.title, st["h3"])]
         for f in sec.facts:
@@ -276,55 +272,78 @@ def _story(content: ReportContent, st) -> list:
         story.append(KeepTogether(block[:2]))
         story.extend(block[2:])
         story.extend(_notes(sec, content, st))
-    if content.footnote:  # the method behind the plain words (kommun tier)
-        story.append(Table([[_p(content.footnote, st["footnote"])]], colWidths=[TEXT_W], style=TableStyle([
-            ("LINEABOVE", (0, 0), (0, 0), 0.5, RULE), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 2)])))
-    if content.caveats:
-        story.append(_p(lab["caveats"], st["h3"]))
-        for c in content.caveats:
-            story.append(Paragraph(escape(c), st["small"], bulletText="–"))
+    return story
+
+
+def _bullets(heading: str, lines: list[str], style: ParagraphStyle, bullet: str, st) -> list:
+    """A small heading and its lines as bulleted paragraphs."""
+    return [_p(heading, st["h3"]), *(Paragraph(escape(line), style, bulletText=bullet) for line in lines)]
+
+
+def _figures(content: ReportContent, st) -> list:
+    """The map and the charts, each kept with its heading and caption."""
+    lab = content.labels
+    story: list = []
     if content.map_png:
         story.append(KeepTogether([_p(lab["map"], st["h2"]), _image(content.map_png, TEXT_W),
                                    _p(content.map_caption, st["caption"])]))
     if content.chart_png:
         story.append(KeepTogether([_p(content.chart_title, st["h2"]), _image(content.chart_png, TEXT_W),
                                    _p(content.chart_caption, st["caption"])]))
+    return story
+
+
+def _hotspot_method(content: ReportContent, st) -> list:
+    """The hotspot analysis: why there is none, or its method card as a two-column table."""
+    lab = content.labels
+    if not (content.method_rows or content.hotspot_lines):
+        return []
+    story: list = [_p(f"{lab['hotspots']}: {lab['method'].lower()}", st["h3"])]
+    story += [_p(line, st["body"]) for line in content.hotspot_lines]
+    if content.method_rows:
+        rows = [[_p(k, st["cellb"]), _p(v, st["cell"])] for k, v in content.method_rows]
+        table = Table(rows, colWidths=[45 * mm, TEXT_W - 45 * mm], hAlign="LEFT")
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+                                   ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        story.append(table)
+    return story
+
+
+def _story(content: ReportContent, st) -> list:
+    """The flowables of one report."""
+    lab = content.labels
+    story: list = [_p(content.title, st["title"]), _p(content.subtitle, st["subtitle"]),
+                   _meta_table(content, st), Spacer(1, 5)]
+    if content.synthetic_banner:
+        story.append(_box([_p(content.synthetic_banner, st["banner"])], "#fff3d6", "#e0a526"))
+    story += _summary(content, st)
+    if content.footnote:  # the method behind the plain words (kommun tier)
+        story.append(Table([[_p(content.footnote, st["footnote"])]], colWidths=[TEXT_W], style=TableStyle([
+            ("LINEABOVE", (0, 0), (0, 0), 0.5, RULE), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 2)])))
+    if content.caveats:
+        story += _bullets(lab["caveats"], content.caveats, st["small"], "–", st)
+    story += _figures(content, st)
     story.append(_p(lab["table"], st["h2"]))
     story.append(_indicator_table(content, st))
     if content.small_note:  # the indicators with no number to show, in one sentence
         story.append(Spacer(1, 4))
         story.append(_p(content.small_note, st["body"]))
     if content.hypotheses:
-        story.append(_p(lab["hypotheses"], st["h3"]))
-        for h in content.hypotheses:
-            story.append(Paragraph(escape(h), st["bullet"], bulletText="•"))
-    if content.method_rows or content.hotspot_lines:
-        story.append(_p(f"{lab['hotspots']}: {lab['method'].lower()}", st["h3"]))
-        for line in content.hotspot_lines:
-            story.append(_p(line, st["body"]))
-        if content.method_rows:
-            rows = [[_p(k, st["cellb"]), _p(v, st["cell"])] for k, v in content.method_rows]
-            t = Table(rows, colWidths=[45 * mm, TEXT_W - 45 * mm], hAlign="LEFT")
-            t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                   ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
-                                   ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                                   ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-            story.append(t)
-    story.append(_p(lab["method_notes"], st["h3"]))
-    for m in content.method_notes:
-        story.append(Paragraph(escape(m), st["small"], bulletText="–"))
-    story.append(_p(lab["sources"], st["h3"]))
-    for s in content.sources:
-        story.append(Paragraph(escape(s), st["small"], bulletText="–"))
+        story += _bullets(lab["hypotheses"], content.hypotheses, st["bullet"], "•", st)
+    story += _hotspot_method(content, st)
+    story += _bullets(lab["method_notes"], content.method_notes, st["small"], "–", st)
+    story += _bullets(lab["sources"], content.sources, st["small"], "–", st)
     return story
 
 
 def _doc(buf, title: str, subject: str, lang: str):
     doc = _BookDoc(buf, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=TOP,
                    bottomMargin=BOTTOM, title=title, author="Lägesbild", subject=subject,
-                   creator="Lägesbild (reportlab)", lang="sv-SE" if lang == "sv" else "en")
+                   creator="Lägesbild (reportlab)", lang=texts.t("rep.pdf_lang", lang))
     frame = Frame(MARGIN_X, BOTTOM, TEXT_W, PAGE_H - TOP - BOTTOM, id="body", leftPadding=0,
                   rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
@@ -364,15 +383,15 @@ def render_pdf_book(contents: list[ReportContent], title: str, subtitle: str) ->
         raise ValueError("render_pdf_book: no reports")
     st = _styles()
     first = contents[0]
-    sv = first.lang == "sv"
     cover = replace(first, header=title, title=title)
     buf = io.BytesIO()
     doc = _doc(buf, title, f"{title} · {first.tier_short}", first.lang)
     toc = TableOfContents(dotsMinLevel=0)
     toc.levelStyles = [st["toc"]]
-    story: list = [_Begin(cover, "contents", "Innehåll" if sv else "Contents", in_toc=False),
+    contents_title = texts.t("rep.contents", first.lang)
+    story: list = [_Begin(cover, "contents", contents_title, in_toc=False),
                    _p(title, st["title"]), _p(subtitle, st["subtitle"]), Spacer(1, 6),
-                   _p("Innehåll" if sv else "Contents", st["h2"]), toc]
+                   _p(contents_title, st["h2"]), toc]
     for k, content in enumerate(contents):
         area = content.title.split(": ", 1)[-1]
         story += [PageBreak(), _Begin(content, f"area{k}", f"{area} ({content.area_id})"), *_story(content, st)]

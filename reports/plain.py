@@ -26,20 +26,15 @@ from reports.facts import FDR_ALPHA, HOT, Fact, build_facts, p_is
 from reports.model import THRESHOLD, ReportData
 from reports.numberview import Numbers
 from reports.suppression import suppress
-from reports.texts import L, pick
+from reports.texts import L
+from texts import t
 
 #: the footnote mark of a plain sentence whose method the footnote names
 MARK = "¹"
 
-#: a kind of place in a sentence: (one, several) per language; an unknown kind reads
-#: "4 platser av typen <kind>"
-PLACE_WORDS = {
-    "krog": {"sv": ("krog", "krogar"), "en": ("bar", "bars")},
-    "tunnelbana": {"sv": ("tunnelbaneuppgång", "tunnelbaneuppgångar"), "en": ("metro exit", "metro exits")},
-    "skola": {"sv": ("skola", "skolor"), "en": ("school", "schools")},
-    "station": {"sv": ("station", "stationer"), "en": ("station", "stations")},
-    "butik": {"sv": ("butik", "butiker"), "en": ("shop", "shops")},
-}
+#: the kinds of place a sentence names (catalogue keys ``rep.places.<kind>.one``/``.other``); an
+#: unknown kind reads "4 platser av typen <kind>"
+PLACE_KINDS = ("krog", "tunnelbana", "skola", "station", "butik")
 
 
 def places(kind: str, n: int, lang: str) -> str:
@@ -52,22 +47,20 @@ def places(kind: str, n: int, lang: str) -> str:
     '3 platser av typen kiosk'
     """
     num = fmt_number(n, lang)
-    words = PLACE_WORDS.get(str(kind).strip().lower())
-    if words is None:
-        if lang == "sv":
-            return f"{num} {'plats' if n == 1 else 'platser'} av typen {kind}"
-        return f"{num} {'place' if n == 1 else 'places'} of the kind {kind}"
-    one, many = words[lang]
-    return f"{num} {one if n == 1 else many}"
+    form = "one" if n == 1 else "other"
+    known = str(kind).strip().lower()
+    if known not in PLACE_KINDS:
+        return t(f"rep.places.unknown.{form}", lang, n=num, kind=kind)
+    return t(f"rep.places.{known}.{form}", lang, n=num)
 
 
 # --------------------------------------------------------------------------- sentences
-def poi_sentence(t: dict, data: ReportData, plain: bool) -> str:
+def poi_sentence(test: dict, data: ReportData, plain: bool) -> str:
     """One nearness check in words, with the kommun tier's suppression of its three counts."""
-    lang, sv = data.lang, data.lang == "sv"
-    dist = fmt_number(t.get("distance_m"), lang)
-    where = places(t.get("kind", ""), int(t.get("n_places") or 0), lang)
-    inside, outside, total = t.get("events_inside"), t.get("events_outside"), t.get("events_total")
+    lang = data.lang
+    dist = fmt_number(test.get("distance_m"), lang)
+    where = places(test.get("kind", ""), int(test.get("n_places") or 0), lang)
+    inside, outside, total = test.get("events_inside"), test.get("events_outside"), test.get("events_total")
     if data.kommun:  # inside + outside = total, suppressed together (as reports.facts does)
         s = suppress({"in": inside, "out": outside, "tot": total}, [{"tot": 1, "in": -1, "out": -1}],
                      threshold=THRESHOLD)
@@ -75,28 +68,25 @@ def poi_sentence(t: dict, data: ReportData, plain: bool) -> str:
         ratio_shown = s.shown("in") and s.shown("out")
     else:
         fin, ftot, ratio_shown = fmt_number(inside, lang), fmt_number(total, lang), True
-    share = fmt_percent(100 * (t.get("area_share") or 0), lang, 0, signed=False)
-    head = (f"Inom {dist} m från {where} inträffade {fin} av {ftot} händelser, på {share} av områdets yta"
-            if sv else f"Within {dist} m of {where}, {fin} of {ftot} events occurred, on {share} of the area")
-    ratio = t.get("rate_ratio")
+    share = fmt_percent(100 * (test.get("area_share") or 0), lang, 0, signed=False)
+    head = t("rep.plain.poi_head", lang, dist=dist, where=where, inside=fin, total=ftot, share=share)
+    ratio = test.get("rate_ratio")
     if not ratio_shown or ratio is None:
         return head + "."
     if not outside or not math.isfinite(ratio):  # every event near the places: no ratio to give
-        dense = "inga händelser i resten av området" if sv else "none in the rest of the area"
+        dense = t("rep.plain.none_elsewhere", lang)
     else:
         r = fmt_number(ratio, lang, 1)
-        word = ("gånger tätare än" if ratio >= 1 else "gånger så tätt som") if sv else "times as dense as"
-        dense = f"{r} {word} {'i resten av området' if sv else 'in the rest of the area'}"
-    p = t.get("p_value")
+        word = t("rep.plain.denser" if ratio >= 1 else "rep.plain.as_dense", lang)
+        dense = f"{r} {word} {t('rep.rest_of_area', lang)}"
+    p = test.get("p_value")
     if p is not None and not math.isfinite(p):
         p = None
     if not plain:
         return f"{head}: {dense}" + ("" if p is None else f", {p_is(p, lang)}") + "."
     if p is None:
         return f"{head}: {dense}."
-    sure = p < FDR_ALPHA
-    words = (("en säker skillnad" if sure else "skillnaden kan vara slump (inom normal variation)") if sv else
-             ("a clear difference" if sure else "the difference may be chance (within normal variation)"))
+    words = t("rep.plain.clear_difference" if p < FDR_ALPHA else "rep.plain.maybe_chance", lang)
     return f"{head}: {dense} – {words}{MARK}."
 
 
@@ -110,34 +100,25 @@ def _hot_counts(data: ReportData) -> tuple[int, int, int]:
 
 
 def _cells(n: int, lang: str) -> str:
-    num = fmt_number(n, lang)
-    return f"{num} {'ruta' if n == 1 else 'rutor'}" if lang == "sv" else f"{num} {'cell' if n == 1 else 'cells'}"
+    return t(f"rep.plain.cells.{'one' if n == 1 else 'other'}", lang, n=fmt_number(n, lang))
 
 
 def _plain_hotspots(fact: Fact, data: ReportData) -> str:
-    lang, sv = data.lang, data.lang == "sv"
+    lang = data.lang
     n, new, persistent = _hot_counts(data)
     if fact.kind == "hotspots_none":
         if fact.text == L("no_hotspot_data", lang):
             return fact.text
-        return ("Kartan visar inga platser där händelserna är säkert fler än i omgivningen (inga hotspots) "
-                f"denna period{MARK}." if sv else
-                f"The map shows no place where events are clearly more frequent than around it (no hot spots) "
-                f"this period{MARK}.")
+        return t("rep.plain.hotspots_none", lang, mark=MARK)
     if fact.kind == "hotspots_now":
         prev = ""
         if data.hotspots_previous is not None:
-            prev = (f"; {fmt_number(new, lang)} nya jämfört med samma period i fjol, "
-                    f"{fmt_number(persistent, lang)} kvar sedan dess" if sv else
-                    f"; {fmt_number(new, lang)} new compared with the same period last year, "
-                    f"{fmt_number(persistent, lang)} still there")
-        return (f"{_cells(n, lang).capitalize()} på kartan {'är hotspots' if n != 1 else 'är en hotspot'}: där är "
-                f"händelserna säkert fler än i omgivningen{prev}{MARK}." if sv else
-                f"{_cells(n, lang).capitalize()} on the map {'are hot spots' if n != 1 else 'is a hot spot'}: events "
-                f"there are clearly more frequent than around them{prev}{MARK}.")
+            prev = t("rep.plain.hot_compared", lang, new=fmt_number(new, lang),
+                     persistent=fmt_number(persistent, lang))
+        return t(f"rep.plain.hotspots_now.{'one' if n == 1 else 'other'}", lang,
+                 cells=_cells(n, lang).capitalize(), compared=prev, mark=MARK)
     # hotspots_follow (the kommun tier's point for action)
-    return (f"Hotspotrutorna på kartan ({fmt_number(n, lang)}) är underlag för samverkan om platserna." if sv else
-            f"The hot spot cells on the map ({fmt_number(n, lang)}) are a basis for partnership work on those places.")
+    return t("rep.plain.hotspots_follow", lang, n=fmt_number(n, lang))
 
 
 _NOMINAL_TAIL = re.compile(r" – (ojusterat|unadjusted) p .*?, (bevaka|watch)")
@@ -145,34 +126,21 @@ _NOMINAL_TAIL = re.compile(r" – (ojusterat|unadjusted) p .*?, (bevaka|watch)")
 
 def _plain(fact: Fact, data: ReportData, by_id: dict[str, dict]) -> str:
     """The kommun tier's words for one fact (unchanged when already plain)."""
-    sv = data.lang == "sv"
+    lang = data.lang
     kind = fact.kind
     if kind in ("hotspots_none", "hotspots_now", "hotspots_follow"):
         return _plain_hotspots(fact, data)
     if kind == "none" and fact.section in ("framsteg", "problem"):
-        if fact.section == "framsteg":
-            return ("Inga säkra förbättringar och inga indikatorer på målet denna period." if sv else
-                    "No clear improvements and no indicators on target this period.")
-        return ("Inga säkra försämringar och inga indikatorer sämre än målet denna period." if sv else
-                "No clear deteriorations and no indicators worse than target this period.")
+        return t(f"rep.plain.empty.{fact.section}", lang)
     if kind.startswith("rag_"):
-        return _NOMINAL_TAIL.sub(" – bevaka nästa period, kan vara slump" if sv else
-                                 " – watch next period, may be chance", fact.text)
+        return _NOMINAL_TAIL.sub(t("rep.plain.nominal_tail", lang), fact.text)
     if kind == "watch":
         ind = by_id.get(fact.refs[0][0]) if fact.refs else None
         name = noun(ind["name"]) if ind else ""
-        syn = (" (syntetiska data)" if sv else " (synthetic data)") if ind and ind.get("synthetic") else ""
-        return (f"Bevaka {name} nästa period: förändringen är större än vanligt men kan vara slump när alla "
-                f"områden jämförs samtidigt{MARK}{syn}." if sv else
-                f"Watch {name} next period: the change is larger than usual but may be chance when every area "
-                f"is compared at once{MARK}{syn}.")
+        syn = t("rep.synthetic_note", lang) if ind and ind.get("synthetic") else ""
+        return t("rep.plain.watch", lang, name=name, mark=MARK, syn=syn)
     if kind == "fdr":
-        return ("”Säker ökning” eller ”säker minskning” betyder att förändringen är större än vad slumpen brukar "
-                "ge, också när alla områden och indikatorer jämförs samtidigt; annars står det ”inom normal "
-                f"variation”. Procent på små tal kan vilseleda{MARK}." if sv else
-                "“Clear increase” or “clear decrease” means the change is larger than chance usually gives, even "
-                "when every area and indicator is compared at once; otherwise it says “within normal variation”. "
-                f"Percentages of small counts can mislead{MARK}.")
+        return t("rep.plain.fdr", lang, mark=MARK)
     return fact.text
 
 
@@ -180,39 +148,24 @@ def method_footnote(data: ReportData, pointer: bool = True) -> str:
     """¹ The method behind the plain words (the kommun tier's footnote): which test, which
     correction, how hotspots and nearness are found — named, without formulas or p-values.
     ``pointer`` adds where the method notes and sources are."""
-    lang, sv = data.lang, data.lang == "sv"
+    lang = data.lang
     family = data.summary.get("fdr_family") or {}
     n_tests = family.get("tests")
     n_areas = family.get("areas")
     alpha = fmt_percent(100 * float(data.summary.get("fdr_alpha") or FDR_ALPHA), lang, 0, signed=False)
     many = ""
     if n_tests:
-        many = (f" ({fmt_number(n_tests, lang)} jämförelser" + (f" i {fmt_number(n_areas, lang)} områden" if n_areas else "")
-                + ")") if sv else (f" ({fmt_number(n_tests, lang)} comparisons"
-                                   + (f" in {fmt_number(n_areas, lang)} areas" if n_areas else "") + ")")
-    if sv:
-        return (f"{MARK} Om metoden: en förändring kallas säker när ett statistiskt test för antal (negativ "
-                "binomialfördelning, som räknar med att antalen varierar mer mellan åren än ren slump) visar att "
-                "den knappast är slump, också efter korrektion för att alla områden och indikatorer i listan "
-                f"prövas samtidigt{many}; korrektionen (Benjamini–Hochberg) håller andelen falska larm under "
-                f"{alpha}. Hotspots: Getis-Ord Gi* på sexkantiga rutor (H3, upplösning 9) med samma korrektion. "
-                "Närhet till platser: händelser nära platserna jämförs med resten av området (ett exakt test "
-                "på fördelningen av händelser)." + (" Metodanmärkningar och källor står sist i rapporten."
-                                                     if pointer else ""))
-    return (f"{MARK} About the method: a change is called clear when a statistical test for counts (negative "
-            "binomial, which allows counts to vary more from year to year than chance alone) shows it is "
-            "hardly chance, even after correcting for every area and indicator of the list being tested at "
-            f"once{many}; the correction (Benjamini–Hochberg) keeps the share of false alarms below {alpha}. "
-            "Hot spots: Getis-Ord Gi* on hexagonal cells (H3, resolution 9) with the same correction. Nearness "
-            "to places: events near the places compared with the rest of the area (an exact test on how the "
-            "events are spread)." + (" Method notes and sources are at the end of the report." if pointer else ""))
+        areas = t("rep.caveat.fdr_areas", lang, n=fmt_number(n_areas, lang)) if n_areas else ""
+        many = t("rep.plain.comparisons", lang, n=fmt_number(n_tests, lang), areas=areas)
+    return t("rep.plain.footnote", lang, mark=MARK, many=many, alpha=alpha) + (
+        t("rep.plain.footnote_pointer", lang) if pointer else "")
 
 
 # --------------------------------------------------------------------------- the pass
 def report_facts(data: ReportData, numbers: Numbers | None = None) -> dict[str, list[Fact]]:
     """:func:`reports.facts.build_facts` with the report's final wording (see the module doc)."""
     facts = build_facts(data, numbers or Numbers(data))
-    tests = {t.get("kind", ""): t for t in data.poi_tests if t.get("n_places")}
+    tests = {test.get("kind", ""): test for test in data.poi_tests if test.get("n_places")}
     by_id = {i["id"]: i for i in data.indicators}
     out: dict[str, list[Fact]] = {}
     for section, items in facts.items():
@@ -220,13 +173,11 @@ def report_facts(data: ReportData, numbers: Numbers | None = None) -> dict[str, 
         for f in items:
             text = f.text
             if f.kind in ("poi", "poi_concentration") and f.refs:
-                t = tests.get(f.refs[0][0].removeprefix("poi:"))
-                if t is not None:
-                    text = poi_sentence(t, data, plain=data.kommun)
+                test = tests.get(f.refs[0][0].removeprefix("poi:"))
+                if test is not None:
+                    text = poi_sentence(test, data, plain=data.kommun)
                     if f.kind == "poi_concentration":
-                        text = text.rstrip(".") + pick((
-                            ": underlag för att beställa en fördjupad analys av orsakerna.",
-                            ": a basis for commissioning an analysis of the causes."), data.lang)
+                        text = text.rstrip(".") + t("rep.fact.poi_concentration", data.lang)
             elif data.kommun:
                 text = _plain(f, data, by_id)
             new.append(Fact(f.section, text, f.refs, f.kind))

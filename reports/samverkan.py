@@ -17,58 +17,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+import texts
 from indicators.calendar import parse_period
-from store.ledger import STATUS_EN, STATUS_SV, Item
-
-T = {
-    "followup_title": ("Uppföljning av samverkansöverenskommelsen", "Follow-up of the partnership agreement"),
-    "s4_title": ("Lägesbild enligt 4 § lagen (2023:196)", "Lägesbild under section 4 of Act 2023:196"),
-    "planned": ("Planerade", "Planned"), "delivered": ("Genomförda", "Delivered"),
-    "overdue": ("Försenade", "Overdue"), "extra": ("Genomförda utöver plan", "Delivered beyond plan"),
-    "not_measurable": ("ej mätbart", "not measurable"), "internal": ("intern", "internal"),
-    "no_indicator": ("Löftet har ingen indikator: ej mätbart med indikatorerna.",
-                     "The promise has no indicator: not measurable with the indicators."),
-    "action": ("Åtgärd", "Action"), "owner": ("Ansvarig", "Owner"), "org": ("Organisation", "Organisation"),
-    "due": ("Senast", "Due"), "status": ("Status", "Status"), "done": ("Klar", "Done"),
-    "area": ("Område", "Area"), "indicator": ("Indikator", "Indicator"), "value": ("Värde", "Value"),
-    "reference": ("Jämförelse", "Reference"), "change": ("Förändring", "Change"),
-    "verdict": ("Bedömning", "Assessment"),
-    "problem": ("Problem", "Problem"), "promise": ("Medborgarlöfte", "Citizen promise"),
-    "promise_or_problem": ("Löfte (eller problem)", "Promise (or problem)"),
-    "summary": ("Sammanfattning", "Summary"),
-    "actions_summary": ("{planned} åtgärder planerade under perioden, {delivered} genomförda, {overdue} försenade.",
-                        "{planned} actions planned in the period, {delivered} delivered, {overdue} overdue."),
-    "kommun": ("Kommun", "Kommun"), "period": ("Period", "Period"), "tier": ("Version", "Version"),
-    "tier_police": ("Polisens version (intern)", "Police version (internal)"),
-    "tier_kommun": ("Kommunversion (röjandekontroll tillämpad)", "Kommun version (disclosure control applied)"),
-    "s4_1": ("1. Kartläggning av brottsligheten", "1. Mapping of crime"),
-    "s4_1_intro": ("Polisens indikatorer per område för perioden, med kommunversionens röjandekontroll: antal "
-                   "under 5 visas som <5 och det som skulle röja dem som ..",
-                   "The police indicators per area for the period, under the kommun version's disclosure "
-                   "control: counts below 5 are shown as <5 and what would reveal them as .."),
-    "s4_2": ("2. Annan relevant information: samverkansparternas iakttagelser",
-             "2. Other relevant information: the partners' observations"),
-    "s4_2_intro": ("Iakttagelser rapporterade av kommunen, fastighetsägare, väktare, skolor och polisen enligt "
-                   "checklistan. De är inte brott och ingår aldrig i brottsstatistiken.",
-                   "Observations reported by the kommun, housing companies, security guards, schools and the "
-                   "police against the checklist. They are not crimes and never part of the crime counts."),
-    "s4_3": ("3. Problem, medborgarlöften och åtgärder", "3. Problems, citizen promises and actions"),
-    "s4_4": ("4. Analys", "4. Analysis"),
-    "s4_4_intro": ("Kommunens och polisens gemensamma analys: orsaker, utveckling och vad som ska prioriteras.",
-                   "The kommun's and the police's joint analysis: causes, trends and what to prioritise."),
-    "category": ("Kategori", "Category"), "count": ("Antal", "Count"), "places": ("Platser", "Places"),
-    "no_observations": ("Inga iakttagelser rapporterade för perioden.", "No observations reported for the period."),
-    "chosen_title": ("Prioriterade områden för {tertial}", "Areas prioritised for {tertial}"),
-    "impact": ("påverkansmöjlighet", "scope for change"),
-    "no_items": ("Ingen överenskommelse registrerad för kommunen.", "No agreement recorded for the kommun."),
-    "analysis_lines": ("(Skriv analysen här.)", "(Write the analysis here.)"),
-}
+from store.ledger import Item
 
 
 def t(key: str, lang: str = "sv", **kw: object) -> str:
-    """A text of these documents in Swedish or English."""
-    sv, en = T[key]
-    return (sv if lang == "sv" else en).format(**kw)
+    """A text of these documents in Swedish or English (catalogue key ``rep.est.<key>``)."""
+    return texts.t(f"rep.est.{key}", lang, **kw)
 
 
 def period_days(period: str) -> tuple[dt.date, dt.date]:
@@ -231,7 +187,9 @@ class EstDocument:
 
 
 def status_text(status: str, lang: str) -> str:
-    return (STATUS_SV if lang == "sv" else STATUS_EN).get(status, status)
+    """An action's status in words (``'pagaende'`` → ``'pågående'``/``'ongoing'``; an unknown one as is)."""
+    key = f"rep.status.{status}"
+    return texts.t(key, lang) if texts.has(key) else status
 
 
 def _day(d: dt.date | None) -> str:

@@ -12,6 +12,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+import texts
 from reports.pdf import INK, MARGIN_X, RULE, TEXT_W, TIER_COLORS, _indicator_table, _p, _styles
 from reports.samverkan import EstDocument
 from reports.word import RAG_HEX, TIER_HEX, _new_document, _shade, _small
@@ -47,12 +48,12 @@ def render_est_pdf(doc: EstDocument) -> bytes:
         c.setFillColor(colors.HexColor("#5f5f5f"))
         c.setFont("DejaVu", 7.5)
         c.drawString(MARGIN_X, 9 * mm, doc.footer)
-        c.drawRightString(A4[0] - MARGIN_X, 9 * mm, f"{'Sida' if doc.lang == 'sv' else 'Page'} {d.page}")
+        c.drawRightString(A4[0] - MARGIN_X, 9 * mm, f"{texts.t('rep.page', doc.lang)} {d.page}")
         c.restoreState()
 
     pdf = SimpleDocTemplate(buf, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=18 * mm,
                             bottomMargin=17 * mm, title=doc.title, author="Lägesbild", subject=doc.subtitle,
-                            lang="sv-SE" if doc.lang == "sv" else "en")
+                            lang=texts.t("rep.pdf_lang", doc.lang))
     story: list = [_p(doc.title, st["title"]), _p(doc.subtitle, st["subtitle"])]
     meta = Table([[_p(k, st["cellb"]), _p(v, st["cell"])] for k, v in doc.meta],
                  colWidths=[35 * mm, TEXT_W - 35 * mm], hAlign="LEFT")

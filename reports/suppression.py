@@ -87,6 +87,11 @@ class Suppression:
         """The cell's value when published, else ``None`` (for tables of shown numbers)."""
         return self.values.get(name) if self.shown(name) else None
 
+    def with_status(self, name: str, status: str) -> Suppression:
+        """The same cells with ``name`` set to ``status`` (sharing the interval cache)."""
+        return Suppression(self.values, self.relations, self.counts, {**self.status, name: status},
+                           self.threshold, self.min_range, self._cache)
+
     @property
     def suppressed(self) -> list[str]:
         return [n for n, s in self.status.items() if s in (PRIMARY, SECONDARY)]
@@ -244,6 +249,30 @@ def suppress(
     -------
     Suppression
     """
+    first = _classify(values, relations, counts, hidden, threshold, min_range)
+    s = _hide_derived(first) if hide_derived else first
+    cost = dict(cost or {})
+    primaries = [n for n, st in first.status.items() if st == PRIMARY]
+    related = {n for r in first.relations for n in r}
+    for _ in range(len(first.values) + 1):
+        exposed = next((n for n in primaries if n in related
+                        and not _wide(*_interval(s, n), min_range)), None)
+        if exposed is None:
+            break
+        chosen = _complement(s, exposed, cost, max_trials)
+        if chosen is None:
+            break  # everything around it is hidden already; nothing more to do
+        s = s.with_status(chosen, SECONDARY)
+        if hide_derived:
+            s = _hide_derived(s)
+    return s
+
+
+def _classify(values: Mapping[str, float | None], relations: Sequence[Mapping[str, float]],
+              counts: Iterable[str] | None, hidden: Iterable[str], threshold: int, min_range: int) -> Suppression:
+    """The cells before any complementary suppression: not available or never shown → hidden,
+    counts below ``threshold`` → primary, the rest published (cells named only in a relation
+    are not available)."""
     vals = {str(k): (None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v))
             for k, v in values.items()}
     rels = tuple({str(k): float(c) for k, c in r.items()} for r in relations)
@@ -260,32 +289,19 @@ def suppress(
             status[n] = PRIMARY
         else:
             status[n] = PUBLISHED
-    s = Suppression(vals, rels, count_set, status, threshold, min_range)
-    if hide_derived:
-        s = _hide_derived(s)
-    cost = dict(cost or {})
-    primaries = [n for n, st in status.items() if st == PRIMARY]
-    related = {n for r in rels for n in r}
-    for _ in range(len(vals) + 1):
-        exposed = next((n for n in primaries if n in related
-                        and not _wide(*_interval(s, n), min_range)), None)
-        if exposed is None:
-            break
-        cands = _candidates(s, exposed, cost)
-        if not cands:
-            break  # everything around it is hidden already; nothing more to do
-        chosen = cands[0]
-        for c in cands[:max_trials]:  # prefer the cheapest cell that protects on its own
-            trial = Suppression(vals, rels, count_set, {**s.status, c: SECONDARY}, threshold,
-                                min_range, s._cache)
-            if _wide(*_interval(trial, exposed), min_range):
-                chosen = c
-                break
-        s = Suppression(vals, rels, count_set, {**s.status, chosen: SECONDARY}, threshold,
-                        min_range, s._cache)
-        if hide_derived:
-            s = _hide_derived(s)
-    return s
+    return Suppression(vals, rels, count_set, status, threshold, min_range)
+
+
+def _complement(s: Suppression, exposed: str, cost: Mapping[str, float], max_trials: int) -> str | None:
+    """The cell to hide next for ``exposed``: the cheapest candidate that protects it on its own
+    (among the first ``max_trials``), else the cheapest; None when there is none left."""
+    cands = _candidates(s, exposed, cost)
+    if not cands:
+        return None
+    for c in cands[:max_trials]:  # prefer the cheapest cell that protects on its own
+        if _wide(*_interval(s.with_status(c, SECONDARY), exposed), s.min_range):
+            return c
+    return cands[0]
 
 
 # --------------------------------------------------------------------------- strict protection

@@ -15,19 +15,19 @@ import pandas as pd
 
 from reports.content import ReportContent
 from reports.spreadsheet import csv_line, csv_text, safe_cell, safe_frame
+from texts import t
 
 
 def _identity(content: ReportContent) -> pd.DataFrame:
-    rows = [("tier" if content.lang == "en" else "version", content.tier_label), *content.meta]
+    rows = [(t("rep.xlsx.tier", content.lang), content.tier_label), *content.meta]
     return safe_frame(pd.DataFrame(rows, columns=["", ""]))
 
 
 def render_csv(content: ReportContent) -> bytes:
     """The numbers as CSV bytes (with a first comment line naming area, period and tier)."""
-    sv = content.lang == "sv"
-    sep = ";" if sv else ","
+    sep = t("rep.csv_separator", content.lang)
     text = (csv_line([f"# {content.header} · {content.tier_label} · {content.footer}"], sep)
-            + csv_text(content.numbers, sep=sep, decimal="," if sv else "."))
+            + csv_text(content.numbers, sep=sep, decimal=t("fmt.decimal", content.lang)))
     return ("\ufeff" + text).encode("utf-8")
 
 
@@ -37,8 +37,7 @@ def render_xlsx(content: ReportContent) -> bytes:
     from openpyxl.utils import get_column_letter
 
     buf = io.BytesIO()
-    sv = content.lang == "sv"
-    names = ("Siffror", "Om rapporten") if sv else ("Numbers", "About")
+    names = (t("rep.xlsx.numbers_sheet", content.lang), t("rep.xlsx.about_sheet", content.lang))
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         safe_frame(content.numbers).to_excel(xw, sheet_name=names[0], index=False, startrow=2)
         ws = xw.sheets[names[0]]

@@ -18,6 +18,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+import texts
 from reports.content import ReportContent
 
 TIER_HEX = {"police": "1F3A5F", "kommun": "1B6E3A"}
@@ -116,16 +117,14 @@ def render_docx_book(contents: list[ReportContent], title: str, subtitle: str) -
     if not contents:
         raise ValueError("render_docx_book: no reports")
     first = contents[0]
-    sv = first.lang == "sv"
     doc = _new_document()
     _page_frame(doc.sections[0], replace(first, header=title))
     _small(doc.add_paragraph(), title, 22, None, bold=True)  # not a Title: the contents list the areas' titles
     _small(doc.add_paragraph(), subtitle, 10)
-    doc.add_heading("Innehåll" if sv else "Contents", level=1)
+    doc.add_heading(texts.t("rep.contents", first.lang), level=1)
     toc = doc.add_paragraph()
     _field(toc.add_run(), 'TOC \\t "Title,1" \\h \\z')
-    _small(doc.add_paragraph(), ("Uppdatera fältet (F9) för sidnummer. Områden i rapporten:" if sv else
-                                 "Update the field (F9) for page numbers. Areas in this report:"), 8)
+    _small(doc.add_paragraph(), texts.t("rep.book_contents_note", first.lang), 8)
     for c in contents:
         doc.add_paragraph(c.title.split(": ", 1)[-1] + f" ({c.area_id})", style="List Number")
     for c in contents:
@@ -145,9 +144,8 @@ def _properties(doc, title: str, subject: str) -> None:
     core.author = "Lägesbild"
 
 
-def _body(doc, content: ReportContent) -> None:
-    """One report's headings, facts, notes, pictures and tables."""
-    lab = content.labels
+def _head(doc, content: ReportContent) -> None:
+    """Title, subtitle, the identity table and (with synthetic data) the banner."""
     doc.add_heading(content.title, level=0)
     p = doc.add_paragraph()
     _small(p, content.subtitle, 10)
@@ -163,7 +161,25 @@ def _body(doc, content: ReportContent) -> None:
         _shade(p, "FFF3D6")
         _small(p, content.synthetic_banner, 9, RGBColor(0x5B, 0x3B, 0x00), bold=True)
 
-    doc.add_heading(lab["summary_heading"], level=1)
+
+def _notes(doc, section, lab: dict[str, str]) -> None:
+    """A section's notes as quotes (internal ones shaded), each with author and time."""
+    if not section.notes:
+        return
+    p = doc.add_paragraph()
+    _small(p, lab["notes"].upper(), 8, bold=True)
+    for n in section.notes:
+        q = doc.add_paragraph(n.text, style="Quote")
+        if n.internal:
+            _shade(q, "FFF4F4")
+        meta = doc.add_paragraph()
+        tag = f" · {lab['internal']}" if n.internal else ""
+        _small(meta, f"— {n.author}, {n.created_at:%Y-%m-%d %H:%M}{tag}")
+
+
+def _summary(doc, content: ReportContent) -> None:
+    """The 4P sections (priorities as Word's numbered list) with their notes."""
+    doc.add_heading(content.labels["summary_heading"], level=1)
     for s in content.sections:
         doc.add_heading(s.title, level=2)
         for f in s.facts:
@@ -174,24 +190,13 @@ def _body(doc, content: ReportContent) -> None:
                 if head.endswith(".") and head[:-1].isdigit():
                     text = rest
             doc.add_paragraph(text, style=style)
-        if s.notes:
-            p = doc.add_paragraph()
-            _small(p, lab["notes"].upper(), 8, bold=True)
-            for n in s.notes:
-                q = doc.add_paragraph(n.text, style="Quote")
-                if n.internal:
-                    _shade(q, "FFF4F4")
-                meta = doc.add_paragraph()
-                tag = f" · {lab['internal']}" if n.internal else ""
-                _small(meta, f"— {n.author}, {n.created_at:%Y-%m-%d %H:%M}{tag}")
-    if content.footnote:  # the method behind the plain words (kommun tier)
-        _small(doc.add_paragraph(), content.footnote, 8, None)
-    if content.caveats:
-        doc.add_heading(lab["caveats"], level=2)
-        for c in content.caveats:
-            _small(doc.add_paragraph(style="List Bullet"), c, 8.5, None)
+        _notes(doc, s, content.labels)
+
+
+def _figures(doc, content: ReportContent) -> None:
+    """The map and the charts with their captions."""
     if content.map_png:
-        doc.add_heading(lab["map"], level=1)
+        doc.add_heading(content.labels["map"], level=1)
         doc.add_picture(io.BytesIO(content.map_png), width=Cm(17.4))
         _small(doc.add_paragraph(), content.map_caption, 8)
     if content.chart_png:
@@ -199,6 +204,39 @@ def _body(doc, content: ReportContent) -> None:
         doc.add_picture(io.BytesIO(content.chart_png), width=Cm(17.4))
         _small(doc.add_paragraph(), content.chart_caption, 8)
 
+
+def _indicator_row(table, r, lab: dict[str, str], kommun: bool) -> None:
+    """One indicator's row: name (tagged when synthetic), numbers, the coloured verdict, reason."""
+    cells = table.add_row().cells
+    values = [r.value, r.reference, r.change] + ([] if kommun else [r.p])
+    name = cells[0].paragraphs[0]
+    name.add_run(r.name)
+    if r.synthetic:
+        run = name.add_run(f"\n{lab['synthetic_tag']}")
+        run.bold = True
+        run.font.size = Pt(7)
+        run.font.color.rgb = RGBColor(0x8A, 0x5A, 0x00)
+    for k, v in enumerate(values, start=1):
+        par = cells[k].paragraphs[0]
+        par.add_run(v)
+        par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    verdict_cell = cells[len(values) + 1]
+    chip = verdict_cell.paragraphs[0].add_run(f" {r.rag_text} ")
+    chip.bold = True
+    light = r.rag in ("amber", "hidden")
+    chip.font.color.rgb = RGBColor(0x1B, 0x1B, 0x1B) if light else RGBColor(0xFF, 0xFF, 0xFF)
+    rpr = chip._r.get_or_add_rPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:fill"), RAG_HEX.get(r.rag, "9E9E9E"))
+    rpr.append(shd)
+    verdict_cell.paragraphs[0].add_run(f" {r.verdict}")
+    _small(cells[-1].paragraphs[0], r.reason, 7.5, None)
+
+
+def _indicator_table(doc, content: ReportContent) -> None:
+    """The indicator table (8 pt where no size is set) and the note on rows left out."""
+    lab = content.labels
     doc.add_heading(lab["table"], level=1)
     cols = list(content.columns) + [lab["col_reason"]]
     table = doc.add_table(rows=1, cols=len(cols))
@@ -208,42 +246,19 @@ def _body(doc, content: ReportContent) -> None:
         cell = table.rows[0].cells[k]
         cell.paragraphs[0].add_run(c).bold = True
         _shade(cell, "E8ECF1")
-    kommun = content.tier == "kommun"
     for r in content.rows:
-        cells = table.add_row().cells
-        values = [r.value, r.reference, r.change] + ([] if kommun else [r.p])
-        name = cells[0].paragraphs[0]
-        name.add_run(r.name)
-        if r.synthetic:
-            run = name.add_run(f"\n{lab['synthetic_tag']}")
-            run.bold = True
-            run.font.size = Pt(7)
-            run.font.color.rgb = RGBColor(0x8A, 0x5A, 0x00)
-        for k, v in enumerate(values, start=1):
-            par = cells[k].paragraphs[0]
-            par.add_run(v)
-            par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        verdict_cell = cells[len(values) + 1]
-        chip = verdict_cell.paragraphs[0].add_run(f" {r.rag_text} ")
-        chip.bold = True
-        light = r.rag in ("amber", "hidden")
-        chip.font.color.rgb = RGBColor(0x1B, 0x1B, 0x1B) if light else RGBColor(0xFF, 0xFF, 0xFF)
-        rpr = chip._r.get_or_add_rPr()
-        shd = OxmlElement("w:shd")
-        shd.set(qn("w:val"), "clear")
-        shd.set(qn("w:fill"), RAG_HEX.get(r.rag, "9E9E9E"))
-        rpr.append(shd)
-        verdict_cell.paragraphs[0].add_run(f" {r.verdict}")
-        _small(cells[-1].paragraphs[0], r.reason, 7.5, None)
-    for row in table.rows:
-        for cell in row.cells:
-            for par in cell.paragraphs:
-                for run in par.runs:
-                    if run.font.size is None:
-                        run.font.size = Pt(8)
+        _indicator_row(table, r, lab, content.tier == "kommun")
+    runs = (run for row in table.rows for cell in row.cells for par in cell.paragraphs for run in par.runs)
+    for run in runs:
+        if run.font.size is None:
+            run.font.size = Pt(8)
     if content.small_note:  # indicators with no figure to show: one sentence, not empty rows
         doc.add_paragraph(content.small_note)
 
+
+def _closing(doc, content: ReportContent) -> None:
+    """Hypothesis checks, the hotspot method, method notes and sources."""
+    lab = content.labels
     if content.hypotheses:
         doc.add_heading(lab["hypotheses"], level=2)
         for h in content.hypotheses:
@@ -263,3 +278,18 @@ def _body(doc, content: ReportContent) -> None:
     doc.add_heading(lab["sources"], level=2)
     for s in content.sources:
         _small(doc.add_paragraph(style="List Bullet"), s, 8.5, None)
+
+
+def _body(doc, content: ReportContent) -> None:
+    """One report's headings, facts, notes, pictures and tables."""
+    _head(doc, content)
+    _summary(doc, content)
+    if content.footnote:  # the method behind the plain words (kommun tier)
+        _small(doc.add_paragraph(), content.footnote, 8, None)
+    if content.caveats:
+        doc.add_heading(content.labels["caveats"], level=2)
+        for c in content.caveats:
+            _small(doc.add_paragraph(style="List Bullet"), c, 8.5, None)
+    _figures(doc, content)
+    _indicator_table(doc, content)
+    _closing(doc, content)

@@ -18,10 +18,6 @@ STILL_LONG: set[str] = {
     # indicators/ and layers/
     "indicators/table.py::_table_columns",
 
-    # reports/
-    "reports/content.py::_numbers_frame", "reports/content.py::build_content",
-    "reports/facts.py::indicators", "reports/facts.py::caveats", "reports/figures.py::render_map",
-    "reports/markup.py::render_html", "reports/suppression.py::suppress", "reports/word.py::_body",
 }
 
 

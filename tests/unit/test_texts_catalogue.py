@@ -1,9 +1,5 @@
 """The text catalogue (issue 15): one table per language, the same keys and fields in both, and
 no code outside ``texts/`` that chooses its wording by comparing the language.
-
-``STILL_BRANCHING`` lists the files not yet moved to the catalogue; it only shrinks: a listed
-file that no longer branches fails too (take it off the list), and the issue is done when the
-list is empty.
 """
 
 from __future__ import annotations
@@ -19,13 +15,6 @@ from texts import MissingText, by_prefix, en, sv, t
 
 SKIP = {"tests", "bench", ".venv", "instance", "__pycache__", "texts", "migrations"}
 
-STILL_BRANCHING: set[str] = {
-
-    # reports/
-    "reports/compare_export.py", "reports/content.py", "reports/disclosure.py", "reports/facts.py",
-    "reports/figures.py", "reports/pdf.py", "reports/plain.py", "reports/samverkan.py",
-    "reports/samverkan_render.py", "reports/tabular.py", "reports/texts.py", "reports/word.py",
-}
 
 
 def fields(template: str) -> set[str]:
@@ -83,10 +72,7 @@ def product_files() -> list[Path]:
 def test_no_language_branches_outside_the_catalogue():
     found = {str(p.relative_to(ROOT)): branches_on_language(p) for p in product_files()}
     found = {k: v for k, v in found.items() if v}
-    new = {k: v for k, v in found.items() if k not in STILL_BRANCHING}
-    assert not new, f"texts chosen by comparing the language (use texts.t): {new}"
-    done = sorted(STILL_BRANCHING - set(found))
-    assert not done, f"no longer branching, take off STILL_BRANCHING: {done}"
+    assert not found, f"texts chosen by comparing the language (use texts.t): {found}"
 
 
 def test_the_scan_sees_a_branch(tmp_path):
