@@ -67,7 +67,7 @@
     root.querySelectorAll(".dash-spreadsheet .column-header--sort").forEach(function (s) {
       const th = s.closest("th");
       const name = th ? (th.querySelector(".column-header-name") || th).textContent.trim() : "";
-      const label = (lang() === "en" ? "Sort by " : "Sortera efter ") + name;
+      const label = window.lagesbildT("js.sort_by", lang(), { name: name });
       if (s.getAttribute("role") !== "button") { s.setAttribute("role", "button"); }
       if (s.getAttribute("tabindex") !== "0") { s.setAttribute("tabindex", "0"); }
       if (s.getAttribute("aria-label") !== label) { s.setAttribute("aria-label", label); }

@@ -82,9 +82,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       });
       if (k < 0) { return ""; }
       const name = panels[k].dataset.name;
-      return grid.dataset.lang === "en"
-        ? "Selected area: " + name + " (number " + (k + 1) + " of " + panels.length + "), framed."
-        : "Valt område: " + name + " (nummer " + (k + 1) + " av " + panels.length + "), med ram.";
+      return window.lagesbildT("js.selected_area", grid.dataset.lang, { name: name, n: k + 1, total: panels.length });
     },
   },
 });
@@ -115,10 +113,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     inner.dataset.kbd = "1";
     inner.tabIndex = 0;
     inner.setAttribute("role", "region");
-    const en = () => ((document.getElementById(IDS.PAGE) || {}).lang === "en");
-    inner.setAttribute("aria-label", en()
-      ? "Comparison table: arrow keys move between cells, Enter selects the area"
-      : "Jämförelsetabell: piltangenterna flyttar mellan cellerna, Enter väljer området");
+    inner.setAttribute("aria-label", window.lagesbildT("js.compare_table", (document.getElementById(IDS.PAGE) || {}).lang));
     inner.addEventListener("focus", function (e) {
       if (e.target !== inner) { return; }
       const first = inner.querySelector("td.dash-cell:not([data-dash-column='area_name']):not([data-dash-column='region'])")

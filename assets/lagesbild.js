@@ -262,7 +262,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       if (!n) { return window.dash_clientside.no_update; }
       const lang = view && view.lang;
       const url = window.location.href;
-      const done = lang === "en" ? "Link copied" : "Länk kopierad";
+      const done = window.lagesbildT("js.link_copied", lang);
       try {
         if (navigator.clipboard && window.isSecureContext) {
           navigator.clipboard.writeText(url);
@@ -443,18 +443,16 @@ document.addEventListener("click", function (e) {
 (function () {
   if (window.__lagesbildFetch) { return; }
   window.__lagesbildFetch = true;
-  const MESSAGES = {
-    db: "Databasen svarar inte just nu – sidan försöker igen automatiskt. / The database is not answering; the page retries automatically.",
-    session: "Din inloggning har gått ut – logga in igen. / Your session has ended – please log in again.",
-    expired: "Sidan har gått ut – ladda om den. / The page has expired – please reload it.",
-    denied: "Det här får ditt konto inte se. / Your account may not see this.",
-  };
+  /* both languages at once: the banner may show before the page knows its language */
+  function message(kind) {
+    return window.lagesbildT("js.fault." + kind, "sv") + " / " + window.lagesbildT("js.fault." + kind, "en");
+  }
   let polling = null;
   function banner() { return document.getElementById(window.LAGESBILD_IDS.ERROR_BANNER); }
   function show(kind) {
     const el = banner();
     if (!el) { return; }
-    el.textContent = MESSAGES[kind];
+    el.textContent = message(kind);
     el.dataset.fault = kind;
     if (kind === "db" && !polling) { polling = setInterval(probe, 3000); }
   }

@@ -947,5 +947,17 @@ REPORTS: dict[str, str] = {
     "rep.refused.cross_area": "Tables across areas are shown in the police version only.",
 }
 
-SECTIONS = (FORMAT, PAGE, INDICATORS, REPORTS)
+#: the page's scripts (assets/*.js read these from the generated assets/_texts.js)
+SCRIPTS: dict[str, str] = {
+    "js.sort_by": "Sort by {name}",
+    "js.selected_area": "Selected area: {name} (number {n} of {total}), framed.",
+    "js.compare_table": "Comparison table: arrow keys move between cells, Enter selects the area",
+    "js.link_copied": "Link copied",
+    "js.fault.db": "The database is not answering; the page retries automatically.",
+    "js.fault.session": "Your session has ended – please log in again.",
+    "js.fault.expired": "The page has expired – please reload it.",
+    "js.fault.denied": "Your account may not see this.",
+}
+
+SECTIONS = (FORMAT, PAGE, INDICATORS, REPORTS, SCRIPTS)
 MESSAGES: dict[str, str] = {k: v for section in SECTIONS for k, v in section.items()}

@@ -950,5 +950,17 @@ REPORTS: dict[str, str] = {
     "rep.refused.cross_area": "Jämförelsetabeller över områden visas bara i polisversionen.",
 }
 
-SECTIONS = (FORMAT, PAGE, INDICATORS, REPORTS)
+#: the page's scripts (assets/*.js read these from the generated assets/_texts.js)
+SCRIPTS: dict[str, str] = {
+    "js.sort_by": "Sortera efter {name}",
+    "js.selected_area": "Valt område: {name} (nummer {n} av {total}), med ram.",
+    "js.compare_table": "Jämförelsetabell: piltangenterna flyttar mellan cellerna, Enter väljer området",
+    "js.link_copied": "Länk kopierad",
+    "js.fault.db": "Databasen svarar inte just nu – sidan försöker igen automatiskt.",
+    "js.fault.session": "Din inloggning har gått ut – logga in igen.",
+    "js.fault.expired": "Sidan har gått ut – ladda om den.",
+    "js.fault.denied": "Det här får ditt konto inte se.",
+}
+
+SECTIONS = (FORMAT, PAGE, INDICATORS, REPORTS, SCRIPTS)
 MESSAGES: dict[str, str] = {k: v for section in SECTIONS for k, v in section.items()}

@@ -79,3 +79,21 @@ def test_the_scan_sees_a_branch(tmp_path):
     f = tmp_path / "x.py"
     f.write_text('def f(lang):\n    return "Röd" if lang == "sv" else "Red"\n\nX = {"sv": "a", "en": "b"}\n')
     assert branches_on_language(f) == [2, 4]
+
+
+def test_the_scripts_texts_file_is_current():
+    """``assets/_texts.js`` is generated from the catalogue (``python -m texts``): a text changed in
+    ``texts/`` without regenerating it fails here."""
+    from texts import JS_PATH, js_source
+
+    assert (ROOT / JS_PATH).read_text(encoding="utf-8") == js_source()
+
+
+def test_the_scripts_never_choose_words_by_language():
+    import re
+
+    scripts = [p for p in (ROOT / "assets").glob("*.js") if not p.name.startswith("_")]
+    found = {p.name: m.group(0) for p in scripts
+             for m in re.finditer(r"""[!=]==?\s*["'](sv|en)["']|["'](sv|en)["']\s*[!=]==?""",
+                                  p.read_text(encoding="utf-8"))}
+    assert not found, found
