@@ -32,6 +32,8 @@ import logging
 import secrets
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from math import ceil
 from urllib.parse import urlencode, urlsplit
@@ -41,8 +43,6 @@ from flask import Flask, Response, g, jsonify, redirect, request, session
 from config import settings
 from security import audit, csrf, pages, throttle
 from security.access import DEMO, Principal, check_callback
-from security.health import database_ok, database_unavailable
-from security.logs import log_request
 from security.users import active_principal, verify_login
 
 log = logging.getLogger("lagesbild.auth")
@@ -55,6 +55,19 @@ LOGIN_FAILED_SV = "Fel användarnamn eller lösenord, eller så är kontot tillf
 CLIENT_THROTTLED_SV = "För många misslyckade inloggningar från din adress. Försök igen om {s}."
 #: the audit log's user for a failed login with a name that is no account (the name may be a password)
 UNKNOWN_USER = "?okänd"
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """What the gate needs of the app level, given as values by the composition (``server``), so
+    that this package imports nothing above it."""
+
+    #: whether the database answers now (a page load is answered "unavailable" when it does not)
+    database_ok: Callable[[], bool]
+    #: the 503 answer when the database does not answer (given the exception)
+    database_unavailable: Callable[[Exception], Response]
+    #: one log line per request: ``(method, path, status, started, user, remote, request_id)``
+    log_request: Callable[[str, str, int, float, str | None, str | None, str], None]
 
 
 def _engine():
@@ -211,7 +224,7 @@ def _forbidden(reason: str) -> Response:
 # --------------------------------------------------------------------------- the gate
 
 
-def make_gate(dash_app):
+def make_gate(dash_app, hooks: Hooks):
     def gate():
         g.request_id = (request.headers.get("X-Request-ID", "")[:64]
                         if from_trusted_proxy(request.remote_addr) else "") or secrets.token_hex(8)
@@ -225,8 +238,8 @@ def make_gate(dash_app):
             return None
         if g.principal is None:
             return _refuse_unauthenticated()
-        if _is_page_request() and not database_ok():  # the page says so, and retries by itself
-            return database_unavailable(RuntimeError("database not answering"))
+        if _is_page_request() and not hooks.database_ok():  # the page says so, and retries by itself
+            return hooks.database_unavailable(RuntimeError("database not answering"))
         mode = settings().auth
         if path.startswith("/admin") and not g.principal.is_admin:
             if mode != "none":
@@ -268,7 +281,7 @@ def _guard_callback(dash_app) -> Response | None:
     return None
 
 
-def make_after():
+def make_after(hooks: Hooks):
     from security import headers
 
     def after(response: Response) -> Response:
@@ -283,7 +296,7 @@ def make_after():
         headers.apply(response)
         response.headers["X-Request-ID"] = g.get("request_id", "")
         if "t0" in g:
-            log_request(request.method, request.path, response.status_code, g.t0,
+            hooks.log_request(request.method, request.path, response.status_code, g.t0,
                         principal.name if principal else None, client_ip(), g.get("request_id", ""))
         return response
 
@@ -446,7 +459,7 @@ def not_permitted(exc: Exception):
     return _forbidden(str(exc)[:200])
 
 
-def install(server: Flask, dash_app) -> None:
+def install(server: Flask, dash_app, hooks: Hooks) -> None:
     from geodata.errors import InputError
 
     server.register_error_handler(audit.AuditUnavailable, audit_unavailable)
@@ -457,5 +470,5 @@ def install(server: Flask, dash_app) -> None:
     server.add_url_rule("/admin/audit", "lagesbild_admin_audit", admin_audit, methods=["GET"])
     server.add_url_rule("/csp-report", "lagesbild_csp_report", csp_report, methods=["POST"])
     # first: nothing of Dash's runs for a request the gate refuses
-    server.before_request_funcs.setdefault(None, []).insert(0, make_gate(dash_app))
-    server.after_request(make_after())
+    server.before_request_funcs.setdefault(None, []).insert(0, make_gate(dash_app, hooks))
+    server.after_request(make_after(hooks))
