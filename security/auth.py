@@ -44,6 +44,7 @@ from config import settings
 from security import audit, csrf, pages, throttle
 from security.access import DEMO, Principal, check_callback
 from security.users import active_principal, verify_login
+from texts import t
 
 log = logging.getLogger("lagesbild.auth")
 
@@ -51,8 +52,6 @@ PUBLIC_PATHS = frozenset({"/login", "/logout", "/healthz", "/csp-report"})
 PROBE_PATHS = frozenset({"/healthz", "/csp-report"})
 DASH_UPDATE = "/_dash-update-component"
 NON_PAGE_PREFIXES = ("/_dash-", "/assets/", "/_favicon", "/_reload", "/static/", "/admin/api")
-LOGIN_FAILED_SV = "Fel användarnamn eller lösenord, eller så är kontot tillfälligt spärrat. Vänta en stund."
-CLIENT_THROTTLED_SV = "För många misslyckade inloggningar från din adress. Försök igen om {s}."
 #: the audit log's user for a failed login with a name that is no account (the name may be a password)
 UNKNOWN_USER = "?okänd"
 
@@ -174,10 +173,19 @@ def authenticate() -> Principal | None:
 # --------------------------------------------------------------------------- responses
 
 
-def _json_error(status: int, error: str, message_sv: str, message_en: str, **extra) -> Response:
-    resp = jsonify({"error": error, "message_sv": message_sv, "message_en": message_en, **extra})
+def _json_error(status: int, error: str, message: str, fields: dict | None = None, **extra) -> Response:
+    """``{"error", "message_sv", "message_en", **extra}``: the catalogue's text ``message`` (its
+    ``fields`` filled in) in both languages."""
+    fields = fields or {}
+    resp = jsonify({"error": error, "message_sv": t(message, "sv", **fields),
+                    "message_en": t(message, "en", **fields), **extra})
     resp.status_code = status
     return resp
+
+
+def _message_page(title: str, message: str, status: int) -> Response:
+    """A small page with the catalogue's ``title`` and ``message``, in the pages' language."""
+    return _html(pages.message_page(t(title, pages.LANG), t(message, pages.LANG)), status)
 
 
 def _html(body: str, status: int = 200) -> Response:
@@ -210,15 +218,13 @@ def _refuse_unauthenticated() -> Response:
         if mode == "local":
             nxt = request.full_path.rstrip("?") if request.query_string else request.path
             return redirect("/login?" + urlencode({"next": safe_next(nxt)}), 302)
-        return _html(pages.message_page("Åtkomst nekad", "Lägesbild nås via organisationens "
-                                        "inloggning (proxy). Kontakta förvaltningen om du saknar konto."), 401)
-    return _json_error(401, "unauthenticated", "Inloggning krävs.", "Login required.",
+        return _message_page("page.gate.denied", "page.gate.proxy_only", 401)
+    return _json_error(401, "unauthenticated", "page.gate.unauthenticated",
                        **({"login": "/login"} if mode == "local" else {}))
 
 
 def _forbidden(reason: str) -> Response:
-    return _json_error(403, "forbidden", "Du har inte behörighet att se detta.",
-                       "You are not allowed to see this.", reason=reason)
+    return _json_error(403, "forbidden", "page.gate.forbidden", reason=reason)
 
 
 # --------------------------------------------------------------------------- the gate
@@ -260,15 +266,14 @@ def _guard_callback(dash_app) -> Response | None:
     principal: Principal = g.principal
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("output"), str):
-        return _json_error(400, "bad_request", "Felaktig begäran.", "Malformed callback request.")
+        return _json_error(400, "bad_request", "page.gate.malformed_callback")
     dash_app._setup_server()  # noqa: SLF001 - moves dash.callback registrations into callback_map
     if body["output"] not in dash_app.callback_map:
-        return _json_error(400, "unknown_callback", "Felaktig begäran.", "No such callback.")
+        return _json_error(400, "unknown_callback", "page.gate.unknown_callback")
     if mode != "none" and not (csrf.same_origin() and csrf.check_callback_token(principal.name)):
         audit.record("denied", layer="csrf", detail={"output": body["output"][:200],
                                                      "reason": "csrf token or origin"})
-        return _json_error(403, "csrf", "Sidan har gått ut. Ladda om sidan.",
-                           "The page has expired. Reload the page.")
+        return _json_error(403, "csrf", "page.gate.csrf")
     decision = check_callback(principal, body)
     ctx = audit.callback_context(body)
     if not decision.allowed:
@@ -311,7 +316,7 @@ def login():
     if mode == "none":
         return redirect("/", 302)
     if mode != "local":
-        return _html(pages.message_page("Inloggning", "Inloggning sker via organisationens proxy."), 404)
+        return _message_page("page.login.proxy_title", "page.login.via_proxy", 404)
     nxt = safe_next(request.values.get("next"))
     if request.method == "GET":
         if g.get("principal") is not None:
@@ -319,7 +324,7 @@ def login():
         return _html(pages.login_page(csrf.form_token(), nxt))
     if not (csrf.same_origin() and csrf.check_form_token()):
         session.pop("fcsrf", None)
-        return _html(pages.login_page(csrf.form_token(), nxt, "Formuläret har gått ut. Försök igen."), 400)
+        return _html(pages.login_page(csrf.form_token(), nxt, t("page.login.form_expired", pages.LANG)), 400)
     name = (request.form.get("username") or "").strip()[:128]
     password = request.form.get("password") or ""
     remote = client_ip()
@@ -328,8 +333,7 @@ def login():
     if wait > 0:  # this address failed too often: refused at once (tells nothing about accounts)
         audit.record("login_failed", user=UNKNOWN_USER, detail={"reason": "client_throttled", "remote": remote})
         log.warning("login refused: client throttled", extra={"event": "login_throttled", "remote": remote})
-        resp = _html(pages.login_page(csrf.form_token(), nxt, CLIENT_THROTTLED_SV.format(s="1 sekund" if ceil(wait) == 1 else f"{ceil(wait)} sekunder"),
-                                      username=name), 429)
+        resp = _html(pages.login_page(csrf.form_token(), nxt, _throttled_message(ceil(wait)), username=name), 429)
         resp.headers["Retry-After"] = str(ceil(wait))
         return resp
     device = throttle.device_nonce(request.cookies.get(throttle.DEVICE_COOKIE), name)
@@ -345,7 +349,7 @@ def login():
             audit.record("login_throttled", user=who, detail={"seconds": result.wait_s, "remote": remote})
         log.warning("login failed", extra={"event": "login_failed", "user": who, "reason": result.reason,
                                            "remote": remote})
-        return _html(pages.login_page(csrf.form_token(), nxt, LOGIN_FAILED_SV, username=name), 401)
+        return _html(pages.login_page(csrf.form_token(), nxt, t("page.login.failed", pages.LANG), username=name), 401)
     from security import sessions
 
     audit.record("login", user=name, detail={"remote": remote})  # no audit row, no session
@@ -362,11 +366,17 @@ def login():
     return resp
 
 
+def _throttled_message(seconds: int) -> str:
+    """The refusal of a throttled client address (wait ``seconds``), in the pages' language."""
+    wait = (t("page.login.seconds.one", pages.LANG) if seconds == 1
+            else t("page.login.seconds.other", pages.LANG, n=seconds))
+    return t("page.login.client_throttled", pages.LANG, wait=wait)
+
+
 def logout():
     mode = settings().auth
     if mode != "local":
-        return redirect("/", 302) if mode == "none" else _html(
-            pages.message_page("Logga ut", "Utloggning sker via organisationens proxy."), 404)
+        return redirect("/", 302) if mode == "none" else _message_page("page.logout.heading", "page.logout.via_proxy", 404)
     principal = g.get("principal")
     if request.method == "GET":
         if principal is None:
@@ -393,7 +403,7 @@ def admin_audit():
     try:
         since = audit.parse_since(filters["since"]) if filters["since"] else None
     except ValueError as exc:
-        return _html(pages.message_page("Åtkomstlogg", str(exc)), 400)
+        return _html(pages.message_page(t("page.audit_log.heading", pages.LANG), str(exc)), 400)
     limit = 500
     rows = audit.query(_engine(), since=since, user=filters["user"] or None,
                        action=filters["action"] or None, limit=limit)
@@ -430,12 +440,10 @@ def csp_report():
 def audit_unavailable(exc: Exception) -> Response:
     """A request whose audit row cannot be written is refused (brottsdatalagen: no unlogged access)."""
     log.error("request refused: audit log not writable", extra={"event": "audit_unavailable", "path": request.path})
-    msg_sv = "Åtkomstloggen kan inte skrivas just nu, så begäran nekas. Försök igen om en stund."
-    msg_en = "The access log cannot be written right now, so the request is refused. Try again shortly."
     if _is_page_request():
-        resp = _html(pages.message_page("Tillfälligt otillgänglig", msg_sv), 503)
+        resp = _message_page("page.gate.unavailable", "page.gate.audit_unavailable", 503)
     else:
-        resp = _json_error(503, "audit_unavailable", msg_sv, msg_en)
+        resp = _json_error(503, "audit_unavailable", "page.gate.audit_unavailable")
     resp.headers["Retry-After"] = "5"
     resp.headers["Cache-Control"] = "no-store"
     return resp
@@ -446,7 +454,7 @@ def bad_request(exc: Exception) -> Response:
     reason, never a 500."""
     message = str(exc)[:500]
     log.info("bad request: %s", message, extra={"event": "bad_request", "path": request.path})
-    return _json_error(400, "bad_request", f"Felaktig begäran: {message}", f"Bad request: {message}")
+    return _json_error(400, "bad_request", "page.gate.bad_request", {"message": message})
 
 
 def not_permitted(exc: Exception):
@@ -454,7 +462,7 @@ def not_permitted(exc: Exception):
     An operating system's permission error (it has an errno) is an internal error, not a refusal."""
     if getattr(exc, "errno", None) is not None:
         log.error("permission error: %s", type(exc).__name__, extra={"event": "os_permission_error"})
-        return _json_error(500, "internal_error", "Ett internt fel inträffade.", "An internal error occurred.")
+        return _json_error(500, "internal_error", "page.gate.internal_error")
     audit.record("denied", layer="feature", detail={"path": request.path[:200], "reason": str(exc)[:200]})
     return _forbidden(str(exc)[:200])
 
