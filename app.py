@@ -11,8 +11,8 @@ from dash import Dash, dcc
 import callbacks  # noqa: F401 - registers every callback
 from config import PROJECT_ROOT, settings
 from layout.root import serve_layout
-from security import install_security
 from security.access import current_principal
+from server import install_server
 
 app = Dash(
     __name__,
@@ -72,7 +72,7 @@ def method_page():
     return Response(methods_page(), mimetype="text/html")
 
 
-install_security(app)
+install_server(app)
 
 if __name__ == "__main__":
     s = settings()

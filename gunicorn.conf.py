@@ -21,7 +21,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from security.logs import gunicorn_logconfig  # noqa: E402
+from server.logs import gunicorn_logconfig  # noqa: E402
 
 _cpus = os.cpu_count() or 1
 
@@ -42,7 +42,7 @@ limit_request_field_size = 8190
 forwarded_allow_ips = os.environ.get("LAGESBILD_TRUSTED_PROXIES", "127.0.0.1")
 control_socket_disable = True  # no management socket in production
 proc_name = "lagesbild"
-accesslog = None  # the app writes one JSON line per request (security/logs.py)
+accesslog = None  # the app writes one JSON line per request (server/logs.py)
 errorlog = "-"
 logconfig_dict = gunicorn_logconfig()
 

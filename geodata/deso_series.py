@@ -54,6 +54,7 @@ import shapely
 from geodata.deso import MIN_COVERAGE, area_deso_overlap, read_deso_polygons, read_deso_table
 from geodata.errors import InputError
 from geodata.sources import require
+from texts import t
 
 #: crime_deso files → indicator id (offence codes as in the files)
 OFFENCE_FILES: dict[str, str] = {
@@ -329,44 +330,38 @@ def _iou(a, b) -> float:
 
 
 def _note(status: str, reason: str | None, **kw) -> tuple[str, str]:
-    s = pct(kw["min_share"])
+    """Why the area has its real series or none, in Swedish and in English (``note_sv``, ``note_en``)."""
+    return _note_in("sv", status, reason, **kw), _note_in("en", status, reason, **kw)
+
+
+def _note_in(lang: str, status: str, reason: str | None, **kw) -> str:
+    """The note of :func:`_note` in ``lang``, from the catalogue's ``page.deso_note.*``."""
+    share = pct(kw["min_share"])
     if status == "real":
-        src_sv = {"key": "nyckeln DeSO→område 2025", "polygons": "DeSO-polygonerna för Stockholms län och Göteborgsregionen",
-                  "key+polygons": "nyckeln DeSO→område 2025 och DeSO-polygonerna"}[kw["source"]]
-        src_en = {"key": "the DeSO→area key 2025", "polygons": "the DeSO polygons of Stockholm county and the Gothenburg region",
-                  "key+polygons": "the DeSO→area key 2025 and the DeSO polygons"}[kw["source"]]
-        sv = f"Verkliga brottsserier: {kw['n']} DeSO:er som till minst {s} ligger i området ({src_sv})."
-        en = f"Real offence series: {kw['n']} DeSOs at least {s} inside the area ({src_en})."
+        note = t("page.deso_note.real", lang, n=kw["n"], share=share,
+                 source=t("page.deso_note.source." + kw["source"].replace("+", "_"), lang))
         if kw.get("joint"):
-            sv += f" Gemensam serie för {' och '.join(kw['joint'])} (kan inte delas)."
-            en += f" Joint series of {' and '.join(kw['joint'])} (cannot be separated)."
-        return sv, en
+            note += t("page.deso_note.joint", lang, names=_and(kw["joint"], lang))
+        return note
     if reason == "joint_only":
-        names = kw["joint"]
-        where_sv = f" Den gemensamma serien visas för {kw['joint_year']} års område {kw['joint_name']}." if kw.get("joint_name") else ""
-        where_en = f" The joint series is shown for the {kw['joint_year']} area {kw['joint_name']}." if kw.get("joint_name") else ""
-        return (f"Inga egna verkliga brottsserier: {' och '.join(names)} kan bara räknas tillsammans "
-                f"(en RegSO, inga DeSO-polygoner).{where_sv}",
-                f"No real offence series of its own: {' and '.join(names)} can only be counted together "
-                f"(one RegSO, no DeSO polygons).{where_en}")
+        where = (t("page.deso_note.joint_where", lang, year=kw["joint_year"], name=kw["joint_name"])
+                 if kw.get("joint_name") else "")
+        return t("page.deso_note.joint_only", lang, names=_and(kw["joint"], lang), where=where)
     if reason == "below_share":
         big = kw.get("max_share")
-        sv_big = f" (störst andel {pct(big)})" if big is not None and big == big else ""
-        en_big = f" (largest share {pct(big)})" if big is not None and big == big else ""
-        return (f"Inga verkliga brottsserier: ingen DeSO ligger till minst {s} i området{sv_big}.",
-                f"No real offence series: no DeSO lies at least {s} inside the area{en_big}.")
+        largest = t("page.deso_note.largest", lang, share=pct(big)) if big is not None and big == big else ""
+        return t("page.deso_note.below_share", lang, share=share, largest=largest)
     if reason == "other_place":
-        return (f"Inga verkliga brottsserier för listans område: id {kw['series_id']} betecknar nu "
-                f"{kw['place_year']} års {kw['place_name']}, en annan yta (överlapp IoU {kw['iou']:.2f}".replace(".", ",")
-                + f" < {SAME_PLACE_IOU:.1f}".replace(".", ",") + "); serien gäller den ytan.",
-                f"No real offence series for this list's area: id {kw['series_id']} now denotes the "
-                f"{kw['place_year']} area {kw['place_name']}, another place (overlap IoU {kw['iou']:.2f} < "
-                f"{SAME_PLACE_IOU:.1f}); the series belongs to that place.")
-    # no_source
-    return ("Inga verkliga brottsserier: området finns inte på 2025 års lista (nyckeln DeSO→område) och "
-            "DeSO-polygoner finns bara för Stockholms län och Göteborgsregionen.",
-            "No real offence series: the area is not on the 2025 list (the DeSO→area key) and DeSO "
-            "polygons exist only for Stockholm county and the Gothenburg region.")
+        decimal = t("fmt.decimal", lang)
+        return t("page.deso_note.other_place", lang, series_id=kw["series_id"], place_year=kw["place_year"],
+                 place_name=kw["place_name"], iou=f"{kw['iou']:.2f}".replace(".", decimal),
+                 limit=f"{SAME_PLACE_IOU:.1f}".replace(".", decimal))
+    return t("page.deso_note.no_source", lang)
+
+
+def _and(names, lang: str) -> str:
+    """``a och b`` / ``a and b``."""
+    return t("page.deso_note.and", lang).join(names)
 
 
 def series_basis(areas: gpd.GeoDataFrame, places: Places, shares: pd.DataFrame, min_share: float,

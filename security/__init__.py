@@ -1,20 +1,19 @@
-"""Security of the Lägesbild server: login and roles, the request gate, CSRF, CSP and security
-headers, the audit log, health, structured logs.
+"""The gate of the Lägesbild server: login and roles, the request gate, CSRF, CSP and security
+headers, the access policy, users, the audit log.
 
-``app.py`` calls :func:`install_security` once, right after creating the Dash app. Everything is
-configured from ``config.settings()`` (``LAGESBILD_AUTH``, ``LAGESBILD_SECRET_KEY``,
+The app-level composition (``server.install_server``, called by ``app.py``) calls :func:`install_gate`
+once and gives it the database check and the request logger as values. Everything is configured
+from ``config.settings()`` (``LAGESBILD_AUTH``, ``LAGESBILD_SECRET_KEY``,
 ``LAGESBILD_TRUSTED_PROXIES``, ``LAGESBILD_SESSION_MINUTES``, ``LAGESBILD_AUTH_HEADER``).
 
 Public helpers for the rest of the app:
 
 - :func:`security.access.current_principal` → ``Principal(name, role, kommuner, tier)``
 - :func:`security.audit.record` → one row in the audit log
-- :func:`security.health.database_ok` → whether the database answers now
 """
 
 from __future__ import annotations
 
-import logging
 import secrets
 from datetime import timedelta
 
@@ -24,8 +23,6 @@ MIN_SECRET_LENGTH = 32
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
 #: ``__Host-``: Secure, Path=/, no Domain (browsers keep it on https and on http://localhost/127.0.0.1)
 SESSION_COOKIE = "__Host-lagesbild_session"
-
-log = logging.getLogger("lagesbild.security")
 
 
 def check_secret() -> None:
@@ -91,22 +88,20 @@ def check_header_mode() -> None:
         raise ConfigError(problem)
 
 
-def install_security(app) -> None:
-    """Wire the security package into the Dash app's Flask server (idempotent).
+def install_gate(app, hooks) -> None:
+    """Put the gate on the Dash app's Flask server: the secret key and the session cookie's
+    attributes, login, the request gate, CSRF, headers and the error answers (:mod:`security.auth`).
 
+    Called once by the composition (``server.install_server``), which gives the gate what it needs of the
+    app level as values in ``hooks`` (:class:`security.auth.Hooks`: the database check, the
+    database-unavailable answer, the request logger); this package imports nothing above it.
     Safe in demo mode (``LAGESBILD_AUTH=none``): nobody logs in, the principal is ``demo``, the
-    page keeps its demo banner; headers, CSP, ``/healthz``, logs and the database error answer
-    still apply.
+    page keeps its demo banner; headers and CSP still apply.
     """
-    from security import auth, health
-    from security.logs import configure_logging
+    from security import auth
 
     check_secret()
     server = app.server
-    if server.extensions.get("lagesbild_security"):
-        return
-    server.extensions["lagesbild_security"] = True
-    configure_logging()
     s = settings()
     server.secret_key = s.secret_key or secrets.token_hex(32)
     server.config.update(
@@ -118,33 +113,7 @@ def install_security(app) -> None:
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=s.session_minutes),
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
-    auth.install(server, app)
-    health.install(server)
-    _drop_validation_layout(app)
-    from services.cache import backend_name
-
-    log.info("security installed", extra={"event": "startup", "auth": s.auth, "cache": backend_name(),
-                                          "database": s.database_url.split(":", 1)[0]})
+    auth.install(server, app, hooks)
 
 
-def _drop_validation_layout(app) -> None:
-    """Do not embed Dash's ``validation_layout`` in every page's config.
-
-    It is a whole layout, built once at import (with the least-privileged ``system`` principal) and
-    sent to every user whatever their tier; the renderer uses it only to validate callbacks for the
-    dev tools (off in production) and falls back to the live layout without it. Dropping it keeps
-    the page from carrying anything the user's own ``/_dash-layout`` does not, and saves ~300 KB per
-    page load.
-    """
-    original = app._config  # noqa: SLF001 - Dash builds the page config here
-
-    def config_without_validation_layout():
-        cfg = original()
-        if settings().auth != "none":  # demo mode keeps Dash's default
-            cfg.pop("validation_layout", None)
-        return cfg
-
-    app._config = config_without_validation_layout  # noqa: SLF001
-
-
-__all__ = ["install_security", "check_secret", "check_header_mode", "header_mode_problem"]
+__all__ = ["install_gate", "check_secret", "check_header_mode", "header_mode_problem"]

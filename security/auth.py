@@ -32,6 +32,8 @@ import logging
 import secrets
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from math import ceil
 from urllib.parse import urlencode, urlsplit
@@ -41,9 +43,8 @@ from flask import Flask, Response, g, jsonify, redirect, request, session
 from config import settings
 from security import audit, csrf, pages, throttle
 from security.access import DEMO, Principal, check_callback
-from security.health import database_ok, database_unavailable
-from security.logs import log_request
 from security.users import active_principal, verify_login
+from texts import t
 
 log = logging.getLogger("lagesbild.auth")
 
@@ -51,10 +52,21 @@ PUBLIC_PATHS = frozenset({"/login", "/logout", "/healthz", "/csp-report"})
 PROBE_PATHS = frozenset({"/healthz", "/csp-report"})
 DASH_UPDATE = "/_dash-update-component"
 NON_PAGE_PREFIXES = ("/_dash-", "/assets/", "/_favicon", "/_reload", "/static/", "/admin/api")
-LOGIN_FAILED_SV = "Fel användarnamn eller lösenord, eller så är kontot tillfälligt spärrat. Vänta en stund."
-CLIENT_THROTTLED_SV = "För många misslyckade inloggningar från din adress. Försök igen om {s}."
 #: the audit log's user for a failed login with a name that is no account (the name may be a password)
 UNKNOWN_USER = "?okänd"
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """What the gate needs of the app level, given as values by the composition (``server``), so
+    that this package imports nothing above it."""
+
+    #: whether the database answers now (a page load is answered "unavailable" when it does not)
+    database_ok: Callable[[], bool]
+    #: the 503 answer when the database does not answer (given the exception)
+    database_unavailable: Callable[[Exception], Response]
+    #: one log line per request: ``(method, path, status, started, user, remote, request_id)``
+    log_request: Callable[[str, str, int, float, str | None, str | None, str], None]
 
 
 def _engine():
@@ -161,10 +173,19 @@ def authenticate() -> Principal | None:
 # --------------------------------------------------------------------------- responses
 
 
-def _json_error(status: int, error: str, message_sv: str, message_en: str, **extra) -> Response:
-    resp = jsonify({"error": error, "message_sv": message_sv, "message_en": message_en, **extra})
+def _json_error(status: int, error: str, message: str, fields: dict | None = None, **extra) -> Response:
+    """``{"error", "message_sv", "message_en", **extra}``: the catalogue's text ``message`` (its
+    ``fields`` filled in) in both languages."""
+    fields = fields or {}
+    resp = jsonify({"error": error, "message_sv": t(message, "sv", **fields),
+                    "message_en": t(message, "en", **fields), **extra})
     resp.status_code = status
     return resp
+
+
+def _message_page(title: str, message: str, status: int) -> Response:
+    """A small page with the catalogue's ``title`` and ``message``, in the pages' language."""
+    return _html(pages.message_page(t(title, pages.LANG), t(message, pages.LANG)), status)
 
 
 def _html(body: str, status: int = 200) -> Response:
@@ -197,21 +218,19 @@ def _refuse_unauthenticated() -> Response:
         if mode == "local":
             nxt = request.full_path.rstrip("?") if request.query_string else request.path
             return redirect("/login?" + urlencode({"next": safe_next(nxt)}), 302)
-        return _html(pages.message_page("Åtkomst nekad", "Lägesbild nås via organisationens "
-                                        "inloggning (proxy). Kontakta förvaltningen om du saknar konto."), 401)
-    return _json_error(401, "unauthenticated", "Inloggning krävs.", "Login required.",
+        return _message_page("page.gate.denied", "page.gate.proxy_only", 401)
+    return _json_error(401, "unauthenticated", "page.gate.unauthenticated",
                        **({"login": "/login"} if mode == "local" else {}))
 
 
 def _forbidden(reason: str) -> Response:
-    return _json_error(403, "forbidden", "Du har inte behörighet att se detta.",
-                       "You are not allowed to see this.", reason=reason)
+    return _json_error(403, "forbidden", "page.gate.forbidden", reason=reason)
 
 
 # --------------------------------------------------------------------------- the gate
 
 
-def make_gate(dash_app):
+def make_gate(dash_app, hooks: Hooks):
     def gate():
         g.request_id = (request.headers.get("X-Request-ID", "")[:64]
                         if from_trusted_proxy(request.remote_addr) else "") or secrets.token_hex(8)
@@ -225,8 +244,8 @@ def make_gate(dash_app):
             return None
         if g.principal is None:
             return _refuse_unauthenticated()
-        if _is_page_request() and not database_ok():  # the page says so, and retries by itself
-            return database_unavailable(RuntimeError("database not answering"))
+        if _is_page_request() and not hooks.database_ok():  # the page says so, and retries by itself
+            return hooks.database_unavailable(RuntimeError("database not answering"))
         mode = settings().auth
         if path.startswith("/admin") and not g.principal.is_admin:
             if mode != "none":
@@ -247,15 +266,14 @@ def _guard_callback(dash_app) -> Response | None:
     principal: Principal = g.principal
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("output"), str):
-        return _json_error(400, "bad_request", "Felaktig begäran.", "Malformed callback request.")
+        return _json_error(400, "bad_request", "page.gate.malformed_callback")
     dash_app._setup_server()  # noqa: SLF001 - moves dash.callback registrations into callback_map
     if body["output"] not in dash_app.callback_map:
-        return _json_error(400, "unknown_callback", "Felaktig begäran.", "No such callback.")
+        return _json_error(400, "unknown_callback", "page.gate.unknown_callback")
     if mode != "none" and not (csrf.same_origin() and csrf.check_callback_token(principal.name)):
         audit.record("denied", layer="csrf", detail={"output": body["output"][:200],
                                                      "reason": "csrf token or origin"})
-        return _json_error(403, "csrf", "Sidan har gått ut. Ladda om sidan.",
-                           "The page has expired. Reload the page.")
+        return _json_error(403, "csrf", "page.gate.csrf")
     decision = check_callback(principal, body)
     ctx = audit.callback_context(body)
     if not decision.allowed:
@@ -268,7 +286,7 @@ def _guard_callback(dash_app) -> Response | None:
     return None
 
 
-def make_after():
+def make_after(hooks: Hooks):
     from security import headers
 
     def after(response: Response) -> Response:
@@ -283,7 +301,7 @@ def make_after():
         headers.apply(response)
         response.headers["X-Request-ID"] = g.get("request_id", "")
         if "t0" in g:
-            log_request(request.method, request.path, response.status_code, g.t0,
+            hooks.log_request(request.method, request.path, response.status_code, g.t0,
                         principal.name if principal else None, client_ip(), g.get("request_id", ""))
         return response
 
@@ -298,7 +316,7 @@ def login():
     if mode == "none":
         return redirect("/", 302)
     if mode != "local":
-        return _html(pages.message_page("Inloggning", "Inloggning sker via organisationens proxy."), 404)
+        return _message_page("page.login.proxy_title", "page.login.via_proxy", 404)
     nxt = safe_next(request.values.get("next"))
     if request.method == "GET":
         if g.get("principal") is not None:
@@ -306,7 +324,7 @@ def login():
         return _html(pages.login_page(csrf.form_token(), nxt))
     if not (csrf.same_origin() and csrf.check_form_token()):
         session.pop("fcsrf", None)
-        return _html(pages.login_page(csrf.form_token(), nxt, "Formuläret har gått ut. Försök igen."), 400)
+        return _html(pages.login_page(csrf.form_token(), nxt, t("page.login.form_expired", pages.LANG)), 400)
     name = (request.form.get("username") or "").strip()[:128]
     password = request.form.get("password") or ""
     remote = client_ip()
@@ -315,8 +333,7 @@ def login():
     if wait > 0:  # this address failed too often: refused at once (tells nothing about accounts)
         audit.record("login_failed", user=UNKNOWN_USER, detail={"reason": "client_throttled", "remote": remote})
         log.warning("login refused: client throttled", extra={"event": "login_throttled", "remote": remote})
-        resp = _html(pages.login_page(csrf.form_token(), nxt, CLIENT_THROTTLED_SV.format(s="1 sekund" if ceil(wait) == 1 else f"{ceil(wait)} sekunder"),
-                                      username=name), 429)
+        resp = _html(pages.login_page(csrf.form_token(), nxt, _throttled_message(ceil(wait)), username=name), 429)
         resp.headers["Retry-After"] = str(ceil(wait))
         return resp
     device = throttle.device_nonce(request.cookies.get(throttle.DEVICE_COOKIE), name)
@@ -332,7 +349,7 @@ def login():
             audit.record("login_throttled", user=who, detail={"seconds": result.wait_s, "remote": remote})
         log.warning("login failed", extra={"event": "login_failed", "user": who, "reason": result.reason,
                                            "remote": remote})
-        return _html(pages.login_page(csrf.form_token(), nxt, LOGIN_FAILED_SV, username=name), 401)
+        return _html(pages.login_page(csrf.form_token(), nxt, t("page.login.failed", pages.LANG), username=name), 401)
     from security import sessions
 
     audit.record("login", user=name, detail={"remote": remote})  # no audit row, no session
@@ -349,11 +366,17 @@ def login():
     return resp
 
 
+def _throttled_message(seconds: int) -> str:
+    """The refusal of a throttled client address (wait ``seconds``), in the pages' language."""
+    wait = (t("page.login.seconds.one", pages.LANG) if seconds == 1
+            else t("page.login.seconds.other", pages.LANG, n=seconds))
+    return t("page.login.client_throttled", pages.LANG, wait=wait)
+
+
 def logout():
     mode = settings().auth
     if mode != "local":
-        return redirect("/", 302) if mode == "none" else _html(
-            pages.message_page("Logga ut", "Utloggning sker via organisationens proxy."), 404)
+        return redirect("/", 302) if mode == "none" else _message_page("page.logout.heading", "page.logout.via_proxy", 404)
     principal = g.get("principal")
     if request.method == "GET":
         if principal is None:
@@ -380,7 +403,7 @@ def admin_audit():
     try:
         since = audit.parse_since(filters["since"]) if filters["since"] else None
     except ValueError as exc:
-        return _html(pages.message_page("Åtkomstlogg", str(exc)), 400)
+        return _html(pages.message_page(t("page.audit_log.heading", pages.LANG), str(exc)), 400)
     limit = 500
     rows = audit.query(_engine(), since=since, user=filters["user"] or None,
                        action=filters["action"] or None, limit=limit)
@@ -417,12 +440,10 @@ def csp_report():
 def audit_unavailable(exc: Exception) -> Response:
     """A request whose audit row cannot be written is refused (brottsdatalagen: no unlogged access)."""
     log.error("request refused: audit log not writable", extra={"event": "audit_unavailable", "path": request.path})
-    msg_sv = "Åtkomstloggen kan inte skrivas just nu, så begäran nekas. Försök igen om en stund."
-    msg_en = "The access log cannot be written right now, so the request is refused. Try again shortly."
     if _is_page_request():
-        resp = _html(pages.message_page("Tillfälligt otillgänglig", msg_sv), 503)
+        resp = _message_page("page.gate.unavailable", "page.gate.audit_unavailable", 503)
     else:
-        resp = _json_error(503, "audit_unavailable", msg_sv, msg_en)
+        resp = _json_error(503, "audit_unavailable", "page.gate.audit_unavailable")
     resp.headers["Retry-After"] = "5"
     resp.headers["Cache-Control"] = "no-store"
     return resp
@@ -433,7 +454,7 @@ def bad_request(exc: Exception) -> Response:
     reason, never a 500."""
     message = str(exc)[:500]
     log.info("bad request: %s", message, extra={"event": "bad_request", "path": request.path})
-    return _json_error(400, "bad_request", f"Felaktig begäran: {message}", f"Bad request: {message}")
+    return _json_error(400, "bad_request", "page.gate.bad_request", {"message": message})
 
 
 def not_permitted(exc: Exception):
@@ -441,12 +462,12 @@ def not_permitted(exc: Exception):
     An operating system's permission error (it has an errno) is an internal error, not a refusal."""
     if getattr(exc, "errno", None) is not None:
         log.error("permission error: %s", type(exc).__name__, extra={"event": "os_permission_error"})
-        return _json_error(500, "internal_error", "Ett internt fel inträffade.", "An internal error occurred.")
+        return _json_error(500, "internal_error", "page.gate.internal_error")
     audit.record("denied", layer="feature", detail={"path": request.path[:200], "reason": str(exc)[:200]})
     return _forbidden(str(exc)[:200])
 
 
-def install(server: Flask, dash_app) -> None:
+def install(server: Flask, dash_app, hooks: Hooks) -> None:
     from geodata.errors import InputError
 
     server.register_error_handler(audit.AuditUnavailable, audit_unavailable)
@@ -457,5 +478,5 @@ def install(server: Flask, dash_app) -> None:
     server.add_url_rule("/admin/audit", "lagesbild_admin_audit", admin_audit, methods=["GET"])
     server.add_url_rule("/csp-report", "lagesbild_csp_report", csp_report, methods=["POST"])
     # first: nothing of Dash's runs for a request the gate refuses
-    server.before_request_funcs.setdefault(None, []).insert(0, make_gate(dash_app))
-    server.after_request(make_after())
+    server.before_request_funcs.setdefault(None, []).insert(0, make_gate(dash_app, hooks))
+    server.after_request(make_after(hooks))

@@ -1,7 +1,9 @@
 """The few pages Flask serves itself: login, logout, the audit view, "database unavailable".
 
 Plain HTML with one inline ``<style>`` (allowed by its SHA-256 in these pages' own CSP), no script,
-no external asset. Every value is escaped with :func:`html.escape`.
+no external asset. Every value is escaped with :func:`html.escape`. Their words come from the
+catalogue (``page.login.*``, ``page.logout.*``, ``page.audit_log.*``, ``page.gate.*``), in Swedish
+(:data:`LANG`, the pages' ``lang``).
 """
 
 from __future__ import annotations
@@ -9,6 +11,11 @@ from __future__ import annotations
 import base64
 import hashlib
 from html import escape
+
+from texts import t
+
+#: the language of these pages (``<html lang="sv">``)
+LANG = "sv"
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f4f1ea;color:#1b1b1b;margin:0}
@@ -28,8 +35,13 @@ PAGE_CSP = (f"default-src 'none'; style-src {STYLE_HASH}; img-src 'self'; form-a
             "frame-ancestors 'none'; base-uri 'none'")
 
 
+def _t(key: str, **fields: object) -> str:
+    """The catalogue's text ``key`` in these pages' language, escaped for HTML."""
+    return escape(t(key, LANG, **fields))
+
+
 def _doc(title: str, body: str, extra_head: str = "", wide: bool = False) -> str:
-    return (f'<!DOCTYPE html>\n<html lang="sv"><head><meta charset="utf-8">'
+    return (f'<!DOCTYPE html>\n<html lang="{LANG}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<meta name="referrer" content="same-origin">{extra_head}'
             f"<title>{escape(title)}</title><style>{STYLE}</style></head>"
@@ -38,25 +50,26 @@ def _doc(title: str, body: str, extra_head: str = "", wide: bool = False) -> str
 
 def login_page(token: str, next_path: str, error: str | None = None, username: str = "") -> str:
     err = f'<p class="error" role="alert">{escape(error)}</p>' if error else ""
-    body = f"""<h1>Lägesbild – logga in</h1>{err}
+    body = f"""<h1>{_t("page.login.heading")}</h1>{err}
 <form method="post" action="/login" autocomplete="on">
 <input type="hidden" name="csrf_token" value="{escape(token)}">
 <input type="hidden" name="next" value="{escape(next_path)}">
-<label for="username">Användarnamn</label>
+<label for="username">{_t("page.login.username")}</label>
 <input id="username" name="username" value="{escape(username)}" autocomplete="username" required autofocus maxlength="128">
-<label for="password">Lösenord</label>
+<label for="password">{_t("page.login.password")}</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="128">
-<button type="submit">Logga in</button>
+<button type="submit">{_t("page.login.submit")}</button>
 </form>
-<p class="muted">Åtkomst loggas enligt brottsdatalagen. Användning kräver behörighet.</p>"""
-    return _doc("Logga in – Lägesbild", body)
+<p class="muted">{_t("page.login.notice")}</p>"""
+    return _doc(t("page.login.title", LANG), body)
 
 
 def logout_page(token: str, user: str) -> str:
-    body = f"""<h1>Logga ut</h1><p>Inloggad som <strong>{escape(user)}</strong>.</p>
+    signed_in = t("page.logout.signed_in", LANG, user=f"<strong>{escape(user)}</strong>")  # a trusted template
+    body = f"""<h1>{_t("page.logout.heading")}</h1><p>{signed_in}</p>
 <form method="post" action="/logout"><input type="hidden" name="csrf_token" value="{escape(token)}">
-<button type="submit">Logga ut</button></form><p><a href="/">Tillbaka till Lägesbild</a></p>"""
-    return _doc("Logga ut – Lägesbild", body)
+<button type="submit">{_t("page.logout.submit")}</button></form><p><a href="/">{_t("page.logout.back")}</a></p>"""
+    return _doc(t("page.logout.title", LANG), body)
 
 
 def message_page(title: str, message: str) -> str:
@@ -64,13 +77,15 @@ def message_page(title: str, message: str) -> str:
 
 
 def unavailable_page(message_sv: str, message_en: str) -> str:
-    return _doc("Lägesbild – tillfälligt otillgänglig",
-                f"<h1>Tillfälligt otillgänglig</h1><p>{escape(message_sv)}</p>"
+    return _doc(t("page.gate.unavailable_title", LANG),
+                f"<h1>{_t('page.gate.unavailable')}</h1><p>{escape(message_sv)}</p>"
                 f'<p class="muted" lang="en">{escape(message_en)}</p>',
                 extra_head='<meta http-equiv="refresh" content="10">')
 
 
 AUDIT_COLUMNS = ("at", "user", "action", "area_id", "period", "layer", "purpose", "detail")
+#: the audit view's filters (query parameters; their labels are ``page.audit_log.<name>``)
+AUDIT_FILTERS = ("user", "action", "since")
 
 
 def audit_page(rows: list[dict], filters: dict, limit: int) -> str:
@@ -79,10 +94,10 @@ def audit_page(rows: list[dict], filters: dict, limit: int) -> str:
         "<tr>" + "".join(f"<td>{escape('' if r.get(c) is None else str(r.get(c)))}</td>" for c in AUDIT_COLUMNS)
         + "</tr>" for r in rows)
     form = "".join(
-        f'<label>{escape(label)}<input name="{name}" value="{escape(filters.get(name) or "")}"></label>'
-        for name, label in (("user", "användare"), ("action", "händelse"), ("since", "sedan (2026-11-01, 7d)")))
-    body = (f"<h1>Åtkomstlogg</h1><form class=filter method=get action=/admin/audit>{form}"
-            f"<button type=submit>Filtrera</button></form>"
-            f'<p class="muted">{len(rows)} rader (högst {limit}), nyast först. Tider i UTC.</p>'
+        f'<label>{_t("page.audit_log." + name)}<input name="{name}" value="{escape(filters.get(name) or "")}"></label>'
+        for name in AUDIT_FILTERS)
+    body = (f"<h1>{_t('page.audit_log.heading')}</h1><form class=filter method=get action=/admin/audit>{form}"
+            f"<button type=submit>{_t('page.audit_log.filter')}</button></form>"
+            f'<p class="muted">{_t("page.audit_log.rows", n=len(rows), limit=limit)}</p>'
             f"<table><thead><tr>{head}</tr></thead><tbody>{body_rows}</tbody></table>")
-    return _doc("Åtkomstlogg – Lägesbild", body, wide=True)
+    return _doc(t("page.audit_log.title", LANG), body, wide=True)

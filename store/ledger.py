@@ -67,7 +67,8 @@ KIND_WORDS = {
     "lofte": "promise", "medborgarlofte": "promise", "promise": "promise",
     "atgard": "action", "action": "action",
 }
-KIND_SV = {"agreement": "överenskommelse", "problem": "problem", "promise": "löfte", "action": "åtgärd"}
+#: kind → its Swedish word (the catalogue's ``page.ledger_kind.<kind>``: the export's ``Typ`` column)
+KIND_SV: dict[str, str] = by_prefix("page.ledger_kind.", "sv")
 PARENTS = {"agreement": (), "problem": ("agreement",), "promise": ("problem", "agreement"),
            "action": ("promise", "problem")}
 STATUSES = {"planerad": "planerad", "planned": "planerad", "pagaende": "pagaende", "pågående": "pagaende",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from security.health import database_ok, database_status
 from security.testing import (
     TEST_SECRET,
     callback_body,
@@ -13,6 +12,7 @@ from security.testing import (
     free_port,
     layout_values,
 )
+from server.health import database_ok, database_status
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ RANKS: dict[str, int] = {
     "reports": 4,
     "services": 5,
     "layout": 6, "security": 6,
-    "callbacks": 7, "commands": 7,
+    "callbacks": 7, "commands": 7, "server": 7,
     "cli": 8, "app": 8, "gunicorn.conf": 8,
     "testing": 9,
 }

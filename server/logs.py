@@ -72,7 +72,7 @@ def gunicorn_logconfig() -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"json": {"()": "security.logs.JsonFormatter"}},
+        "formatters": {"json": {"()": "server.logs.JsonFormatter"}},
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json",
                                 "stream": "ext://sys.stderr"}},
         "root": {"level": os.environ.get("LAGESBILD_LOG_LEVEL", "INFO").upper(), "handlers": ["stderr"]},

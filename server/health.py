@@ -21,13 +21,15 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from security import pages
+from texts import t
 
 log = logging.getLogger("lagesbild.health")
 
+#: the 503 answer's body (its field names are an interface: clients read ``message_sv``/``message_en``)
 DB_UNAVAILABLE = {
     "error": "database_unavailable",
-    "message_sv": "Databasen svarar inte just nu. Sidan försöker igen automatiskt.",
-    "message_en": "The database is not answering right now. The page retries automatically.",
+    "message_sv": t("page.gate.database_unavailable", "sv"),
+    "message_en": t("page.gate.database_unavailable", "en"),
 }
 
 
