@@ -23,11 +23,12 @@ bootstrap: install
 run: bootstrap
 	$(BIN)/python app.py
 
-# The suite on every core (pytest-xdist; a test file stays on one worker, each worker builds its own
-# stores, servers and databases). TEST_WORKERS=0 runs it in one process.
+# The suite on every core (pytest-xdist): a test file stays on one worker and the browser tests all on
+# one (tests/conftest.py); each worker builds its own stores, servers and databases.
+# TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 test: lint
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: install
 	$(BIN)/ruff check .
