@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.calendar import parse_period
+from testing.harness import callback_body, layout_values
 
 MARKS = ("<5", "..")  # what a hidden number is shown as (the primary mark follows the threshold)
 #: what a report says instead of a verdict it does not give (reveals nothing)
@@ -488,8 +489,6 @@ class KommunScript:
     VIEW_STORES = ("panel-view", "lagesbild-view")  # what the view hub passes on (callbacks/view.py)
 
     def __init__(self, client, headers: dict[str, str]) -> None:
-        from security.testing import layout_values
-
         self.client, self.headers = client, headers
         self.deps = client.get("/_dash-dependencies", headers=headers).get_json()
         self.values = layout_values(client.get("/_dash-layout", headers=headers).get_json())
@@ -501,8 +500,6 @@ class KommunScript:
         raise LookupError(f"no callback writes {output_part}")
 
     def post(self, output_part: str, values: dict, changed: Sequence[str]) -> tuple[int, dict | None]:
-        from security.testing import callback_body
-
         vals = {**self.values, **values}
         dep = self.dep(output_part)
         if ("view", "data") in values:  # the hub hands the view on to the panels' own view stores
