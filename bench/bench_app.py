@@ -33,7 +33,7 @@ def _median_ms(fn, repeat: int = 7) -> float:
 
 def _journey_requests(client, headers: dict) -> list[tuple[dict, str]]:
     """The callback bodies of the journey, chained like the renderer (first wave per click + one more)."""
-    from security.testing import apply_response, callback_body, layout_values, triggered_by
+    from testing.harness import apply_response, callback_body, layout_values, triggered_by
 
     deps = [d for d in client.get("/_dash-dependencies").get_json() if not d.get("clientside_function")]
     values = layout_values(client.get("/_dash-layout").get_json())
@@ -54,9 +54,9 @@ def _journey_requests(client, headers: dict) -> list[tuple[dict, str]]:
 
 
 def run(db_path, scale: str) -> list[dict]:
-    from security.testing import TEST_SECRET, configured, copy_sqlite, flask_login
     from security.users import create_user
     from store.engine import make_engine
+    from testing.harness import TEST_SECRET, configured, copy_sqlite, flask_login
 
     work = Path(db_path).with_name("bench_app.sqlite")
     copy_sqlite(db_path, work)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    from security.testing import configured
+    from testing.harness import configured
 
     store = Path((argv or sys.argv[1:])[0])
     with configured({"LAGESBILD_DATABASE_URL": f"sqlite:///{store}", "LAGESBILD_REDIS_URL": None}):

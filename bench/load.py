@@ -45,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from security.testing import (  # noqa: E402
+from testing.harness import (  # noqa: E402
     TEST_SECRET,
     HttpClient,
     apply_response,

@@ -27,9 +27,9 @@ def _median_ms(client, n: int = 300) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from security.testing import TEST_SECRET, configured, flask_login
     from security.users import create_user
     from store.engine import make_engine, migrate
+    from testing.harness import TEST_SECRET, configured, flask_login
 
     src = Path((argv or sys.argv[1:])[0])
     db = Path(tempfile.mkdtemp()) / "gate.sqlite"

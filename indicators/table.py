@@ -39,6 +39,7 @@ months that are in, with ``complete = False``) so the user sees what is there.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -55,6 +56,7 @@ from indicators.calendar import (
 from indicators.catalogue import (
     CATALOGUE_ATTRIBUTES,
     Comparison,
+    SeriesBreak,
     area_set,
     list_in_force,
     parse_comparison,
@@ -332,6 +334,407 @@ def dispersion_array(
     ).reshape(len(area_ids), len(inds))
 
 
+@dataclass(frozen=True)
+class _Cells:
+    """What the column builders of :func:`_table_columns` share: the two axes, the dense cube, and
+    per cell (area-major, ``n_areas × n_indicators``) the period's, last year's and the baseline
+    years' aggregates."""
+
+    area_index: pd.Index
+    ind_index: pd.Index
+    n_months: int
+    cube: dict[str, np.ndarray]
+    additive: np.ndarray  # per indicator: summed unit (count, hours)
+    cell_count: np.ndarray  # per cell: count unit
+    cell_rare: np.ndarray
+    months_reported: np.ndarray
+    cur: np.ndarray  # the period's value (partial sums where incomplete)
+    cur_ok: np.ndarray
+    cur_v: np.ndarray  # the value where complete, else NaN
+    prev: np.ndarray
+    prev_ok: np.ndarray
+    prev_v: np.ndarray
+    base_mat: np.ndarray  # cells × years, NaN where a year is incomplete
+    base_mean: np.ndarray  # NaN without enough complete years
+    base_n: np.ndarray
+    base_ok: np.ndarray
+    base_total: np.ndarray
+    base_used: np.ndarray  # base_mat where the baseline is formed, else NaN
+
+    @property
+    def n_areas(self) -> int:
+        return len(self.area_index)
+
+    @property
+    def n_inds(self) -> int:
+        return len(self.ind_index)
+
+    @property
+    def n_cells(self) -> int:
+        return self.n_areas * self.n_inds
+
+    def per_cell(self, per_indicator: np.ndarray) -> np.ndarray:
+        """An indicator-axis array repeated for every area."""
+        return np.tile(per_indicator, self.n_areas)
+
+    def per_area_cell(self, per_area: np.ndarray) -> np.ndarray:
+        """An area-axis array repeated for every indicator."""
+        return np.repeat(per_area, self.n_inds)
+
+
+def _cells(
+    values: pd.DataFrame,
+    cat: pd.DataFrame,
+    meta: pd.DataFrame,
+    p: Period,
+    years: int,
+    min_years: int,
+    bounds: pd.DataFrame,
+    value_arr: np.ndarray | None,
+) -> _Cells:
+    """The cube of the period and the ``years`` before, aggregated and flattened to cells."""
+    area_index = pd.Index(meta.index.astype(str))
+    ind_index = pd.Index(cat.index.astype(str))
+    n_a, n_c = len(area_index), len(area_index) * len(ind_index)
+    cube = _cube(values, bounds, area_index, ind_index, p, years, value_arr)
+    units = cat["unit"].astype(str).to_numpy()
+    additive = np.isin(units, ["count", "hours"])
+    agg, complete, n_ok = _aggregate(cube, additive)
+    base_mat = np.where(complete[:, :, 1:], agg[:, :, 1:], np.nan).reshape(n_c, years)
+    base_mean, _, base_n = baseline_stats(base_mat)
+    base_ok = base_n >= max(min_years, 1)
+    cur, cur_ok = agg[:, :, 0].ravel(), complete[:, :, 0].ravel()
+    prev, prev_ok = agg[:, :, 1].ravel(), complete[:, :, 1].ravel()
+    return _Cells(
+        area_index=area_index,
+        ind_index=ind_index,
+        n_months=p.n_months,
+        cube=cube,
+        additive=additive,
+        cell_count=np.tile(units == "count", n_a),
+        cell_rare=np.tile(cat["rare"].astype(bool).to_numpy(), n_a),
+        months_reported=n_ok[:, :, 0].ravel(),
+        cur=cur,
+        cur_ok=cur_ok,
+        cur_v=np.where(cur_ok, cur, np.nan),
+        prev=prev,
+        prev_ok=prev_ok,
+        prev_v=np.where(prev_ok, prev, np.nan),
+        base_mat=base_mat,
+        base_mean=np.where(base_ok, base_mean, np.nan),
+        base_n=base_n,
+        base_ok=base_ok,
+        base_total=np.where(base_ok, np.nansum(base_mat, axis=1), np.nan),
+        base_used=np.where(base_ok[:, None], base_mat, np.nan),
+    )
+
+
+def _target_cells(
+    cells: _Cells, targets: pd.DataFrame | None, p: Period, target_arr: np.ndarray | None
+) -> np.ndarray:
+    """The target per cell over the period's months (NaN when any month lacks a target)."""
+    if targets is None or not len(targets):
+        return np.full(cells.n_cells, np.nan)
+    require_columns(targets, ["area_id", "indicator_id", "month", "target"], "targets")
+    if target_arr is None:
+        tsub = targets[targets["month"].isin(p.months)]
+        target_arr = _dense(
+            tsub, "target", cells.area_index, cells.ind_index, list(p.months),
+            (cells.n_areas, cells.n_inds, cells.n_months),
+        )
+    t_val = np.where(cells.additive[None, :], target_arr.sum(axis=-1), target_arr.mean(axis=-1))
+    return t_val.ravel()
+
+
+def _alpha_cells(cells: _Cells, alpha: np.ndarray | None) -> np.ndarray:
+    """The dispersion α per cell: given per area × indicator or per indicator; NaN for non-counts."""
+    if alpha is None:
+        flat = np.zeros(cells.n_cells)
+    else:
+        alpha = np.asarray(alpha, dtype=float)
+        flat = alpha.ravel() if alpha.ndim == 2 else cells.per_cell(alpha)
+    return np.where(cells.cell_count, flat, np.nan)
+
+
+def _breaks_in_span(
+    cat: pd.DataFrame, ind_index: pd.Index, p: Period, cmp_: Comparison, years: int
+) -> dict[str, SeriesBreak | None]:
+    """Per indicator, the first break in the series inside the months the comparison spans (no
+    verdict across it), or None."""
+    breaks = series_breaks(cat)
+    if cmp_ is Comparison.TARGET:
+        reach = 0
+    else:
+        reach = 12 * (years if cmp_ is Comparison.BASELINE else 1)
+    span_first, span_last = parse_month(p.first) - reach, parse_month(p.last)
+    return {
+        ind: next((b for b in breaks.get(ind, []) if span_first < parse_month(b.month) <= span_last),
+                  None)
+        for ind in ind_index
+    }
+
+
+def _etests(
+    cells: _Cells, baseline_mode: bool, cell_alpha: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The E-test of counts against the statistical reference (last year, or the baseline years
+    with exposure k): plain Poisson (descriptive, ``p_etest``) and with the indicator's dispersion
+    (the verdict's test outside target comparisons)."""
+    need_e = cells.cell_count & cells.cur_ok & (cells.base_ok if baseline_mode else cells.prev_ok)
+    p_e = np.full(cells.n_cells, np.nan)
+    p_nb = np.full(cells.n_cells, np.nan)
+    if need_e.any():
+        if baseline_mode:
+            ref_count, ref_exp = cells.base_total[need_e], cells.base_n[need_e].astype(float)
+        else:
+            ref_count, ref_exp = cells.prev[need_e], np.ones(int(need_e.sum()))
+        cur = cells.cur[need_e]
+        p_e[need_e] = etest(cur, 1.0, ref_count, ref_exp)
+        p_nb[need_e] = nb_etest(cur, 1.0, ref_count, ref_exp, cell_alpha[need_e])
+    return p_e, p_nb
+
+
+def _rare_tail(cells: _Cells) -> np.ndarray:
+    """Poisson tail of rare counts against the baseline mean (descriptive, ``p_tail``)."""
+    tail_ok = cells.cell_rare & cells.cell_count & (cells.base_mean > 0)
+    p_tail = np.full(cells.n_cells, np.nan)
+    if tail_ok.any():
+        p_tail[tail_ok] = poisson_tail(cells.cur_v[tail_ok], cells.base_mean[tail_ok])
+    return p_tail
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """The deciding test of each cell (see the module's table) and what ``change`` is against."""
+
+    p_test: np.ndarray  # NaN where untested
+    test: np.ndarray  # test name, None where untested
+    status: np.ndarray  # why untested, None where tested
+    reference: np.ndarray
+    z_poisson: np.ndarray
+
+
+def _verdict(
+    cells: _Cells,
+    cmp_: Comparison,
+    target: np.ndarray,
+    cell_alpha: np.ndarray,
+    p_nb: np.ndarray,
+    crosses: np.ndarray,
+    worse_up: np.ndarray,
+) -> _Verdict:
+    """The deciding test per cell, its p-value and the status of cells without one."""
+    baseline_mode = cmp_ is Comparison.BASELINE
+    cur_v = cells.cur_v
+    base_for_t = np.where(cells.base_n[:, None] >= 2, cells.base_used, np.nan)
+    if baseline_mode:
+        _, p_t = prediction_t(cur_v, base_for_t)
+        reference, ref_ok = cells.base_mean, cells.base_ok
+        z_pois = poisson_z(cur_v, cells.base_mean)
+    else:
+        _, p_t = difference_t(
+            cur_v, cells.prev_v, np.where(cells.base_n[:, None] >= 2, cells.base_mat, np.nan)
+        )
+        reference, ref_ok = cells.prev_v, cells.prev_ok
+        z_pois = poisson_z(cur_v, cells.prev_v)
+    poisson = cell_alpha == 0
+    count = cells.cell_count
+    if cmp_ is Comparison.TARGET:
+        p_test = _target_p(cur_v, target, count, cell_alpha, worse_up, base_for_t)
+        test = np.where(count, np.where(poisson, "poisson_tail", "nb_tail"), "t").astype(object)
+        has_target = ~np.isnan(target)
+        status = np.select(
+            [~cells.cur_ok, crosses, ~has_target, np.isnan(p_test)],
+            ["incomplete", "break", "no_target", "no_variance"],
+            default="",
+        ).astype(object)
+        reference = target
+    else:
+        p_test = np.where(count, p_nb, p_t)
+        test = np.where(count, np.where(poisson, "etest", "nb_etest"), "t").astype(object)
+        status = np.select(
+            [~cells.cur_ok, crosses, ~ref_ok, np.isnan(p_test)],
+            ["incomplete", "break", "no_baseline" if baseline_mode else "no_previous",
+             "no_variance"],
+            default="",
+        ).astype(object)
+    tested = status == ""
+    test[~tested] = None
+    status[tested] = None
+    return _Verdict(np.where(tested, p_test, np.nan), test, status, reference, z_pois)
+
+
+def _identity_columns(cells: _Cells, meta: pd.DataFrame, cat: pd.DataFrame) -> dict[str, object]:
+    """``area_id``, ``indicator_id``, the area's fields and the indicator's attributes."""
+    n_i, n_a = cells.n_inds, cells.n_areas
+    cols: dict[str, object] = {
+        "area_id": np.repeat(cells.area_index.to_numpy(dtype=object), n_i),
+        "indicator_id": np.tile(cells.ind_index.to_numpy(dtype=object), n_a),
+    }
+    for col in AREA_META:
+        if col in meta.columns:
+            cols["area_name" if col == "name" else col] = np.repeat(meta[col].to_numpy(), n_i)
+    for col in CATALOGUE_ATTRIBUTES:
+        cols[col] = np.tile(cat[col].to_numpy(), n_a)
+    return cols
+
+
+def _number_columns(
+    cells: _Cells,
+    meta: pd.DataFrame,
+    target: np.ndarray,
+    cell_alpha: np.ndarray,
+    verdict: _Verdict,
+    p_e: np.ndarray,
+) -> dict[str, object]:
+    """The values, references, changes, z-scores, p-values, tests and rates of every cell."""
+    cur_v, cell_count = cells.cur_v, cells.cell_count
+    z_base = np.where(
+        cell_count,
+        baseline_z(cur_v, cells.base_used, poisson=True),
+        baseline_z(cur_v, cells.base_used, poisson=False),
+    )
+    pop = (
+        meta["population"].astype(float).to_numpy()
+        if "population" in meta.columns
+        else np.full(cells.n_areas, np.nan)
+    )
+    cell_pop = cells.per_area_cell(pop)
+    reference = verdict.reference
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = np.where(
+            cells.per_cell(cells.additive) & (cell_pop > 0), cur_v / cell_pop * 1000.0, np.nan
+        )
+        change = cur_v - reference
+    return {
+        "n_months": np.full(cells.n_cells, cells.n_months),
+        "months_reported": cells.months_reported,
+        "complete": cells.cur_ok,
+        "value": cells.cur,
+        "previous": cells.prev,
+        "previous_complete": cells.prev_ok,
+        "baseline": cells.base_mean,
+        "baseline_total": cells.base_total,
+        "baseline_years": cells.base_n,
+        "target": target,
+        "reference": reference,
+        "change": change,
+        "pct_change": percent_change(cur_v, reference),
+        "z_poisson": np.where(cell_count, verdict.z_poisson, np.nan),
+        "z_baseline": z_base,
+        "z": np.where(cell_count, verdict.z_poisson, z_base),
+        "p_etest": p_e,
+        "p_tail": _rare_tail(cells),
+        "p_test": verdict.p_test,
+        "test": verdict.test,
+        "dispersion": cell_alpha,
+        "status": verdict.status,
+        "rate_per_1000": rate,
+        "population": cell_pop,
+    }
+
+
+def _gap_columns(cells: _Cells, p: Period) -> dict[str, object]:
+    """``pending``, ``missing``, ``uncovered`` (months of incomplete cells) and ``previous_gaps``
+    (the same three for last year's period, where only that one is incomplete)."""
+    empty: tuple[str, ...] = ()
+    n_c = cells.n_cells
+    gaps: dict[str, object] = {k: [empty] * n_c for k in ("pending", "missing", "uncovered")}
+    gaps["previous_gaps"] = [empty] * n_c
+    months0 = np.array(p.months)
+    months1 = np.array([format_month(i) for i in cells.cube["month_idx"][1]])
+    _current_gaps(cells, months0, gaps)
+    _previous_gaps(cells, months1, gaps["previous_gaps"])
+    return gaps
+
+
+def _missing_bits(cells: _Cells, bad: np.ndarray, offset: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indicator index and missing-month bit pattern of the cells ``bad`` in year ``offset``."""
+    a_idx, i_idx = np.divmod(bad, cells.n_inds)
+    usable, present = cells.cube["usable"], cells.cube["present"]
+    bits = 1 << np.arange(cells.n_months, dtype=np.int64)
+    miss = ((usable[i_idx, offset] & ~present[a_idx, i_idx, offset]) * bits).sum(axis=1)
+    return i_idx, miss
+
+
+def _current_gaps(cells: _Cells, months0: np.ndarray, gaps: dict) -> None:
+    """Fill the month lists of the period's incomplete cells: per indicator (pending, uncovered)
+    and per pattern of missing months, so equal lists are built once."""
+    bad = np.flatnonzero(~cells.cur_ok)
+    if not len(bad):
+        return
+    pending, uncovered = cells.cube["pending"], cells.cube["uncovered"]
+    bits = 1 << np.arange(cells.n_months, dtype=np.int64)
+    i_idx, miss = _missing_bits(cells, bad, 0)
+    by_ind: dict[int, tuple] = {}
+    by_miss: dict[int, tuple] = {}
+    for c, i, m in zip(bad.tolist(), i_idx.tolist(), miss.tolist(), strict=True):
+        if i not in by_ind:
+            by_ind[i] = (tuple(months0[pending[i, 0]]), tuple(months0[uncovered[i, 0]]))
+        if m not in by_miss:
+            by_miss[m] = tuple(months0[(m & bits) != 0])
+        gaps["pending"][c], gaps["uncovered"][c] = by_ind[i]
+        gaps["missing"][c] = by_miss[m]
+
+
+def _previous_gaps(cells: _Cells, months1: np.ndarray, gaps_prev: list) -> None:
+    """Fill (pending, missing, uncovered) of last year's period for the cells complete now but not
+    then."""
+    bad = np.flatnonzero(~cells.prev_ok & cells.cur_ok)
+    if not len(bad):
+        return
+    pending, uncovered = cells.cube["pending"], cells.cube["uncovered"]
+    bits = 1 << np.arange(cells.n_months, dtype=np.int64)
+    i_idx, miss = _missing_bits(cells, bad, 1)
+    memo: dict[tuple[int, int], tuple] = {}
+    for c, i, m in zip(bad.tolist(), i_idx.tolist(), miss.tolist(), strict=True):
+        key = (i, m)
+        if key not in memo:
+            memo[key] = (
+                tuple(months1[pending[i, 1]]),
+                tuple(months1[(m & bits) != 0]),
+                tuple(months1[uncovered[i, 1]]),
+            )
+        gaps_prev[c] = memo[key]
+
+
+def _series_columns(
+    cells: _Cells, cat: pd.DataFrame, bounds: pd.DataFrame, break_of: dict[str, SeriesBreak | None]
+) -> dict[str, object]:
+    """``series_start`` (first covered month), ``series_end`` and ``series_break``
+    (``"month|note_sv|note_en"`` of a break inside the comparison's span) per cell."""
+    ind_index = cells.ind_index
+    starts = [
+        format_month(int(f)) if f > -(10**8) else None for f in bounds.reindex(ind_index)["first"]
+    ]
+    ends = series_end(cat)
+    brk = [None if break_of[i] is None else f"{break_of[i].month}|{break_of[i].note_sv}|{break_of[i].note_en}"
+           for i in ind_index]
+    return {
+        "series_start": cells.per_cell(np.array(starts, dtype=object)),
+        "series_end": cells.per_cell(np.array([ends.get(i) for i in ind_index], dtype=object)),
+        "series_break": cells.per_cell(np.array(brk, dtype=object)),
+    }
+
+
+def _list_columns(cells: _Cells, areas: pd.DataFrame, p: Period) -> dict[str, object]:
+    """``previous_list_year`` (the list in force last year) and ``on_previous_list`` (None when
+    the frame holds a single list)."""
+    n_c = cells.n_cells
+    plist = list_in_force(areas, int(p.shift_years(-1).last[:4]))
+    if plist is not None and areas["list_year"].nunique() > 1:
+        members = set(areas.loc[areas["list_year"] == plist, "id"].astype(str))
+        on_prev = cells.per_area_cell(
+            np.array([a in members for a in cells.area_index], dtype=object)
+        )
+    else:
+        on_prev = np.full(n_c, None, dtype=object)
+    return {
+        "previous_list_year": np.full(n_c, plist, dtype=object),
+        "on_previous_list": on_prev,
+    }
+
+
 def _table_columns(
     values: pd.DataFrame,
     cat: pd.DataFrame,
@@ -350,232 +753,21 @@ def _table_columns(
     """The columns of :func:`indicator_table` (validated catalogue, area rows and bounds given;
     ``value_arr``/``target_arr``: the values and targets already laid out, see :func:`_cube`;
     ``alpha``: the dispersion per catalogue indicator, 0 = Poisson)."""
-    area_index = pd.Index(meta.index.astype(str))
-    ind_index = pd.Index(cat.index.astype(str))
-    n_a, n_i, n_m = len(area_index), len(ind_index), p.n_months
-    cube = _cube(values, bounds, area_index, ind_index, p, years, value_arr)
-    units = cat["unit"].astype(str).to_numpy()
-    additive = np.isin(units, ["count", "hours"])
-    is_count = units == "count"
-    agg, complete, n_ok = _aggregate(cube, additive)
-
-    # flatten to cells (area-major)
-    n_c = n_a * n_i
-    cur = agg[:, :, 0].ravel()
-    cur_ok = complete[:, :, 0].ravel()
-    prev = agg[:, :, 1].ravel()
-    prev_ok = complete[:, :, 1].ravel()
-    base_mat = np.where(complete[:, :, 1:], agg[:, :, 1:], np.nan).reshape(n_c, years)
-    base_mean, _, base_n = baseline_stats(base_mat)
-    base_ok = base_n >= max(min_years, 1)
-    base_mean = np.where(base_ok, base_mean, np.nan)
-    base_total = np.where(base_ok, np.nansum(base_mat, axis=1), np.nan)
-    base_used = np.where(base_ok[:, None], base_mat, np.nan)
-    cell_count = np.tile(is_count, n_a)
-    cell_rare = np.tile(cat["rare"].astype(bool).to_numpy(), n_a)
-    cur_v = np.where(cur_ok, cur, np.nan)
-    prev_v = np.where(prev_ok, prev, np.nan)
-
-    # targets over the period's months (all months needed)
-    target = np.full(n_c, np.nan)
-    if targets is not None and len(targets):
-        require_columns(targets, ["area_id", "indicator_id", "month", "target"], "targets")
-        if target_arr is None:
-            tsub = targets[targets["month"].isin(p.months)]
-            tarr = _dense(tsub, "target", area_index, ind_index, list(p.months), (n_a, n_i, n_m))
-        else:
-            tarr = target_arr
-        t_val = np.where(additive[None, :], tarr.sum(axis=-1), tarr.mean(axis=-1))
-        target = t_val.ravel()  # NaN when any month lacks a target
-
-    # statistics
-    baseline_mode = cmp_ is Comparison.BASELINE
-    target_mode = cmp_ is Comparison.TARGET
-    if alpha is None:
-        alpha_cells = np.zeros(n_c)
-    else:
-        alpha = np.asarray(alpha, dtype=float)
-        alpha_cells = alpha.ravel() if alpha.ndim == 2 else np.tile(alpha, n_a)
-    cell_alpha = np.where(cell_count, alpha_cells, np.nan)
-    z_base = np.where(
-        cell_count,
-        baseline_z(cur_v, base_used, poisson=True),
-        baseline_z(cur_v, base_used, poisson=False),
-    )
-    # the E-test against the statistical reference: plain Poisson (descriptive, ``p_etest``) and
-    # with the indicator's dispersion (the verdict's test outside target comparisons)
-    need_e = cell_count & cur_ok & (base_ok if baseline_mode else prev_ok)
-    p_e = np.full(n_c, np.nan)
-    p_nb = np.full(n_c, np.nan)
-    if need_e.any():
-        if baseline_mode:
-            ref_count, ref_exp = base_total[need_e], base_n[need_e].astype(float)
-        else:
-            ref_count, ref_exp = prev[need_e], np.ones(int(need_e.sum()))
-        p_e[need_e] = etest(cur[need_e], 1.0, ref_count, ref_exp)
-        p_nb[need_e] = nb_etest(cur[need_e], 1.0, ref_count, ref_exp, cell_alpha[need_e])
-    tail_ok = cell_rare & cell_count & (base_mean > 0)
-    p_tail = np.full(n_c, np.nan)
-    if tail_ok.any():
-        p_tail[tail_ok] = poisson_tail(cur_v[tail_ok], base_mean[tail_ok])
-    base_for_t = np.where(base_n[:, None] >= 2, base_used, np.nan)
-    if baseline_mode:
-        _, p_t = prediction_t(cur_v, base_for_t)
-        reference, ref_ok = base_mean, base_ok
-        z_pois = poisson_z(cur_v, base_mean)
-    else:
-        _, p_t = difference_t(cur_v, prev_v, np.where(base_n[:, None] >= 2, base_mat, np.nan))
-        reference, ref_ok = prev_v, prev_ok
-        z_pois = poisson_z(cur_v, prev_v)
-    poisson = cell_alpha == 0
-    # a break in the series inside the months the comparison spans: no verdict across it
-    breaks = series_breaks(cat)
-    reach = 0 if target_mode else 12 * (years if baseline_mode else 1)
-    span_first, span_last = parse_month(p.first) - reach, parse_month(p.last)
-    break_of = {
-        ind: next((b for b in breaks.get(ind, []) if span_first < parse_month(b.month) <= span_last),
-                  None)
-        for ind in ind_index
+    cells = _cells(values, cat, meta, p, years, min_years, bounds, value_arr)
+    target = _target_cells(cells, targets, p, target_arr)
+    cell_alpha = _alpha_cells(cells, alpha)
+    break_of = _breaks_in_span(cat, cells.ind_index, p, cmp_, years)
+    crosses = cells.per_cell(np.array([break_of[i] is not None for i in cells.ind_index], dtype=bool))
+    worse_up = cells.per_cell(cat["direction"].astype(str).to_numpy() == "up_is_bad")
+    p_e, p_nb = _etests(cells, cmp_ is Comparison.BASELINE, cell_alpha)
+    verdict = _verdict(cells, cmp_, target, cell_alpha, p_nb, crosses, worse_up)
+    return {
+        **_identity_columns(cells, meta, cat),
+        **_number_columns(cells, meta, target, cell_alpha, verdict, p_e),
+        **_gap_columns(cells, p),
+        **_series_columns(cells, cat, bounds, break_of),
+        **_list_columns(cells, areas, p),
     }
-    crosses = np.tile(np.array([break_of[i] is not None for i in ind_index], dtype=bool), n_a)
-    if target_mode:
-        worse_up = np.tile(cat["direction"].astype(str).to_numpy() == "up_is_bad", n_a)
-        p_test = _target_p(cur_v, target, cell_count, cell_alpha, worse_up, base_for_t)
-        test = np.where(
-            cell_count, np.where(poisson, "poisson_tail", "nb_tail"), "t"
-        ).astype(object)
-        has_target = ~np.isnan(target)
-        status = np.select(
-            [~cur_ok, crosses, ~has_target, np.isnan(p_test)],
-            ["incomplete", "break", "no_target", "no_variance"],
-            default="",
-        ).astype(object)
-        reference, ref_ok = target, has_target
-    else:
-        p_test = np.where(cell_count, p_nb, p_t)
-        test = np.where(cell_count, np.where(poisson, "etest", "nb_etest"), "t").astype(object)
-        status = np.select(
-            [~cur_ok, crosses, ~ref_ok, np.isnan(p_test)],
-            ["incomplete", "break", "no_baseline" if baseline_mode else "no_previous",
-             "no_variance"],
-            default="",
-        ).astype(object)
-    tested = status == ""
-    p_test = np.where(tested, p_test, np.nan)
-    test[~tested] = None
-    status[tested] = None
-    ref_for_change = target if target_mode else reference
-
-    pop = (
-        meta["population"].astype(float).to_numpy()
-        if "population" in meta.columns
-        else np.full(n_a, np.nan)
-    )
-    cell_pop = np.repeat(pop, n_i)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rate = np.where(np.tile(additive, n_a) & (cell_pop > 0), cur_v / cell_pop * 1000.0, np.nan)
-        change = cur_v - ref_for_change
-
-    cols: dict[str, object] = {
-        "area_id": np.repeat(area_index.to_numpy(dtype=object), n_i),
-        "indicator_id": np.tile(ind_index.to_numpy(dtype=object), n_a),
-    }
-    for col in AREA_META:
-        if col in meta.columns:
-            cols["area_name" if col == "name" else col] = np.repeat(meta[col].to_numpy(), n_i)
-    for col in CATALOGUE_ATTRIBUTES:
-        cols[col] = np.tile(cat[col].to_numpy(), n_a)
-    cols.update(
-        n_months=np.full(n_c, n_m),
-        months_reported=n_ok[:, :, 0].ravel(),
-        complete=cur_ok,
-        value=cur,
-        previous=prev,
-        previous_complete=prev_ok,
-        baseline=base_mean,
-        baseline_total=base_total,
-        baseline_years=base_n,
-        target=target,
-        reference=ref_for_change,
-        change=change,
-        pct_change=percent_change(cur_v, ref_for_change),
-        z_poisson=np.where(cell_count, z_pois, np.nan),
-        z_baseline=z_base,
-        z=np.where(cell_count, z_pois, z_base),
-        p_etest=p_e,
-        p_tail=p_tail,
-        p_test=p_test,
-        test=test,
-        dispersion=cell_alpha,
-        status=status,
-        rate_per_1000=rate,
-        population=cell_pop,
-    )
-
-    # month lists for incomplete cells only: per indicator (pending, uncovered) and per pattern of
-    # missing months, so equal lists are built once
-    empty: tuple[str, ...] = ()
-    gaps = {k: [empty] * n_c for k in ("pending", "missing", "uncovered")}
-    gaps_prev: list[tuple] = [empty] * n_c
-    pending, uncovered, usable, present = (
-        cube["pending"],
-        cube["uncovered"],
-        cube["usable"],
-        cube["present"],
-    )
-    months0 = np.array(p.months)
-    months1 = np.array([format_month(i) for i in cube["month_idx"][1]])
-    bits = 1 << np.arange(n_m, dtype=np.int64)
-    bad = np.flatnonzero(~cur_ok)
-    if len(bad):
-        a_idx, i_idx = np.divmod(bad, n_i)
-        miss = ((usable[i_idx, 0] & ~present[a_idx, i_idx, 0]) * bits).sum(axis=1)
-        by_ind: dict[int, tuple] = {}
-        by_miss: dict[int, tuple] = {}
-        for c, i, m in zip(bad.tolist(), i_idx.tolist(), miss.tolist(), strict=True):
-            if i not in by_ind:
-                by_ind[i] = (tuple(months0[pending[i, 0]]), tuple(months0[uncovered[i, 0]]))
-            if m not in by_miss:
-                by_miss[m] = tuple(months0[(m & bits) != 0])
-            gaps["pending"][c], gaps["uncovered"][c] = by_ind[i]
-            gaps["missing"][c] = by_miss[m]
-    bad = np.flatnonzero(~prev_ok & cur_ok)
-    if len(bad):
-        a_idx, i_idx = np.divmod(bad, n_i)
-        miss = ((usable[i_idx, 1] & ~present[a_idx, i_idx, 1]) * bits).sum(axis=1)
-        prev_memo: dict[tuple[int, int], tuple] = {}
-        for c, i, m in zip(bad.tolist(), i_idx.tolist(), miss.tolist(), strict=True):
-            key = (i, m)
-            if key not in prev_memo:
-                prev_memo[key] = (
-                    tuple(months1[pending[i, 1]]),
-                    tuple(months1[(m & bits) != 0]),
-                    tuple(months1[uncovered[i, 1]]),
-                )
-            gaps_prev[c] = prev_memo[key]
-    cols.update(gaps)
-    cols["previous_gaps"] = gaps_prev
-    starts = [
-        format_month(int(f)) if f > -(10**8) else None for f in bounds.reindex(ind_index)["first"]
-    ]
-    cols["series_start"] = np.tile(np.array(starts, dtype=object), n_a)
-    ends = series_end(cat)
-    cols["series_end"] = np.tile(np.array([ends.get(i) for i in ind_index], dtype=object), n_a)
-    cols["series_break"] = np.tile(np.array(
-        [None if break_of[i] is None else f"{break_of[i].month}|{break_of[i].note_sv}|{break_of[i].note_en}"
-         for i in ind_index], dtype=object), n_a)
-
-    prev_year = int(p.shift_years(-1).last[:4])
-    plist = list_in_force(areas, prev_year)
-    cols["previous_list_year"] = np.full(n_c, plist, dtype=object)
-    if plist is not None and areas["list_year"].nunique() > 1:
-        members = set(areas.loc[areas["list_year"] == plist, "id"].astype(str))
-        cols["on_previous_list"] = np.repeat(
-            np.array([a in members for a in area_index], dtype=object), n_i
-        )
-    else:
-        cols["on_previous_list"] = np.full(n_c, None, dtype=object)
-    return cols
 
 
 def _target_p(

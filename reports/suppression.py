@@ -308,7 +308,7 @@ def _complement(s: Suppression, exposed: str, cost: Mapping[str, float], max_tri
 def lp_interval(s: Suppression, name: str) -> tuple[float, float]:
     """Min and max of a hidden cell given **only** what is published: the relations, counts ≥ 0,
     integrality relaxed, the marks not used (the reading of the disclosure audit,
-    ``security/disclosure_audit.py``). ``inf`` where a direction is unbounded."""
+    ``testing/disclosure_audit.py``). ``inf`` where a direction is unbounded."""
     key = ("lp", name, tuple(sorted(s.status.items())))
     if key in s._cache:
         return s._cache[key]

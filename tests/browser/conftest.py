@@ -30,7 +30,7 @@ def running_app(db_path, data_dir, log_name: str = "live_server", ready_path: st
                 **extra_env: str | None):
     """``app.py`` in a subprocess on the store ``db_path``: ``extra_env`` added to its environment
     (a value None removes the variable); ready when ``ready_path`` answers."""
-    from security.testing import wait_ready
+    from testing.harness import wait_ready
 
     port = free_port()
     env = {**os.environ, "LAGESBILD_DATABASE_URL": f"sqlite:///{db_path}", "LAGESBILD_PORT": str(port),

@@ -12,8 +12,8 @@ from datetime import datetime
 
 import pytest
 
-from security.disclosure_audit import numbers_from_csv, numbers_from_xlsx
-from security.testing import TEST_SECRET, copy_sqlite
+from testing.disclosure_audit import numbers_from_csv, numbers_from_xlsx
+from testing.harness import TEST_SECRET, copy_sqlite
 from tests.browser.conftest import ARTIFACTS, running_app, shot
 
 pytestmark = pytest.mark.browser

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from security.testing import copy_sqlite
+from testing.harness import copy_sqlite
 from tests.browser.conftest import ARTIFACTS, CHROMIUM_ARGS, running_app
 from tests.est import files
 

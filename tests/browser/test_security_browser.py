@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import insert, update
 
-from security.testing import TEST_SECRET, copy_sqlite
+from testing.harness import TEST_SECRET, copy_sqlite
 from tests.browser.conftest import running_app, shot
 
 pytestmark = pytest.mark.browser

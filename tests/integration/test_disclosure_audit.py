@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from security.disclosure_audit import (
+from testing.disclosure_audit import (
     Collected,
     KommunScript,
     audit,
@@ -28,7 +28,7 @@ from security.disclosure_audit import (
     numbers_from_xlsx,
     parse_number,
 )
-from security.testing import TEST_SECRET, configured, copy_sqlite, flask_login
+from testing.harness import TEST_SECRET, configured, copy_sqlite, flask_login
 
 PASSWORD = "correct horse battery staple"
 ALE, BOTKYRKA = "1440", "0127"

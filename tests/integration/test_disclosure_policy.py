@@ -10,8 +10,8 @@ from datetime import datetime
 
 import pytest
 
-from security.disclosure_audit import KommunScript, numbers_from_csv
-from security.testing import TEST_SECRET, configured, copy_sqlite, flask_login
+from testing.disclosure_audit import KommunScript, numbers_from_csv
+from testing.harness import TEST_SECRET, configured, copy_sqlite, flask_login
 
 PASSWORD = "correct horse battery staple"
 ALE, LOVGARDET = "1440", "12"

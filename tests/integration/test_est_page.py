@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from security.testing import (
+from testing.harness import (
     TEST_SECRET,
     callback_body,
     configured,

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from security.testing import TEST_SECRET, configured, free_port
 from services import cache
+from testing.harness import TEST_SECRET, configured, free_port
 from tests.conftest import require_or_skip
 
 REDIS_URL = os.environ.get("LAGESBILD_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from security.testing import configured, copy_sqlite
+from testing.harness import configured, copy_sqlite
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from security.testing import (
+from testing.harness import (
     TEST_SECRET,
     HttpClient,
     callback_body,

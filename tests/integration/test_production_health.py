@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from security.testing import (
+from server.health import database_ok, database_status
+from testing.harness import (
     TEST_SECRET,
     callback_body,
     configured,
@@ -12,7 +13,6 @@ from security.testing import (
     free_port,
     layout_values,
 )
-from server.health import database_ok, database_status
 
 
 @pytest.fixture(scope="module")
@@ -65,9 +65,9 @@ def test_database_down_gives_a_clear_503_and_recovers(db_path, data_dir, auth):
 
         c = app.server.test_client()
         if auth == "local":
-            from security.testing import flask_login
             from security.users import create_user
             from services.context import engine
+            from testing.harness import flask_login
 
             try:
                 create_user(engine(), "polis1", "områdespolis", password="correct horse battery staple")

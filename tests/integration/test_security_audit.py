@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 import cli
-from security.testing import (
+from testing.harness import (
     TEST_SECRET,
     callback_body,
     configured,

@@ -1,7 +1,7 @@
 """Login, sessions, the request gate and roles, through the Flask test client (in process).
 
 The app is imported once per process; the gate reads the settings per request, so these tests
-switch ``LAGESBILD_AUTH`` and the database with :func:`security.testing.configured`.
+switch ``LAGESBILD_AUTH`` and the database with :func:`testing.harness.configured`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from security.testing import (
+from testing.harness import (
     TEST_SECRET,
     callback_body,
     configured,

@@ -11,7 +11,7 @@ import io
 import pytest
 from sqlalchemy import update
 
-from security.testing import callback_body, configured, copy_sqlite, layout_values
+from testing.harness import callback_body, configured, copy_sqlite, layout_values
 
 AREA = "74"
 AREA_NAME = "=1+1"

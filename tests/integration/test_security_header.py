@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from security.testing import TEST_SECRET, configured, copy_sqlite
+from testing.harness import TEST_SECRET, configured, copy_sqlite
 from tests.conftest import ROOT
 
 PROXY_SECRET = "s3cret-of-the-proxy-" + "x" * 20

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from security.headers import inline_script_hashes, page_csp
-from security.testing import TEST_SECRET, configured, copy_sqlite, flask_login
+from testing.harness import TEST_SECRET, configured, copy_sqlite, flask_login
 
 PASSWORD = "correct horse battery staple"
 

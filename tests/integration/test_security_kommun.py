@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from security.access import Principal, check_callback, output_ids, requested_areas
-from security.testing import (
+from testing.harness import (
     TEST_SECRET,
     callback_body,
     configured,

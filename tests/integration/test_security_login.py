@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, select
 
-from security.testing import TEST_SECRET, configured, copy_sqlite
+from testing.harness import TEST_SECRET, configured, copy_sqlite
 
 PASSWORD = "correct horse battery staple"
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from security.testing import (
+from testing.harness import (
     TEST_SECRET,
     callback_body,
     configured,

@@ -1,8 +1,5 @@
 """No function longer than 80 lines in the packages issue 15 names (ruff's C901/PLR0915 limits in
 ``pyproject.toml`` bound complexity and statements; this bounds length, which ruff does not).
-
-``STILL_LONG`` lists the functions not yet split; it only shrinks (a listed function that is
-short now fails too), and the issue is done when it is empty.
 """
 
 from __future__ import annotations
@@ -14,11 +11,6 @@ from tests.conftest import ROOT
 PACKAGES = ("indicators", "layers", "reports", "services", "callbacks")
 MAX_LINES = 80
 
-STILL_LONG: set[str] = {
-    # indicators/ and layers/
-    "indicators/table.py::_table_columns",
-
-}
 
 
 def long_functions() -> dict[str, int]:
@@ -35,7 +27,4 @@ def long_functions() -> dict[str, int]:
 
 def test_no_function_over_80_lines():
     found = long_functions()
-    new = {k: v for k, v in found.items() if k not in STILL_LONG}
-    assert not new, f"functions over {MAX_LINES} lines (split them into named steps): {new}"
-    done = sorted(STILL_LONG - set(found))
-    assert not done, f"short now, take off STILL_LONG: {done}"
+    assert not found, f"functions over {MAX_LINES} lines (split them into named steps): {found}"

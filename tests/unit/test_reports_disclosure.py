@@ -25,7 +25,7 @@ from reports.disclosure import (
 from reports.model import ReportData
 from reports.numberview import Numbers
 from reports.suppression import PRIMARY, PUBLISHED, SECONDARY
-from security.disclosure_audit import audit, figures_from_numbers
+from testing.disclosure_audit import audit, figures_from_numbers
 
 T = 5
 
@@ -204,7 +204,7 @@ def test_nothing_printed_for_any_period_narrows_a_hidden_count(seed, rate):
     truth = dict(zip(months, rng.poisson(rate, len(months)).astype(float), strict=True))
     frame = pd.DataFrame({"indicator_id": "x", "month": months, "value": [truth[m] for m in months]})
     cells = area_cells(frame, {"x": "count"}, {"x": "2024-12"})
-    from security.disclosure_audit import Collected
+    from testing.disclosure_audit import Collected
 
     col = Collected()
     periods = [f"{y}-T{t}" for y in range(2020, 2025) for t in (1, 2, 3)] + [str(y) for y in range(2020, 2025)]

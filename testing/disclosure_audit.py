@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.calendar import parse_period
+from testing.harness import callback_body, layout_values
 
 MARKS = ("<5", "..")  # what a hidden number is shown as (the primary mark follows the threshold)
 #: what a report says instead of a verdict it does not give (reveals nothing)
@@ -192,6 +193,20 @@ def figures_from_numbers(rows: Iterable[Mapping[str, Any]], period: str, compari
     """
     out = Collected()
     targets = dict(targets or {})
+    by, bars = _numbers_by_indicator(rows, counts)
+    for ind, fields in by.items():
+        sink = _Sink(out, ind, f"{source} {period} {comparison} {ind}")
+        _indicator_figures(sink, fields, period, comparison, targets.get(ind))
+    for ind, items in bars.items():
+        for label, raw, text in items:
+            _bar_figure(out, ind, label, raw, text, f"{source} {period} {comparison} {ind} bar {label}")
+    return out
+
+
+def _numbers_by_indicator(
+    rows: Iterable[Mapping[str, Any]], counts: set[str]
+) -> tuple[dict[str, dict[str, tuple[float | None, str]]], dict[str, list[tuple[str, float | None, str]]]]:
+    """The count indicators' rows: table measures by name, and the bars (one per period label)."""
     by: dict[str, dict[str, tuple[float | None, str]]] = {}
     bars: dict[str, list[tuple[str, float | None, str]]] = {}
     for r in rows:
@@ -203,76 +218,110 @@ def figures_from_numbers(rows: Iterable[Mapping[str, Any]], period: str, compari
             by.setdefault(ind, {})[measure] = (raw, text)
         elif _is_period(measure):
             bars.setdefault(ind, []).append((parse_period(measure).label, raw, text))
-    for ind, fields in by.items():
-        forms = {"value": total(period), "previous": previous(period),
-                 "baseline": _add((1 / 3, baseline_sum(period)))}
-        tag = f"{source} {period} {comparison} {ind}"
+    return by, bars
 
-        def published(measure: str, form: Form, raw: float | None, text: str, ind: str = ind,
-                      tag: str = tag) -> None:
-            if raw is None:
-                parsed = parse_number(text)
-                if parsed is None:
-                    return
-                raw, dec = parsed
-            else:
-                dec = _decimals_of(raw)
-            out.figures.append(Figure(ind, _freeze(form), raw - _tol(dec), raw + _tol(dec), f"{tag} {measure}"))
 
-        shown: dict[str, bool] = {}
-        for measure in ("value", "previous", "baseline"):
-            raw, text = fields.get(measure, (None, "–"))
-            shown[measure] = raw is not None or parse_number(text) is not None
-            if text in MARKS or text.startswith("<"):
-                hidden_form = forms[measure] if measure != "baseline" else baseline_sum(period)
-                out.hidden.append(Hidden(ind, _freeze(hidden_form), text, f"{tag} {measure}"))
-            elif shown[measure]:
-                published(measure, forms[measure], raw, text)
-        t_raw, t_text = fields.get("target", (None, "–"))
-        target = t_raw if t_raw is not None else targets.get(ind)
-        ref_name = REF_OF.get(comparison, "previous")
-        ref = reference_form(ref_name, period)
-        c_raw, c_text = fields.get("change", (None, "–"))
-        if c_raw is not None or parse_number(c_text) is not None:
-            if ref is not None:
-                published("change", _add((1.0, forms["value"]), (-1.0, ref)), c_raw, c_text)
-            elif target is not None:  # V − T = change  ⇒  V = change + T
-                raw = c_raw if c_raw is not None else parse_number(c_text)[0]
-                dec = _decimals_of(raw)
-                out.figures.append(Figure(ind, _freeze(forms["value"]), raw + target - _tol(dec),
-                                          raw + target + _tol(dec), f"{tag} change(target)"))
-        p_raw, p_text = fields.get("pct_change", (None, "–"))
-        if p_raw is None and parse_number(p_text) is not None:
-            p_raw = parse_number(p_text)[0]
-            p_dec = parse_number(p_text)[1]
+@dataclass(frozen=True)
+class _Sink:
+    """Where one indicator's figures of one table go, and the tag naming their source."""
+
+    out: Collected
+    ind: str
+    tag: str
+
+    def figure(self, form: Form, lo: float, hi: float, what: str) -> None:
+        self.out.figures.append(Figure(self.ind, _freeze(form), lo, hi, f"{self.tag} {what}"))
+
+    def hidden(self, form: Form, mark: str, what: str) -> None:
+        self.out.hidden.append(Hidden(self.ind, _freeze(form), mark, f"{self.tag} {what}"))
+
+    def published(self, measure: str, form: Form, raw: float | None, text: str) -> None:
+        """A printed number (``raw``, or parsed from ``text``) as ``form`` within its rounding."""
+        if raw is None:
+            parsed = parse_number(text)
+            if parsed is None:
+                return
+            raw, dec = parsed
         else:
-            p_dec = _decimals_of(p_raw) if p_raw is not None else 0
-        if p_raw is not None:
-            h = _tol(p_dec)
-            v = forms["value"]
-            if ref is not None:  # 100·V − (100 + pct ± h)·R  ≶ 0  (R ≥ 0)
-                out.figures.append(Figure(ind, _freeze(_add((100.0, v), (-(100.0 + p_raw + h), ref))),
-                                          -math.inf, 0.0, f"{tag} pct_change≤"))
-                out.figures.append(Figure(ind, _freeze(_add((100.0, v), (-(100.0 + p_raw - h), ref))),
-                                          0.0, math.inf, f"{tag} pct_change≥"))
-            elif target:
-                lo_v, hi_v = target * (1 + (p_raw - h) / 100), target * (1 + (p_raw + h) / 100)
-                out.figures.append(Figure(ind, _freeze(v), lo_v, hi_v, f"{tag} pct_change(target)"))
-        verdict = fields.get("rag", (None, ".."))[1]
-        stat_ref = STAT_REF_OF.get(comparison, "previous")
-        if (verdict not in MARKS and verdict not in MISSING and verdict not in NO_VERDICT
-                and not (shown["value"] and shown.get(stat_ref, False))):
-            out.verdicts_on_hidden.append(f"{tag}: verdict '{verdict}' with value or reference hidden")
-    for ind, items in bars.items():
-        for label, raw, text in items:
-            tag = f"{source} {period} {comparison} {ind} bar {label}"
-            if text in MARKS or text.startswith("<"):
-                out.hidden.append(Hidden(ind, _freeze(total(label)), text, tag))
-            elif raw is not None or parse_number(text) is not None:
-                raw = raw if raw is not None else parse_number(text)[0]
-                dec = _decimals_of(raw)
-                out.figures.append(Figure(ind, _freeze(total(label)), raw - _tol(dec), raw + _tol(dec), tag))
-    return out
+            dec = _decimals_of(raw)
+        self.figure(form, raw - _tol(dec), raw + _tol(dec), measure)
+
+
+def _indicator_figures(sink: _Sink, fields: Mapping[str, tuple[float | None, str]], period: str,
+                       comparison: str, target_given: float | None) -> None:
+    """One indicator's row of the table: its levels, change, percent change and verdict."""
+    forms = {"value": total(period), "previous": previous(period),
+             "baseline": _add((1 / 3, baseline_sum(period)))}
+    shown = _level_figures(sink, fields, forms, period)
+    t_raw, _ = fields.get("target", (None, "–"))
+    target = t_raw if t_raw is not None else target_given
+    ref = reference_form(REF_OF.get(comparison, "previous"), period)
+    _change_figures(sink, fields, forms["value"], ref, target)
+    _pct_figures(sink, fields, forms["value"], ref, target)
+    verdict = fields.get("rag", (None, ".."))[1]
+    stat_ref = STAT_REF_OF.get(comparison, "previous")
+    if (verdict not in MARKS and verdict not in MISSING and verdict not in NO_VERDICT
+            and not (shown["value"] and shown.get(stat_ref, False))):
+        sink.out.verdicts_on_hidden.append(f"{sink.tag}: verdict '{verdict}' with value or reference hidden")
+
+
+def _level_figures(sink: _Sink, fields: Mapping[str, tuple[float | None, str]],
+                   forms: Mapping[str, Form], period: str) -> dict[str, bool]:
+    """The value, last year's value and the baseline: hidden cells or figures; which were shown."""
+    shown: dict[str, bool] = {}
+    for measure in ("value", "previous", "baseline"):
+        raw, text = fields.get(measure, (None, "–"))
+        shown[measure] = raw is not None or parse_number(text) is not None
+        if text in MARKS or text.startswith("<"):
+            sink.hidden(forms[measure] if measure != "baseline" else baseline_sum(period), text, measure)
+        elif shown[measure]:
+            sink.published(measure, forms[measure], raw, text)
+    return shown
+
+
+def _change_figures(sink: _Sink, fields: Mapping[str, tuple[float | None, str]], value: Form,
+                    ref: Form | None, target: float | None) -> None:
+    """The change: value − reference, or value = change + target against a (known) target."""
+    c_raw, c_text = fields.get("change", (None, "–"))
+    if c_raw is None and parse_number(c_text) is None:
+        return
+    if ref is not None:
+        sink.published("change", _add((1.0, value), (-1.0, ref)), c_raw, c_text)
+    elif target is not None:  # V − T = change  ⇒  V = change + T
+        raw = c_raw if c_raw is not None else parse_number(c_text)[0]
+        dec = _decimals_of(raw)
+        sink.figure(value, raw + target - _tol(dec), raw + target + _tol(dec), "change(target)")
+
+
+def _pct_figures(sink: _Sink, fields: Mapping[str, tuple[float | None, str]], value: Form,
+                 ref: Form | None, target: float | None) -> None:
+    """The percent change as two linear inequalities against the reference (or a range of the
+    value against a known target)."""
+    p_raw, p_text = fields.get("pct_change", (None, "–"))
+    if p_raw is None and parse_number(p_text) is not None:
+        p_raw = parse_number(p_text)[0]
+        p_dec = parse_number(p_text)[1]
+    else:
+        p_dec = _decimals_of(p_raw) if p_raw is not None else 0
+    if p_raw is None:
+        return
+    h = _tol(p_dec)
+    if ref is not None:  # 100·V − (100 + pct ± h)·R  ≶ 0  (R ≥ 0)
+        sink.figure(_add((100.0, value), (-(100.0 + p_raw + h), ref)), -math.inf, 0.0, "pct_change≤")
+        sink.figure(_add((100.0, value), (-(100.0 + p_raw - h), ref)), 0.0, math.inf, "pct_change≥")
+    elif target:
+        lo_v, hi_v = target * (1 + (p_raw - h) / 100), target * (1 + (p_raw + h) / 100)
+        sink.figure(value, lo_v, hi_v, "pct_change(target)")
+
+
+def _bar_figure(out: Collected, ind: str, label: str, raw: float | None, text: str, tag: str) -> None:
+    """One bar of the period chart: a hidden total or a figure."""
+    if text in MARKS or text.startswith("<"):
+        out.hidden.append(Hidden(ind, _freeze(total(label)), text, tag))
+    elif raw is not None or parse_number(text) is not None:
+        raw = raw if raw is not None else parse_number(text)[0]
+        dec = _decimals_of(raw)
+        out.figures.append(Figure(ind, _freeze(total(label)), raw - _tol(dec), raw + _tol(dec), tag))
 
 
 def numbers_from_csv(content: bytes) -> list[dict]:
@@ -376,8 +425,6 @@ def audit(collected: Collected, truth: Mapping[str, Mapping[str, float]] | None 
     ``truth``: ``{indicator: {month: value}}`` — the police tier's monthly counts, used to check
     the constraints (``check_truth``) and to report the true value of a narrow cell.
     """
-    from scipy.optimize import linprog
-
     truth = truth or {}
     if check_truth and truth:
         check_against_truth(collected.figures, truth)
@@ -387,18 +434,41 @@ def audit(collected: Collected, truth: Mapping[str, Mapping[str, float]] | None 
     intervals: list[Interval] = []
     for ind in indicators:
         figs = [f for f in collected.figures if f.indicator == ind]
-        hidden = [h for h in collected.hidden if h.indicator == ind]
-        # one hidden cell per distinct form (the same cell is often fetched many times)
-        uniq: dict[tuple, Hidden] = {}
-        for h in hidden:
-            uniq.setdefault(h.form, h)
-        shown_forms = {f.form for f in figs}
-        for m in months:  # every single month the tier was not given
-            if ((m, 1.0),) not in shown_forms:
-                uniq.setdefault(((m, 1.0),), Hidden(ind, ((m, 1.0),), "", f"{ind} month {m} (never shown)"))
+        uniq = _cells_to_bound(ind, figs, [h for h in collected.hidden if h.indicator == ind], months)
         if not uniq:
             continue
-        var = sorted({m for f in figs for m, _ in f.form} | {m for h in uniq.values() for m, _ in h.form})
+        lp = _Program.of(figs, uniq.values())
+        for h in uniq.values():
+            lo, hi = lp.bounds(ind, h.form)
+            t = evaluate(dict(h.form), truth[ind]) if ind in truth else None
+            intervals.append(Interval(h, lo, hi, t))
+    return AuditResult(float(threshold), intervals, len(intervals))
+
+
+def _cells_to_bound(ind: str, figs: Sequence[Figure], hidden: Iterable[Hidden],
+                    months: Sequence[str]) -> dict[tuple, Hidden]:
+    """One hidden cell per distinct form (the same cell is often fetched many times), and every
+    single month in ``months`` the tier was not given."""
+    uniq: dict[tuple, Hidden] = {}
+    for h in hidden:
+        uniq.setdefault(h.form, h)
+    shown_forms = {f.form for f in figs}
+    for m in months:
+        if ((m, 1.0),) not in shown_forms:
+            uniq.setdefault(((m, 1.0),), Hidden(ind, ((m, 1.0),), "", f"{ind} month {m} (never shown)"))
+    return uniq
+
+
+@dataclass(frozen=True)
+class _Program:
+    """One indicator's published figures as ``linprog`` constraints on its monthly counts."""
+
+    idx: dict[str, int]  # month → variable
+    kw: dict[str, Any]
+
+    @classmethod
+    def of(cls, figs: Sequence[Figure], hidden: Iterable[Hidden]) -> _Program:
+        var = sorted({m for f in figs for m, _ in f.form} | {m for h in hidden for m, _ in h.form})
         idx = {m: i for i, m in enumerate(var)}
         a_ub, b_ub, a_eq, b_eq = [], [], [], []
         for f in figs:
@@ -418,22 +488,25 @@ def audit(collected: Collected, truth: Mapping[str, Mapping[str, float]] | None 
         kw = {"A_ub": np.array(a_ub) if a_ub else None, "b_ub": np.array(b_ub) if b_ub else None,
               "A_eq": np.array(a_eq) if a_eq else None, "b_eq": np.array(b_eq) if b_eq else None,
               "bounds": [(0, None)] * len(var), "method": "highs"}
-        for h in uniq.values():
-            c = np.zeros(len(var))
-            for m, k in h.form:
-                c[idx[m]] += k
-            ends = []
-            for sign in (1.0, -1.0):
-                res = linprog(sign * c, **kw)
-                if res.status == 3:  # unbounded
-                    ends.append(-sign * math.inf)
-                elif res.status == 0:
-                    ends.append(sign * res.fun)
-                else:
-                    raise ModelError(f"{ind}: the published figures are infeasible ({res.message})")
-            t = evaluate(dict(h.form), truth[ind]) if ind in truth else None
-            intervals.append(Interval(h, ends[0], ends[1], t))
-    return AuditResult(float(threshold), intervals, len(intervals))
+        return cls(idx, kw)
+
+    def bounds(self, ind: str, form: tuple[tuple[str, float], ...]) -> tuple[float, float]:
+        """min and max of ``form`` over the feasible counts (±inf where unbounded)."""
+        from scipy.optimize import linprog
+
+        c = np.zeros(len(self.idx))
+        for m, k in form:
+            c[self.idx[m]] += k
+        ends = []
+        for sign in (1.0, -1.0):
+            res = linprog(sign * c, **self.kw)
+            if res.status == 3:  # unbounded
+                ends.append(-sign * math.inf)
+            elif res.status == 0:
+                ends.append(sign * res.fun)
+            else:
+                raise ModelError(f"{ind}: the published figures are infeasible ({res.message})")
+        return ends[0], ends[1]
 
 
 # --------------------------------------------------------------------------- a kommunpartner's script
@@ -488,8 +561,6 @@ class KommunScript:
     VIEW_STORES = ("panel-view", "lagesbild-view")  # what the view hub passes on (callbacks/view.py)
 
     def __init__(self, client, headers: dict[str, str]) -> None:
-        from security.testing import layout_values
-
         self.client, self.headers = client, headers
         self.deps = client.get("/_dash-dependencies", headers=headers).get_json()
         self.values = layout_values(client.get("/_dash-layout", headers=headers).get_json())
@@ -501,8 +572,6 @@ class KommunScript:
         raise LookupError(f"no callback writes {output_part}")
 
     def post(self, output_part: str, values: dict, changed: Sequence[str]) -> tuple[int, dict | None]:
-        from security.testing import callback_body
-
         vals = {**self.values, **values}
         dep = self.dep(output_part)
         if ("view", "data") in values:  # the hub hands the view on to the panels' own view stores

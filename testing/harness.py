@@ -1,4 +1,4 @@
-"""Support for the security/production tests and ``bench/load.py`` (no pytest import here).
+"""Drive the app in the security/production tests and ``bench/`` (no pytest import here).
 
 - :func:`configured`: set ``LAGESBILD_*`` for a block and clear the settings cache (the gate reads
   the settings per request, so one imported app can be exercised in every auth mode)
