@@ -23,12 +23,15 @@ bootstrap: install
 run: bootstrap
 	$(BIN)/python app.py
 
-# The suite on every core (pytest-xdist): a test file stays on one worker and the browser tests all on
-# one (tests/conftest.py); each worker builds its own stores, servers and databases.
-# TEST_WORKERS=0 runs it in one process.
+# Unit and integration tests on every core (pytest-xdist, a test file on one worker; each worker
+# builds its own stores, servers and databases), then the browser suite in one process (two
+# Chromiums and app servers at once time out on two cores). Both always run; either failing fails.
+# TEST_WORKERS=0 runs the first part in one process too.
 TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 test: lint
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --ignore=tests/browser; a=$$?; \
+	$(BIN)/python -m pytest tests/browser; b=$$?; \
+	test $$a -eq 0 -a $$b -eq 0
 
 lint: install
 	$(BIN)/ruff check .

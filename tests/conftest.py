@@ -137,13 +137,3 @@ def pg_engine():
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.dispose()
 
-
-def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (``make test``: ``--dist loadgroup``): a test file stays on one worker (its
-    module fixtures are built once), and every browser test shares one group, so one worker drives
-    the browser suite in sequence while the other runs the rest — two app servers and two Chromiums
-    at once on a two-core machine made the browser tests time out."""
-    for item in items:
-        path = item.path.relative_to(ROOT)
-        group = "browser" if path.parts[:2] == ("tests", "browser") else str(path)
-        item.add_marker(pytest.mark.xdist_group(group))
