@@ -311,7 +311,7 @@ def _chart_numbers(out: _NumberRows, data: ReportData, charts: list[dict]) -> No
     if data.monthly is not None and "import_id" in data.monthly.columns:
         month_versions = {(str(i), str(m)): v for i, m, v in
                           zip(data.monthly["indicator_id"], data.monthly["month"], data.monthly["import_id"], strict=True)
-                          if v is not None and v == v}
+                          if not pd.isna(v)}  # NULL: a value written outside an import
     chart = L("charts", lang)
     for c in charts:
         ind = c["ind"]

@@ -15,6 +15,15 @@ def _secondary_indexes(conn: Connection, table: Table) -> list[tuple[str, str]]:
         (table.name,)).fetchall()]
 
 
+def _open_transaction(conn: Connection) -> None:
+    """Make sure SQLite has really begun the caller's transaction before a DROP INDEX: Python's
+    sqlite3 (before 3.12) begins one only before INSERT/UPDATE/DELETE, so a drop issued first would
+    be committed on its own and an error later could not bring the index back."""
+    dbapi = conn.connection.driver_connection
+    if not dbapi.in_transaction:
+        conn.exec_driver_sql("BEGIN")
+
+
 def bulk_insert(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence],
                 total: int | None = None, chunks: bool = False, cache_mb: int = 256) -> int:
     """Insert rows (tuples in ``columns`` order) into ``table`` on ``conn``'s transaction.
@@ -46,6 +55,8 @@ def bulk_insert(conn: Connection, table: Table, columns: Sequence[str], rows: It
     existing = conn.exec_driver_sql(f'SELECT count(*) FROM "{table.name}"').scalar_one()
     big = total is not None and total > 100_000 and total > existing // 4
     rebuild = _secondary_indexes(conn, table) if big else []
+    if rebuild:
+        _open_transaction(conn)
     for name, _ in rebuild:
         conn.exec_driver_sql(f'DROP INDEX "{name}"')
     cur = dbapi.cursor()
@@ -77,14 +88,11 @@ def deferred_indexes(conn: Connection, table: Table, expected_rows: int, keep: S
         yield False
         return
     rebuild = [(n, sql) for n, sql in _secondary_indexes(conn, table) if n not in keep]
+    _open_transaction(conn)
     for name, _ in rebuild:
         conn.exec_driver_sql(f'DROP INDEX "{name}"')
     yield True
-    # the rebuild sorts every row of the table: in temporary files, not in memory (the engine's
-    # temp_store=MEMORY would make the sort's memory grow with the table)
-    conn.exec_driver_sql("PRAGMA temp_store=FILE")
-    try:
-        for _, create in rebuild:
-            conn.exec_driver_sql(create)
-    finally:
-        conn.exec_driver_sql("PRAGMA temp_store=MEMORY")
+    # the rebuild sorts every row of the table, in temporary files beyond the page cache (the
+    # engine's temp_store=FILE), so its memory does not grow with the table
+    for _, create in rebuild:
+        conn.exec_driver_sql(create)

@@ -21,7 +21,10 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA cache_size=-64000")
-    cur.execute("PRAGMA temp_store=MEMORY")  # index rebuilds after bulk loads sort in memory
+    # temporary b-trees and sorts (index rebuilds after bulk loads, GROUP BY) spill to files beyond
+    # the page cache: memory stays bounded by cache_size whatever the table's size. (Set once per
+    # connection: SQLite refuses to change it inside a transaction that has used temporary storage.)
+    cur.execute("PRAGMA temp_store=FILE")
     cur.close()
 
 

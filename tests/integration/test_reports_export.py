@@ -396,3 +396,35 @@ def test_a_kommun_tier_viewer_only_ever_gets_the_kommun_version(store):
         save_editor(AREA, store["period"], {"problem": ("x", False)}, "kp", allowed_tier="kommun",
                     engine=store["engine"])
     assert export_for(None, store["period"], "pdf")[0] is None
+
+
+def test_values_written_outside_an_import_export_without_a_data_version(store, tmp_path):
+    """Rows older than import tracking (import_id NULL) sit beside imported ones: every format
+    renders, and the CSV gives those months an empty data version, the others their import."""
+    import pandas as pd
+
+    from services.reports import export_report
+    from store.engine import make_engine
+
+    path = tmp_path / "mixed.sqlite"
+    src, dst = sqlite3.connect(str(store["path"])), sqlite3.connect(str(path))
+    src.backup(dst)
+    src.close()
+    with dst:
+        first = dst.execute("SELECT min(id) FROM imports").fetchone()[0]
+        dst.execute("UPDATE indicator_values SET import_id = ? WHERE area_id = ?", (first, AREA))
+        dst.execute("UPDATE indicator_values SET import_id = NULL WHERE area_id = ? AND month < "
+                    "(SELECT max(month) FROM indicator_values WHERE area_id = ?)", (AREA, AREA))
+    dst.close()
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        files = {fmt: export_report(AREA, store["period"], fmt, "police", engine=engine)
+                 for fmt in ("pdf", "docx", "html", "csv")}
+    finally:
+        engine.dispose()
+    assert all(f.content for f in files.values())
+    table = pd.read_csv(io.StringIO(files["csv"].content.decode("utf-8-sig")), sep=";", decimal=",",
+                        comment="#", dtype={"dataversion": "string"})
+    months = table[table["mått"].astype(str).str.fullmatch(r"\d{4}-\d{2}")]
+    assert len(months) and months["dataversion"].isna().any()
+    assert set(months["dataversion"].dropna()) <= {str(first)}

@@ -1,0 +1,98 @@
+"""Two commits' benchmarks in one run: ``python -m bench.versus REV [--rounds 3] [--only GROUP ...]``.
+
+A refactoring must not make the product slower. This checks out ``REV`` in a temporary git worktree
+beside this checkout, gives both the same benchmark data (``bench/data`` linked, so the store is
+generated once) and the same interpreter, and runs ``python -m bench.run`` alternately in each (REV,
+HEAD, REV, HEAD, …) so that a machine that slows down or speeds up during the run touches both
+alike. Prints, per metric, the median over the rounds for each commit, HEAD's ratio to REV, and the
+noise: the largest relative spread between rounds of the same commit. A ratio inside the noise is
+no change. Writes ``bench/versus.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _git(*args: str, cwd: Path = ROOT) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def _run_bench(tree: Path, scale: str, only: list[str]) -> dict[str, float]:
+    """One ``bench.run`` in ``tree``; its metrics by name."""
+    cmd = [sys.executable, "-m", "bench.run", "--scale", scale]
+    if only:
+        cmd += ["--only", *only]
+    subprocess.run(cmd, cwd=tree, check=True, stdout=subprocess.DEVNULL)
+    out = json.loads((tree / "bench" / "results.json").read_text())
+    return {m["name"]: float(m["value"]) for m in out["metrics"]}
+
+
+def spread(values: list[float]) -> float:
+    """Largest relative distance between rounds of one commit: (max - min) / median."""
+    med = statistics.median(values)
+    return (max(values) - min(values)) / med if med else 0.0
+
+
+def compare(base: dict[str, list[float]], head: dict[str, list[float]]) -> list[dict]:
+    """Per metric found in both: medians, head/base ratio and the noise seen between rounds."""
+    rows = []
+    for name in base:
+        if name not in head:
+            continue
+        b, h = statistics.median(base[name]), statistics.median(head[name])
+        rows.append({"name": name, "base": round(b, 2), "head": round(h, 2),
+                     "ratio": round(h / b, 2) if b else None,
+                     "noise": round(max(spread(base[name]), spread(head[name])), 2)})
+    return rows
+
+
+def print_rows(rows: list[dict], rev: str, head: str) -> None:
+    w = max(len(r["name"]) for r in rows)
+    print(f"{'metric':{w}}  {rev:>12}  {head:>12}  {'head/rev':>8}  {'noise':>6}")
+    for r in rows:
+        print(f"{r['name']:{w}}  {r['base']:>12}  {r['head']:>12}  {str(r['ratio']):>8}  {r['noise']:>6}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("rev", help="the commit to compare HEAD with")
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--scale", default="quick")
+    p.add_argument("--only", nargs="*", default=[])
+    args = p.parse_args(argv)
+    rev, head = _git("rev-parse", "--short", args.rev), _git("rev-parse", "--short", "HEAD")
+    data = ROOT / "bench" / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    tree = Path(tempfile.mkdtemp(prefix=f"bench-{rev}-", dir=ROOT.parent))
+    shutil.rmtree(tree)
+    _git("worktree", "add", "--detach", str(tree), rev)
+    try:
+        (tree / "bench" / "data").symlink_to(data, target_is_directory=True)
+        results: dict[str, dict[str, list[float]]] = {rev: {}, head: {}}
+        for i in range(args.rounds):
+            for label, where in ((rev, tree), (head, ROOT)):
+                print(f"round {i + 1}/{args.rounds}: {label}", flush=True)
+                for name, value in _run_bench(where, args.scale, args.only).items():
+                    results[label].setdefault(name, []).append(value)
+    finally:
+        _git("worktree", "remove", "--force", str(tree))
+    rows = compare(results[rev], results[head])
+    print_rows(rows, rev, head)
+    (ROOT / "bench" / "versus.json").write_text(json.dumps(
+        {"rev": rev, "head": head, "rounds": args.rounds, "scale": args.scale, "only": args.only,
+         "runs": results, "rows": rows}, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
