@@ -1,12 +1,17 @@
-"""Two commits' benchmarks in one run: ``python -m bench.versus REV [--rounds 3] [--only GROUP ...]``.
+"""Two commits' benchmarks in one run: ``python -m bench.versus REV [--rounds 3] [--only GROUP ...]
+[--patch FILE]``.
 
 A refactoring must not make the product slower. This checks out ``REV`` in a temporary git worktree
 beside this checkout, gives both the same benchmark data (``bench/data`` linked, so the store is
-generated once) and the same interpreter, and runs ``python -m bench.run`` alternately in each (REV,
-HEAD, REV, HEAD, …) so that a machine that slows down or speeds up during the run touches both
-alike. Prints, per metric, the median over the rounds for each commit, HEAD's ratio to REV, and the
-noise: the largest relative spread between rounds of the same commit. A ratio inside the noise is
-no change. Writes ``bench/versus.json``.
+generated once) and the same interpreter, and runs ``python -m bench.run --only GROUP`` alternately
+in each, group by group (REV, HEAD, REV, HEAD, …), so that a machine that slows down or speeds up
+during the run touches both alike. A group that fails in one commit is reported as failed there and
+the rest goes on. ``--patch FILE`` applies a diff to REV's tree first (a bug fixed since REV that
+would stop a group: the comparison is then of everything but that fix).
+
+Prints, per metric, the median over the rounds for each commit, HEAD's ratio to REV, and the noise:
+the largest relative spread between rounds of the same commit. A ratio inside the noise is no
+change. Writes ``bench/versus.json``.
 """
 
 from __future__ import annotations
@@ -21,20 +26,23 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+GROUPS = ["import", "indicators", "hotspots", "page", "app", "report", "compare"]
 
 
 def _git(*args: str, cwd: Path = ROOT) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
 
 
-def _run_bench(tree: Path, scale: str, only: list[str]) -> dict[str, float]:
-    """One ``bench.run`` in ``tree``; its metrics by name."""
-    cmd = [sys.executable, "-m", "bench.run", "--scale", scale]
-    if only:
-        cmd += ["--only", *only]
-    subprocess.run(cmd, cwd=tree, check=True, stdout=subprocess.DEVNULL)
-    out = json.loads((tree / "bench" / "results.json").read_text())
-    return {m["name"]: float(m["value"]) for m in out["metrics"]}
+def _run_bench(tree: Path, scale: str, group: str) -> dict[str, float] | None:
+    """One group of ``bench.run`` in ``tree``: its metrics by name, or None when it failed."""
+    results = tree / "bench" / "results.json"
+    results.unlink(missing_ok=True)
+    done = subprocess.run([sys.executable, "-m", "bench.run", "--scale", scale, "--only", group], cwd=tree,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        print(f"  {group} failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}")
+        return None
+    return {m["name"]: float(m["value"]) for m in json.loads(results.read_text())["metrics"]}
 
 
 def spread(values: list[float]) -> float:
@@ -68,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("rev", help="the commit to compare HEAD with")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--scale", default="quick")
-    p.add_argument("--only", nargs="*", default=[])
+    p.add_argument("--only", nargs="*", default=GROUPS, choices=GROUPS)
+    p.add_argument("--patch", type=Path, help="a diff applied to REV's tree before it runs")
     args = p.parse_args(argv)
     rev, head = _git("rev-parse", "--short", args.rev), _git("rev-parse", "--short", "HEAD")
     data = ROOT / "bench" / "data"
@@ -78,19 +87,30 @@ def main(argv: list[str] | None = None) -> int:
     _git("worktree", "add", "--detach", str(tree), rev)
     try:
         (tree / "bench" / "data").symlink_to(data, target_is_directory=True)
+        if args.patch:
+            _git("apply", str(args.patch.resolve()), cwd=tree)
         results: dict[str, dict[str, list[float]]] = {rev: {}, head: {}}
+        failed: dict[str, list[str]] = {rev: [], head: []}
         for i in range(args.rounds):
-            for label, where in ((rev, tree), (head, ROOT)):
-                print(f"round {i + 1}/{args.rounds}: {label}", flush=True)
-                for name, value in _run_bench(where, args.scale, args.only).items():
-                    results[label].setdefault(name, []).append(value)
+            for group in args.only:
+                for label, where in ((rev, tree), (head, ROOT)):
+                    print(f"round {i + 1}/{args.rounds}: {group} at {label}", flush=True)
+                    got = _run_bench(where, args.scale, group)
+                    if got is None:
+                        failed[label].append(group)
+                    for name, value in (got or {}).items():
+                        results[label].setdefault(name, []).append(value)
     finally:
         _git("worktree", "remove", "--force", str(tree))
     rows = compare(results[rev], results[head])
     print_rows(rows, rev, head)
+    for label, groups in failed.items():
+        if groups:
+            print(f"failed at {label}: {', '.join(sorted(set(groups)))}")
     (ROOT / "bench" / "versus.json").write_text(json.dumps(
         {"rev": rev, "head": head, "rounds": args.rounds, "scale": args.scale, "only": args.only,
-         "runs": results, "rows": rows}, indent=2, ensure_ascii=False))
+         "patch": str(args.patch) if args.patch else None, "runs": results, "failed": failed, "rows": rows},
+        indent=2, ensure_ascii=False))
     return 0
 
 
