@@ -364,18 +364,8 @@ def _resolution(text: str) -> int | str:
     return res
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cli.py", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def add(name: str, func: Callable, help_text: str) -> argparse.ArgumentParser:
-        # argparse %-formats the help it lists ("90/95/99 % classes" would crash `cli.py --help`)
-        p = sub.add_parser(name, help=help_text.replace("%", "%%"), description=help_text)
-        p.set_defaults(func=func)
-        return p
-
+def _store_commands(add: Callable) -> None:
+    """Bootstrap, imports and the demo data."""
     p = add("bootstrap", cmd_bootstrap, "Create/migrate the database, load reference geodata and, if the store is empty, the demo data.")
     p.add_argument("--no-demo", action="store_true", help="do not load the demo data")
     p.add_argument("--seed", type=int, default=20251201, help="seed of the synthetic demo data")
@@ -406,6 +396,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=20251201)
     p.add_argument("--replace", action="store_true", help="remove existing values, events and places first")
 
+
+def _listing_commands(add: Callable) -> None:
+    """The areas and the data sources."""
     p = add("areas", cmd_areas, "List the areas of a list year (ids, names, kommun, LPO, region).")
     p.add_argument("--list-year", type=int, default=None, help="default: the newest list")
     p.add_argument("--format", default="table", choices=["table", "json"])
@@ -417,6 +410,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="table", choices=["table", "json"])
     p.add_argument("--lang", default="sv", choices=["sv", "en"])
 
+
+def _analysis_commands(add: Callable) -> None:
+    """Summary, revisions, the regional table, hot spots and the precomputed cache."""
     p = add("summary", cmd_summary, "Every indicator for one area and period, with comparison statistics and RAG.")
     p.add_argument("--area", required=True, help="the police's area id (SPECIALOMRADES_ID), e.g. 74 for Rinkeby")
     p.add_argument("--period", required=True, type=_period, help="2025-05 (month), 2025-T2 (tertial), 2025 (year), R12:2025-08, YTD:2025-08 "
@@ -469,6 +465,23 @@ def build_parser() -> argparse.ArgumentParser:
             "area's summary and hotspot layer) into the cache shared by the app's workers (Redis when "
             "LAGESBILD_REDIS_URL is set). Run it after imports or on a schedule.")
     p.add_argument("--period", type=_period, help="default: the latest complete tertial")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cli.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Callable, help_text: str) -> argparse.ArgumentParser:
+        # argparse %-formats the help it lists ("90/95/99 % classes" would crash `cli.py --help`)
+        p = sub.add_parser(name, help=help_text.replace("%", "%%"), description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    _store_commands(add)
+    _listing_commands(add)
+    _analysis_commands(add)
 
     import importlib
 

@@ -169,21 +169,10 @@ def _numeric(frame: pd.DataFrame, col: str, path: Path) -> np.ndarray:
     return out
 
 
-def read_generic_points(path: Path, frame: pd.DataFrame, state: dict | None = None) -> tuple[pd.DataFrame, list[str]]:
-    """Points with x/y (SWEREF 99 TM) or lat/lon columns.
-
-    ``state`` carries decisions from a file's first chunk to the next ones (swapped columns), so
-    every chunk is read the same way and each warning is given once.
-    """
-    state = {} if state is None else state
-    warnings: list[str] = []
-    rows = frame["_row"].to_numpy()
-    tcol = find_column(frame, TIME_ALIASES)
-    kcol = find_column(frame, TYPE_ALIASES)
-    if tcol is None:
-        raise InputError(path, f"no time column (expected one of {TIME_ALIASES[:6]}); columns: {[c for c in frame.columns if c != '_row']}", row=1)
-    if kcol is None:
-        raise InputError(path, f"no event type column (expected one of {TYPE_ALIASES[:4]}); columns: {[c for c in frame.columns if c != '_row']}", row=1)
+def _generic_coordinates(path: Path, frame: pd.DataFrame, rows: np.ndarray, state: dict,
+                         warnings: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(x, y, lon, lat) from x/y (SWEREF 99 TM) or lat/lon columns, swapped columns corrected the
+    same way in every chunk (``state``); a point outside Sweden names its row."""
     xcol, ycol = find_column(frame, X_ALIASES), find_column(frame, Y_ALIASES)
     latcol, loncol = find_column(frame, LAT_ALIASES), find_column(frame, LON_ALIASES)
     if xcol and ycol:
@@ -214,6 +203,41 @@ def read_generic_points(path: Path, frame: pd.DataFrame, state: dict | None = No
         x, y = to_sweref(lon, lat)
     else:
         raise InputError(path, "no coordinates: expected x/y (SWEREF 99 TM) or lat/lon columns", row=1)
+    return x, y, lon, lat
+
+
+def _generic_precision(path: Path, frame: pd.DataFrame, rows: np.ndarray, state: dict, warnings: list[str]):
+    """Each point's precision class from its column, or exact for all (warned once per file)."""
+    pcol = find_column(frame, PRECISION_ALIASES)
+    if pcol:
+        prec = frame[pcol].astype(str).str.strip().str.lower()
+        bad = ~prec.isin(P.PRECISION_CLASSES)
+        if bad.any():
+            i = _first_bad(bad.to_numpy())
+            raise InputError(path, f"'{frame[pcol].iloc[i]}' is not a precision class {P.PRECISION_CLASSES}", row=int(rows[i]), column=pcol)
+        return prec.to_numpy()
+    if not state.get("warned_precision"):
+        state["warned_precision"] = True
+        warnings.append(f"{path}: no precision column; points taken as exact positions")
+    return P.EXACT
+
+
+def read_generic_points(path: Path, frame: pd.DataFrame, state: dict | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Points with x/y (SWEREF 99 TM) or lat/lon columns.
+
+    ``state`` carries decisions from a file's first chunk to the next ones (swapped columns), so
+    every chunk is read the same way and each warning is given once.
+    """
+    state = {} if state is None else state
+    warnings: list[str] = []
+    rows = frame["_row"].to_numpy()
+    tcol = find_column(frame, TIME_ALIASES)
+    kcol = find_column(frame, TYPE_ALIASES)
+    if tcol is None:
+        raise InputError(path, f"no time column (expected one of {TIME_ALIASES[:6]}); columns: {[c for c in frame.columns if c != '_row']}", row=1)
+    if kcol is None:
+        raise InputError(path, f"no event type column (expected one of {TYPE_ALIASES[:4]}); columns: {[c for c in frame.columns if c != '_row']}", row=1)
+    x, y, lon, lat = _generic_coordinates(path, frame, rows, state, warnings)
     out = _frame(len(frame))
     idcol = find_column(frame, ID_ALIASES)
     out["ext_id"] = frame[idcol].astype(str).to_numpy() if idcol else None
@@ -224,19 +248,7 @@ def read_generic_points(path: Path, frame: pd.DataFrame, state: dict | None = No
         raise InputError(path, "event type is empty", row=int(rows[i]), column=kcol)
     out["type"] = types.to_numpy()
     out["x"], out["y"], out["lon"], out["lat"] = x, y, lon, lat
-    pcol = find_column(frame, PRECISION_ALIASES)
-    if pcol:
-        prec = frame[pcol].astype(str).str.strip().str.lower()
-        bad = ~prec.isin(P.PRECISION_CLASSES)
-        if bad.any():
-            i = _first_bad(bad.to_numpy())
-            raise InputError(path, f"'{frame[pcol].iloc[i]}' is not a precision class {P.PRECISION_CLASSES}", row=int(rows[i]), column=pcol)
-        out["precision"] = prec.to_numpy()
-    else:
-        out["precision"] = P.EXACT
-        if not state.get("warned_precision"):
-            state["warned_precision"] = True
-            warnings.append(f"{path}: no precision column; points taken as exact positions")
+    out["precision"] = _generic_precision(path, frame, rows, state, warnings)
     out["count"] = 1
     out["_row"] = rows
     return out, warnings

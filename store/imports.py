@@ -506,6 +506,86 @@ def _resolve_indicators(raw: pd.Series, catalogue: pd.DataFrame, path: Path, row
     return out, list(new.values())
 
 
+@dataclass(frozen=True)
+class _TableColumns:
+    """Where an indicator table's columns are (None: absent)."""
+
+    area: str
+    indicator: str
+    month: str | None
+    value: str | None
+    target: str | None
+    preliminary: str | None
+
+
+def _table_columns(path: Path, table: pd.DataFrame) -> _TableColumns:
+    area_col = find_column(table, AREA_ALIASES)
+    ind_col = find_column(table, INDICATOR_ALIASES)
+    if area_col is None:
+        raise InputError(path, f"no area column (expected one of: Område, area_id, …); columns: {[c for c in table.columns if c != '_row']}", row=1)
+    if ind_col is None:
+        raise InputError(path, f"no indicator column (expected Indikator or indicator); columns: {[c for c in table.columns if c != '_row']}", row=1)
+    return _TableColumns(area_col, ind_col, find_column(table, MONTH_ALIASES), find_column(table, VALUE_ALIASES),
+                         find_column(table, TARGET_ALIASES), find_column(table, PRELIMINARY_ALIASES))
+
+
+def _long_rows(path: Path, table: pd.DataFrame, c: _TableColumns, warnings: list[str]) -> pd.DataFrame:
+    """The table in long form: its area and indicator columns, ``_month``, ``_value`` (``_target``),
+    and for each value the file's column it came from (``_month_col``, ``_value_col``)."""
+    extra = [c.preliminary] if c.preliminary else []
+    if c.month is not None and c.value is not None:
+        long = table[[c.area, c.indicator, c.month, c.value, "_row"] + ([c.target] if c.target else []) + extra]
+        long = long.rename(columns={c.month: "_month", c.value: "_value", **({c.target: "_target"} if c.target else {})})
+        long["_month_col"] = c.month
+        long["_value_col"] = c.value
+        return long
+    month_cols = [col for col in table.columns if col != "_row" and is_month_label(col)]
+    if not month_cols:
+        raise InputError(path, "neither a long table (Område, Indikator, Månad, Värde) nor a wide one (one column per month YYYY-MM)", row=1)
+    long = table.melt(id_vars=[c.area, c.indicator, "_row", *extra], value_vars=month_cols, var_name="_month", value_name="_value")
+    long["_month_col"] = long["_month"]
+    long["_value_col"] = long["_month"]
+    blank = long["_value"].astype(str).str.strip().isin(["", "nan", "None"])
+    if blank.any():
+        warnings.append(f"{path}: {int(blank.sum())} empty month cells treated as missing (not zero)")
+    return long[~blank]
+
+
+def _check_ranges(path: Path, long: pd.DataFrame, ind_ids, values: np.ndarray, units: dict) -> None:
+    """Counts and hours are never negative, shares lie within 0–100 %."""
+    rows = long["_row"]
+    for i, (ind, v) in enumerate(zip(ind_ids, values, strict=True)):
+        if units.get(ind) in ("count", "hours") and v < 0:
+            raise InputError(path, f"negative value {v:g} for '{ind}', which counts ({units[ind]}) and cannot be negative",
+                             row=int(rows.iat[i]), column=str(long["_value_col"].iat[i]))
+        if units.get(ind) == "share" and not 0 <= v <= 100:
+            raise InputError(path, f"share {v:g} outside 0–100 %", row=int(rows.iat[i]), column=str(long["_value_col"].iat[i]))
+
+
+def _without_duplicate_rows(path: Path, out: pd.DataFrame, long: pd.DataFrame, prelim_col: str | None,
+                            warnings: list[str]) -> pd.DataFrame:
+    """A key given twice with the same value and flag is taken once (with a warning); with different
+    values, or preliminary once and final once, the file is refused."""
+    key = ["area_id", "indicator_id", "month"]
+    dup = out.duplicated(key, keep=False)
+    if not dup.any():
+        return out
+    d = out[dup].sort_values([*key, "_row"])
+    for what, column in (("value", str(long["_value_col"].iat[0])), ("preliminary", str(prelim_col))):
+        differs = d.groupby(key)[what].nunique()
+        if not (differs > 1).any():
+            continue
+        k = differs[differs > 1].index[0]
+        clash = d.set_index(key).loc[k]
+        rows_txt = " and ".join(str(int(x)) for x in clash["_row"])
+        how = (f" with different values ({', '.join(f'{v:g}' for v in clash['value'])})" if what == "value"
+               else ", preliminary in one and final in another")
+        raise InputError(path, f"{k[0]} / {k[1]} / {k[2]} appears in rows {rows_txt}{how}",
+                         row=int(clash["_row"].iloc[-1]), column=column)
+    warnings.append(f"{path}: {int(dup.sum() - out[dup].drop_duplicates(key).shape[0])} exact duplicate rows ignored")
+    return out.drop_duplicates(key)
+
+
 def parse_indicator_table(path: Path, area_table: pd.DataFrame, catalogue: pd.DataFrame,
                           create_missing: bool = False) -> tuple[pd.DataFrame, list[dict], list[str]]:
     """Parse a long or wide indicator table into ``area_id, indicator_id, month, value, target``.
@@ -515,78 +595,26 @@ def parse_indicator_table(path: Path, area_table: pd.DataFrame, catalogue: pd.Da
     """
     table = read_table(path)
     warnings: list[str] = []
-    area_col = find_column(table, AREA_ALIASES)
-    ind_col = find_column(table, INDICATOR_ALIASES)
-    if area_col is None:
-        raise InputError(path, f"no area column (expected one of: Område, area_id, …); columns: {[c for c in table.columns if c != '_row']}", row=1)
-    if ind_col is None:
-        raise InputError(path, f"no indicator column (expected Indikator or indicator); columns: {[c for c in table.columns if c != '_row']}", row=1)
-    month_col = find_column(table, MONTH_ALIASES)
-    value_col = find_column(table, VALUE_ALIASES)
-    target_col = find_column(table, TARGET_ALIASES)
-    prelim_col = find_column(table, PRELIMINARY_ALIASES)
-    extra = [prelim_col] if prelim_col else []
-    if month_col is not None and value_col is not None:
-        long = table[[area_col, ind_col, month_col, value_col, "_row"] + ([target_col] if target_col else []) + extra]
-        long = long.rename(columns={month_col: "_month", value_col: "_value", **({target_col: "_target"} if target_col else {})})
-        long["_month_col"] = month_col
-        long["_value_col"] = value_col
-    else:
-        month_cols = [c for c in table.columns if c != "_row" and is_month_label(c)]
-        if not month_cols:
-            raise InputError(path, "neither a long table (Område, Indikator, Månad, Värde) nor a wide one (one column per month YYYY-MM)", row=1)
-        long = table.melt(id_vars=[area_col, ind_col, "_row", *extra], value_vars=month_cols, var_name="_month", value_name="_value")
-        long["_month_col"] = long["_month"]
-        long["_value_col"] = long["_month"]
-        blank = long["_value"].astype(str).str.strip().isin(["", "nan", "None"])
-        if blank.any():
-            warnings.append(f"{path}: {int(blank.sum())} empty month cells treated as missing (not zero)")
-        long = long[~blank]
+    c = _table_columns(path, table)
+    long = _long_rows(path, table, c, warnings)
     rows = long["_row"]
-    months = np.array([parse_month(m, path, int(r), mc if month_col else str(m))
+    months = np.array([parse_month(m, path, int(r), mc if c.month else str(m))
                        for m, r, mc in zip(long["_month"], rows, long["_month_col"], strict=True)], dtype=object)
     values = np.array([parse_number(v, path, int(r), vc) for v, r, vc in zip(long["_value"], rows, long["_value_col"], strict=True)])
-    ids = resolve_areas(long[area_col], area_table, path, rows, area_col)
-    ind_ids, new_entries = _resolve_indicators(long[ind_col], catalogue, path, rows, ind_col, create_missing)
+    ids = resolve_areas(long[c.area], area_table, path, rows, c.area)
+    ind_ids, new_entries = _resolve_indicators(long[c.indicator], catalogue, path, rows, c.indicator, create_missing)
     units = dict(zip(catalogue["id"], catalogue["unit"], strict=False)) | {e["id"]: e["unit"] for e in new_entries}
-    for i, (ind, v) in enumerate(zip(ind_ids, values, strict=True)):
-        if units.get(ind) in ("count", "hours") and v < 0:
-            raise InputError(path, f"negative value {v:g} for '{ind}', which counts ({units[ind]}) and cannot be negative",
-                             row=int(rows.iat[i]), column=str(long["_value_col"].iat[i]))
-        if units.get(ind) == "share" and not 0 <= v <= 100:
-            raise InputError(path, f"share {v:g} outside 0–100 %", row=int(rows.iat[i]), column=str(long["_value_col"].iat[i]))
-    prelim = (np.array([parse_flag(v, path, int(r), prelim_col) for v, r in zip(long[prelim_col], rows, strict=True)],
-                       dtype=bool) if prelim_col else np.zeros(len(long), dtype=bool))
+    _check_ranges(path, long, ind_ids, values, units)
+    prelim = (np.array([parse_flag(v, path, int(r), c.preliminary) for v, r in zip(long[c.preliminary], rows, strict=True)],
+                       dtype=bool) if c.preliminary else np.zeros(len(long), dtype=bool))
     out = pd.DataFrame({"area_id": ids, "indicator_id": ind_ids, "month": months, "value": values,
                         "preliminary": prelim, "_row": rows.to_numpy(),
                         "_month_col": long["_month_col"].astype(str).to_numpy()})
     if "_target" in long:
-        tgt = [None if str(t).strip() in ("", "nan", "None") else parse_number(t, path, int(r), target_col)
+        tgt = [None if str(t).strip() in ("", "nan", "None") else parse_number(t, path, int(r), c.target)
                for t, r in zip(long["_target"], rows, strict=True)]
         out["target"] = tgt
-    key = ["area_id", "indicator_id", "month"]
-    dup = out.duplicated(key, keep=False)
-    if dup.any():
-        d = out[dup].sort_values([*key, "_row"])
-        conflicts = d.groupby(key)["value"].nunique()
-        bad = conflicts[conflicts > 1]
-        if len(bad):
-            k = bad.index[0]
-            clash = d.set_index(key).loc[k]
-            rows_txt = " and ".join(str(int(x)) for x in clash["_row"])
-            raise InputError(path, f"{k[0]} / {k[1]} / {k[2]} appears in rows {rows_txt} with different values "
-                             f"({', '.join(f'{v:g}' for v in clash['value'])})", row=int(clash["_row"].iloc[-1]), column=str(long["_value_col"].iat[0]))
-        flags = d.groupby(key)["preliminary"].nunique()
-        bad = flags[flags > 1]
-        if len(bad):
-            k = bad.index[0]
-            clash = d.set_index(key).loc[k]
-            rows_txt = " and ".join(str(int(x)) for x in clash["_row"])
-            raise InputError(path, f"{k[0]} / {k[1]} / {k[2]} appears in rows {rows_txt}, preliminary in one and "
-                             "final in another", row=int(clash["_row"].iloc[-1]), column=str(prelim_col))
-        warnings.append(f"{path}: {int(dup.sum() - out[dup].drop_duplicates(key).shape[0])} exact duplicate rows ignored")
-        out = out.drop_duplicates(key)
-    return out, new_entries, warnings
+    return _without_duplicate_rows(path, out, long, c.preliminary, warnings), new_entries, warnings
 
 
 def mark_preliminary(parsed: pd.DataFrame, path: Path, on: dt.date,

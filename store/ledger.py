@@ -147,131 +147,185 @@ def _split(v: object) -> list[str]:
     return [] if _blank(v) else [p.strip() for p in re.split(r"[,|;]", str(v)) if p.strip()]
 
 
-def parse_ledger(path: Path, frame: pd.DataFrame, area_table: pd.DataFrame, catalogue: pd.DataFrame,
-                 stored: dict[str, Item], on: dt.date) -> list[tuple[int, Item]]:
-    """Validate a ledger table into items (with their Excel rows); the first error raises
-    :class:`InputError` naming file, row and column."""
+@dataclass(frozen=True)
+class _Sheet:
+    """A ledger file being read: its path and where each of its columns is (None: absent)."""
+
+    path: Path
+    cols: dict[str, str | None]
+
+    def cell(self, r: dict, name: str) -> object:
+        return r[self.cols[name]] if self.cols[name] else None
+
+    def error(self, message: str, row: int, name: str, named: bool = True) -> InputError:
+        """An error at ``row`` in column ``name`` (the file's own heading; with ``named``, the
+        canonical name when the file has no such column)."""
+        return InputError(self.path, message, row=row, column=(self.cols[name] or name) if named else self.cols[name])
+
+
+def _sheet(path: Path, frame: pd.DataFrame) -> _Sheet:
     cols = {name: find_column(frame, aliases) for name, aliases in COLUMNS.items()}
     present = [c for c in frame.columns if c != "_row"]
     for need in ("Typ", "Id", "Titel"):
         if cols[need] is None:
             raise InputError(path, f"no {need} column; columns: {present}", row=1)
-    known_ind = set(catalogue["id"].astype(str))
-    rows = frame.to_dict("records")
+    return _Sheet(path, cols)
+
+
+def _file_kinds(sheet: _Sheet, rows: list[dict], stored: dict[str, Item]) -> dict[str, str]:
+    """Every row's id → kind, read before the rows themselves (a child may come before its parent)."""
     file_kinds: dict[str, str] = {}
     first_row: dict[str, int] = {}
-    for r in rows:  # ids and kinds first: a child may come before its parent in the file
-        row = int(r["_row"])
-        kind_raw = r[cols["Typ"]]
-        kind = KIND_WORDS.get(_norm(kind_raw)) if not _blank(kind_raw) else None
-        if kind is None:
-            raise InputError(path, f"unknown type '{'' if _blank(kind_raw) else kind_raw}' (expected överenskommelse, "
-                             "problem, löfte or åtgärd)", row=row, column=cols["Typ"])
-        key = _text(r[cols["Id"]])
-        if key is None:
-            raise InputError(path, "id is missing", row=row, column=cols["Id"])
-        if key in first_row:
-            raise InputError(path, f"id '{key}' appears twice (rows {first_row[key]} and {row})", row=row, column=cols["Id"])
-        if key in stored and stored[key].kind != kind:
-            raise InputError(path, f"id '{key}' is a {KIND_SV[stored[key].kind]} in the ledger, not a {KIND_SV[kind]}",
-                             row=row, column=cols["Typ"])
-        first_row[key], file_kinds[key] = row, kind
-    kinds = {k: it.kind for k, it in stored.items()} | file_kinds
-    kommun_of = {k: it.kommun_kod for k, it in stored.items()}
-    out: list[tuple[int, Item]] = []
-
-    def cell(r: dict, name: str) -> object:
-        return r[cols[name]] if cols[name] else None
-
-    pending = []
     for r in rows:
         row = int(r["_row"])
-        key = _text(r[cols["Id"]])
-        kind = file_kinds[key]
-        title = _text(cell(r, "Titel"))
-        if title is None:
-            raise InputError(path, "title is missing", row=row, column=cols["Titel"])
-        parent = _text(cell(r, "Tillhör"))
-        if PARENTS[kind]:
-            if parent is None:
-                raise InputError(path, f"a {KIND_SV[kind]} belongs to a {' or '.join(KIND_SV[p] for p in PARENTS[kind])}: "
-                                 "Tillhör is empty", row=row, column=cols["Tillhör"] or "Tillhör")
-            if parent not in kinds:
-                raise InputError(path, f"unknown parent '{parent}' (neither in the file nor in the ledger)",
-                                 row=row, column=cols["Tillhör"])
-            if kinds[parent] not in PARENTS[kind]:
-                raise InputError(path, f"a {KIND_SV[kind]} cannot belong to a {KIND_SV[kinds[parent]]} ('{parent}')",
-                                 row=row, column=cols["Tillhör"])
-        elif parent is not None:
-            raise InputError(path, "an överenskommelse belongs to no other item: Tillhör must be empty",
-                             row=row, column=cols["Tillhör"])
-        areas = tuple(str(a) for a in resolve_areas(pd.Series(_split(cell(r, "Områden")), dtype=object), area_table,
-                                                    path, pd.Series([row] * len(_split(cell(r, "Områden")))),
-                                                    cols["Områden"] or "Områden")) if _split(cell(r, "Områden")) else ()
-        inds = tuple(_split(cell(r, "Indikatorer")))
-        for ind in inds:
-            if ind not in known_ind:
-                raise InputError(path, f"unknown indicator id '{ind}' (known: {', '.join(sorted(known_ind))})",
-                                 row=row, column=cols["Indikatorer"])
-        owner, org = _text(cell(r, "Ansvarig")), _text(cell(r, "Organisation"))
-        due = _day(cell(r, "Förfallodatum"), path, row, cols["Förfallodatum"] or "Förfallodatum")
-        done = _day(cell(r, "Klart"), path, row, cols["Klart"] or "Klart")
-        status_raw = cell(r, "Status")
-        status = None
-        if kind == "action":
-            if owner is None:
-                raise InputError(path, "an åtgärd without an owner (Ansvarig): every action needs one",
-                                 row=row, column=cols["Ansvarig"] or "Ansvarig")
-            if org is None:
-                raise InputError(path, "an åtgärd without the owner's organisation", row=row,
-                                 column=cols["Organisation"] or "Organisation")
-            if due is None:
-                raise InputError(path, "an åtgärd without a due date (Förfallodatum)", row=row,
-                                 column=cols["Förfallodatum"] or "Förfallodatum")
-            status = "planerad" if _blank(status_raw) else STATUSES.get(_norm(status_raw)) or STATUSES.get(
-                str(status_raw).strip().casefold())
-            if status is None:
-                raise InputError(path, f"unknown status '{status_raw}' (planerad, pågående, klar or inställd)",
-                                 row=row, column=cols["Status"])
-            if status == "klar" and done is None:
-                raise InputError(path, "status klar without the day it was done (Klart)", row=row,
-                                 column=cols["Klart"] or "Klart")
-            if done is not None and done > on:
-                raise InputError(path, f"'{done.isoformat()}' is in the future (today is {on.isoformat()})",
-                                 row=row, column=cols["Klart"])
-        periods = []
-        for name in ("Från", "Till"):
-            v = _text(cell(r, name))
-            if v is not None:
-                try:
-                    v = parse_period(v).label
-                except ValueError as exc:
-                    raise InputError(path, str(exc), row=row, column=cols[name]) from exc
-            periods.append(v)
-        kommun = _text(cell(r, "Kommun"))
-        if kommun is not None:
-            kommun = kommun.zfill(4) if kommun.isdigit() else kommun
-            if not (kommun.isdigit() and len(kommun) == 4):
-                raise InputError(path, f"'{kommun}' is not a kommun code (four digits, e.g. 0180)", row=row,
-                                 column=cols["Kommun"])
-            if key in kommun_of and kommun_of[key] not in (None, kommun):
-                raise InputError(path, f"id '{key}' belongs to kommun {kommun_of[key]} in the ledger", row=row,
-                                 column=cols["Kommun"])
-        internal = parse_flag(cell(r, "Intern"), path, row, cols["Intern"]) if cols["Intern"] else False
-        pending.append((row, Item(key, kind, title, parent, kommun, _text(cell(r, "Beskrivning")), areas,
-                                  _text(cell(r, "Plats")), inds, owner, org, due, status, done, periods[0],
-                                  periods[1], internal)))
+        kind_raw = r[sheet.cols["Typ"]]
+        kind = KIND_WORDS.get(_norm(kind_raw)) if not _blank(kind_raw) else None
+        if kind is None:
+            raise sheet.error(f"unknown type '{'' if _blank(kind_raw) else kind_raw}' (expected överenskommelse, "
+                              "problem, löfte or åtgärd)", row, "Typ")
+        key = _text(r[sheet.cols["Id"]])
+        if key is None:
+            raise sheet.error("id is missing", row, "Id")
+        if key in first_row:
+            raise sheet.error(f"id '{key}' appears twice (rows {first_row[key]} and {row})", row, "Id")
+        if key in stored and stored[key].kind != kind:
+            raise sheet.error(f"id '{key}' is a {KIND_SV[stored[key].kind]} in the ledger, not a {KIND_SV[kind]}",
+                              row, "Typ")
+        first_row[key], file_kinds[key] = row, kind
+    return file_kinds
+
+
+def _parent(sheet: _Sheet, r: dict, row: int, kind: str, kinds: dict[str, str]) -> str | None:
+    """The row's parent id, checked against the kinds a parent of ``kind`` may have."""
+    parent = _text(sheet.cell(r, "Tillhör"))
+    if PARENTS[kind]:
+        if parent is None:
+            raise sheet.error(f"a {KIND_SV[kind]} belongs to a {' or '.join(KIND_SV[p] for p in PARENTS[kind])}: "
+                              "Tillhör is empty", row, "Tillhör")
+        if parent not in kinds:
+            raise sheet.error(f"unknown parent '{parent}' (neither in the file nor in the ledger)", row, "Tillhör",
+                              named=False)
+        if kinds[parent] not in PARENTS[kind]:
+            raise sheet.error(f"a {KIND_SV[kind]} cannot belong to a {KIND_SV[kinds[parent]]} ('{parent}')", row,
+                              "Tillhör", named=False)
+    elif parent is not None:
+        raise sheet.error("an överenskommelse belongs to no other item: Tillhör must be empty", row, "Tillhör",
+                          named=False)
+    return parent
+
+
+def _areas_and_indicators(sheet: _Sheet, r: dict, row: int, area_table: pd.DataFrame,
+                          known_ind: set[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    names = _split(sheet.cell(r, "Områden"))
+    areas = tuple(str(a) for a in resolve_areas(pd.Series(names, dtype=object), area_table, sheet.path,
+                                                pd.Series([row] * len(names)), sheet.cols["Områden"] or "Områden")
+                  ) if names else ()
+    inds = tuple(_split(sheet.cell(r, "Indikatorer")))
+    for ind in inds:
+        if ind not in known_ind:
+            raise sheet.error(f"unknown indicator id '{ind}' (known: {', '.join(sorted(known_ind))})", row,
+                              "Indikatorer", named=False)
+    return areas, inds
+
+
+def _action_status(sheet: _Sheet, r: dict, row: int, owner: str | None, org: str | None, due: dt.date | None,
+                   done: dt.date | None, on: dt.date) -> str:
+    """An åtgärd's status, once its owner, organisation, due date and done day are checked."""
+    if owner is None:
+        raise sheet.error("an åtgärd without an owner (Ansvarig): every action needs one", row, "Ansvarig")
+    if org is None:
+        raise sheet.error("an åtgärd without the owner's organisation", row, "Organisation")
+    if due is None:
+        raise sheet.error("an åtgärd without a due date (Förfallodatum)", row, "Förfallodatum")
+    status_raw = sheet.cell(r, "Status")
+    status = "planerad" if _blank(status_raw) else STATUSES.get(_norm(status_raw)) or STATUSES.get(
+        str(status_raw).strip().casefold())
+    if status is None:
+        raise sheet.error(f"unknown status '{status_raw}' (planerad, pågående, klar or inställd)", row, "Status",
+                          named=False)
+    if status == "klar" and done is None:
+        raise sheet.error("status klar without the day it was done (Klart)", row, "Klart")
+    if done is not None and done > on:
+        raise sheet.error(f"'{done.isoformat()}' is in the future (today is {on.isoformat()})", row, "Klart",
+                          named=False)
+    return status
+
+
+def _periods(sheet: _Sheet, r: dict, row: int) -> list[str | None]:
+    periods = []
+    for name in ("Från", "Till"):
+        v = _text(sheet.cell(r, name))
+        if v is not None:
+            try:
+                v = parse_period(v).label
+            except ValueError as exc:
+                raise sheet.error(str(exc), row, name, named=False) from exc
+        periods.append(v)
+    return periods
+
+
+def _kommun(sheet: _Sheet, r: dict, row: int, key: str, kommun_of: dict[str, str | None]) -> str | None:
+    kommun = _text(sheet.cell(r, "Kommun"))
+    if kommun is not None:
+        kommun = kommun.zfill(4) if kommun.isdigit() else kommun
+        if not (kommun.isdigit() and len(kommun) == 4):
+            raise sheet.error(f"'{kommun}' is not a kommun code (four digits, e.g. 0180)", row, "Kommun", named=False)
+        if key in kommun_of and kommun_of[key] not in (None, kommun):
+            raise sheet.error(f"id '{key}' belongs to kommun {kommun_of[key]} in the ledger", row, "Kommun",
+                              named=False)
+    return kommun
+
+
+def _item(sheet: _Sheet, r: dict, kind: str, kinds: dict[str, str], kommun_of: dict[str, str | None],
+          area_table: pd.DataFrame, known_ind: set[str], on: dt.date) -> Item:
+    """One row as an item (its kommun may still be empty: inherited afterwards)."""
+    row = int(r["_row"])
+    key = _text(r[sheet.cols["Id"]])
+    title = _text(sheet.cell(r, "Titel"))
+    if title is None:
+        raise sheet.error("title is missing", row, "Titel", named=False)
+    parent = _parent(sheet, r, row, kind, kinds)
+    areas, inds = _areas_and_indicators(sheet, r, row, area_table, known_ind)
+    owner, org = _text(sheet.cell(r, "Ansvarig")), _text(sheet.cell(r, "Organisation"))
+    due = _day(sheet.cell(r, "Förfallodatum"), sheet.path, row, sheet.cols["Förfallodatum"] or "Förfallodatum")
+    done = _day(sheet.cell(r, "Klart"), sheet.path, row, sheet.cols["Klart"] or "Klart")
+    status = _action_status(sheet, r, row, owner, org, due, done, on) if kind == "action" else None
+    period_from, period_to = _periods(sheet, r, row)
+    kommun = _kommun(sheet, r, row, key, kommun_of)
+    internal = parse_flag(sheet.cell(r, "Intern"), sheet.path, row, sheet.cols["Intern"]) if sheet.cols["Intern"] \
+        else False
+    return Item(key, kind, title, parent, kommun, _text(sheet.cell(r, "Beskrivning")), areas,
+                _text(sheet.cell(r, "Plats")), inds, owner, org, due, status, done, period_from, period_to, internal)
+
+
+def _inherit_kommun(sheet: _Sheet, pending: list[tuple[int, Item]], stored: dict[str, Item]) -> list[tuple[int, Item]]:
+    """Each item's kommun, from its own row or the nearest ancestor's (in the file or the ledger)."""
     file_items = {it.key: it for _, it in pending}
-    for row, it in pending:  # kommun inherited from the parent chain
+    out = []
+    for row, it in pending:
         k, parent = it.kommun_kod, it.parent_key
         while k is None and parent is not None:
             p = file_items.get(parent) or stored.get(parent)
             k, parent = (p.kommun_kod, p.parent_key) if p else (None, None)
         if k is None:
-            raise InputError(path, "no kommun: give the kommun code here or on the parent", row=row,
-                             column=cols["Kommun"] or "Kommun")
+            raise sheet.error("no kommun: give the kommun code here or on the parent", row, "Kommun")
         out.append((row, Item(**{**it.__dict__, "kommun_kod": k})))
     return out
+
+
+def parse_ledger(path: Path, frame: pd.DataFrame, area_table: pd.DataFrame, catalogue: pd.DataFrame,
+                 stored: dict[str, Item], on: dt.date) -> list[tuple[int, Item]]:
+    """Validate a ledger table into items (with their Excel rows); the first error raises
+    :class:`InputError` naming file, row and column."""
+    sheet = _sheet(path, frame)
+    known_ind = set(catalogue["id"].astype(str))
+    rows = frame.to_dict("records")
+    file_kinds = _file_kinds(sheet, rows, stored)
+    kinds = {k: it.kind for k, it in stored.items()} | file_kinds
+    kommun_of = {k: it.kommun_kod for k, it in stored.items()}
+    pending = [(int(r["_row"]), _item(sheet, r, file_kinds[_text(r[sheet.cols["Id"]])], kinds, kommun_of,
+                                      area_table, known_ind, on)) for r in rows]
+    return _inherit_kommun(sheet, pending, stored)
 
 
 def _to_row(it: Item) -> dict:

@@ -124,14 +124,8 @@ def _kommun_codes(raw: object, path: Path, row: int, column: str, names: dict[st
     return hit
 
 
-def parse_observations(path: Path, frame: pd.DataFrame, area_table: pd.DataFrame, polygons, on: dt.date
-                       ) -> tuple[pd.DataFrame, list[str]]:
-    """Validate an observation table (see the module docstring) into rows ready to write.
-
-    Pure apart from the point-in-polygon lookups (``polygons``: the areas in EPSG:3006). The first
-    error raises :class:`InputError` naming file, row and column.
-    """
-    warnings: list[str] = []
+def _columns(path: Path, frame: pd.DataFrame) -> dict[str, str | None]:
+    """Where each of the file's columns is (None: absent); the required ones checked."""
     cols = {name: find_column(frame, aliases) for name, aliases in (
         ("date", DATE_ALIASES), ("category", CATEGORY_ALIASES), ("org", ORG_ALIASES), ("role", ROLE_ALIASES),
         ("area", AREA_ALIASES), ("place", PLACE_ALIASES), ("kommun", KOMMUN_ALIASES), ("text", TEXT_ALIASES),
@@ -142,40 +136,97 @@ def parse_observations(path: Path, frame: pd.DataFrame, area_table: pd.DataFrame
             raise InputError(path, f"no {what} column; columns: {present}", row=1)
     if not any(cols[c] for c in ("x", "lat", "area", "place")):
         raise InputError(path, "no place: expected x/y (SWEREF 99 TM), lat/lon (WGS84), Område or Plats columns", row=1)
-    lookup = category_lookup()
+    return cols
+
+
+def _kommun_names() -> dict[str, str]:
+    """Kommun name (casefolded) or code → code."""
     k = kommuner()
     knames = {" ".join(str(n).split()).casefold(): str(c) for c, n in zip(k["kommun_kod"], k["kommun"], strict=True)}
-    knames |= {str(c): str(c) for c in k["kommun_kod"]}
+    return knames | {str(c): str(c) for c in k["kommun_kod"]}
+
+
+def _day_category_org(path: Path, cols: dict, r: dict, row: int, on: dt.date, lookup: dict) -> tuple[dt.date, str, str]:
+    """The row's day, checklist category and reporting organisation."""
+    day = parse_day(r[cols["date"]], path, row, cols["date"], on) if not _blank(r[cols["date"]]) else None
+    if day is None:
+        raise InputError(path, "date is missing", row=row, column=cols["date"])
+    cat_raw = r[cols["category"]]
+    cat = lookup.get(" ".join(str(cat_raw).split()).casefold()) if not _blank(cat_raw) else None
+    if cat is None:
+        allowed = ", ".join(category_label(cid, "sv") for cid in OBSERVATION_CATEGORIES)
+        raise InputError(path, f"unknown category '{'' if _blank(cat_raw) else cat_raw}' (the checklist's "
+                         f"categories: {allowed})", row=row, column=cols["category"])
+    org = _text(r[cols["org"]])
+    if org is None:
+        raise InputError(path, "organisation is missing (who reported it)", row=row, column=cols["org"])
+    return day, cat, org
+
+
+def _point(path: Path, cols: dict, r: dict, row: int) -> tuple[float | None, ...]:
+    """(x, y, lon, lat) of the row's point, from SWEREF 99 TM or WGS84 columns; all None without one."""
+    x = y = lon = lat = None
+    if cols["x"] and cols["y"] and not (_blank(r[cols["x"]]) and _blank(r[cols["y"]])):
+        x, y = (parse_number(r[cols[c]], path, row, cols[c]) for c in ("x", "y"))
+        if not (SWEDEN_3006[0] <= x <= SWEDEN_3006[2] and SWEDEN_3006[1] <= y <= SWEDEN_3006[3]):
+            raise InputError(path, f"({x:.1f}, {y:.1f}) is not in Sweden in SWEREF 99 TM (EPSG:3006)",
+                             row=row, column=cols["x"])
+        lo, la = to_wgs84(np.array([x]), np.array([y]))
+        lon, lat = float(lo[0]), float(la[0])
+    elif cols["lat"] and cols["lon"] and not (_blank(r[cols["lat"]]) and _blank(r[cols["lon"]])):
+        lat, lon = (parse_number(r[cols[c]], path, row, cols[c]) for c in ("lat", "lon"))
+        if not (SWEDEN_4326[0] <= lon <= SWEDEN_4326[2] and SWEDEN_4326[1] <= lat <= SWEDEN_4326[3]):
+            raise InputError(path, f"({lat}, {lon}) is not in Sweden (lat, lon in WGS84)", row=row, column=cols["lat"])
+        xs, ys = to_sweref(np.array([lon]), np.array([lat]))
+        x, y = float(xs[0]), float(ys[0])
+    return x, y, lon, lat
+
+
+def _kommun(path: Path, cols: dict, r: dict, row: int, x: float | None, y: float | None, area: str | None,
+            area_kommun: dict, knames: dict[str, str]) -> str:
+    """The row's kommun: where its point lies, else its area's; a Kommun column must agree with it."""
+    kommun = assign_points_to_kommun(np.array([x]), np.array([y]))[0] if x is not None else None
+    if kommun is None and area is not None:
+        kommun = area_kommun.get(area)
+    if cols["kommun"] and not _blank(r[cols["kommun"]]):
+        given = _kommun_codes(r[cols["kommun"]], path, row, cols["kommun"], knames)
+        if kommun is not None and given != kommun:
+            raise InputError(path, f"kommun '{r[cols['kommun']]}' does not hold the place given (it lies in "
+                             f"{kommun})", row=row, column=cols["kommun"])
+        kommun = given
+    if kommun is None:
+        raise InputError(path, "the place names no kommun: add a Kommun column (code or name)",
+                         row=row, column=cols["place"] or cols["area"])
+    return str(kommun)
+
+
+def _without_duplicates(parsed: pd.DataFrame, path: Path, warnings: list[str]) -> pd.DataFrame:
+    parsed["row_key"] = [row_key(r) for r in parsed.to_dict("records")]
+    dup = parsed.duplicated("row_key")
+    if dup.any():
+        warnings.append(f"{path}: {int(dup.sum())} exact duplicate rows taken once (rows "
+                        f"{', '.join(str(int(v)) for v in parsed.loc[dup, '_row'][:5])})")
+        parsed = parsed[~dup]
+    return parsed.reset_index(drop=True)
+
+
+def parse_observations(path: Path, frame: pd.DataFrame, area_table: pd.DataFrame, polygons, on: dt.date
+                       ) -> tuple[pd.DataFrame, list[str]]:
+    """Validate an observation table (see the module docstring) into rows ready to write.
+
+    Pure apart from the point-in-polygon lookups (``polygons``: the areas in EPSG:3006). The first
+    error raises :class:`InputError` naming file, row and column.
+    """
+    warnings: list[str] = []
+    cols = _columns(path, frame)
+    lookup = category_lookup()
+    knames = _kommun_names()
     area_kommun = dict(zip(area_table["id"].astype(str), area_table["kommun_kod"], strict=False))
     out = []
     for r in frame.to_dict("records"):
         row = int(r["_row"])
-        day = parse_day(r[cols["date"]], path, row, cols["date"], on) if not _blank(r[cols["date"]]) else None
-        if day is None:
-            raise InputError(path, "date is missing", row=row, column=cols["date"])
-        cat_raw = r[cols["category"]]
-        cat = lookup.get(" ".join(str(cat_raw).split()).casefold()) if not _blank(cat_raw) else None
-        if cat is None:
-            allowed = ", ".join(category_label(cid, "sv") for cid in OBSERVATION_CATEGORIES)
-            raise InputError(path, f"unknown category '{'' if _blank(cat_raw) else cat_raw}' (the checklist's "
-                             f"categories: {allowed})", row=row, column=cols["category"])
-        org = _text(r[cols["org"]])
-        if org is None:
-            raise InputError(path, "organisation is missing (who reported it)", row=row, column=cols["org"])
-        x = y = lon = lat = None
-        if cols["x"] and cols["y"] and not (_blank(r[cols["x"]]) and _blank(r[cols["y"]])):
-            x, y = (parse_number(r[cols[c]], path, row, cols[c]) for c in ("x", "y"))
-            if not (SWEDEN_3006[0] <= x <= SWEDEN_3006[2] and SWEDEN_3006[1] <= y <= SWEDEN_3006[3]):
-                raise InputError(path, f"({x:.1f}, {y:.1f}) is not in Sweden in SWEREF 99 TM (EPSG:3006)",
-                                 row=row, column=cols["x"])
-            lo, la = to_wgs84(np.array([x]), np.array([y]))
-            lon, lat = float(lo[0]), float(la[0])
-        elif cols["lat"] and cols["lon"] and not (_blank(r[cols["lat"]]) and _blank(r[cols["lon"]])):
-            lat, lon = (parse_number(r[cols[c]], path, row, cols[c]) for c in ("lat", "lon"))
-            if not (SWEDEN_4326[0] <= lon <= SWEDEN_4326[2] and SWEDEN_4326[1] <= lat <= SWEDEN_4326[3]):
-                raise InputError(path, f"({lat}, {lon}) is not in Sweden (lat, lon in WGS84)", row=row, column=cols["lat"])
-            xs, ys = to_sweref(np.array([lon]), np.array([lat]))
-            x, y = float(xs[0]), float(ys[0])
+        day, cat, org = _day_category_org(path, cols, r, row, on, lookup)
+        x, y, lon, lat = _point(path, cols, r, row)
         area = None
         if cols["area"] and not _blank(r[cols["area"]]):
             area = str(resolve_areas(pd.Series([r[cols["area"]]]), area_table, path, pd.Series([row]), cols["area"])[0])
@@ -183,36 +234,16 @@ def parse_observations(path: Path, frame: pd.DataFrame, area_table: pd.DataFrame
         if x is None and area is None and place is None:
             raise InputError(path, "no place: give a point (x/y or lat/lon), an area or a free-text place",
                              row=row, column=cols["place"] or cols["area"] or cols["x"] or cols["lat"])
-        kommun = None
-        if x is not None:
-            kommun = assign_points_to_kommun(np.array([x]), np.array([y]))[0]
-            if area is None:
-                area = assign_points_to_areas(np.array([x]), np.array([y]), polygons)[0]
-        if kommun is None and area is not None:
-            kommun = area_kommun.get(area)
-        if cols["kommun"] and not _blank(r[cols["kommun"]]):
-            given = _kommun_codes(r[cols["kommun"]], path, row, cols["kommun"], knames)
-            if kommun is not None and given != kommun:
-                raise InputError(path, f"kommun '{r[cols['kommun']]}' does not hold the place given (it lies in "
-                                 f"{kommun})", row=row, column=cols["kommun"])
-            kommun = given
-        if kommun is None:
-            raise InputError(path, "the place names no kommun: add a Kommun column (code or name)",
-                             row=row, column=cols["place"] or cols["area"])
+        if x is not None and area is None:
+            area = assign_points_to_areas(np.array([x]), np.array([y]), polygons)[0]
+        kommun = _kommun(path, cols, r, row, x, y, area, area_kommun, knames)
         iso = day.isocalendar()
         out.append(dict(
             obs_date=day, week=f"{iso.year:04d}-W{iso.week:02d}", month=day.strftime("%Y-%m"), category=cat,
             organisation=org, reporter_role=_text(r[cols["role"]]) if cols["role"] else None,
-            x=x, y=y, lon=lon, lat=lat, area_id=area, kommun_kod=str(kommun), place_text=place,
+            x=x, y=y, lon=lon, lat=lat, area_id=area, kommun_kod=kommun, place_text=place,
             description=_text(r[cols["text"]]) if cols["text"] else None, _row=row))
-    parsed = pd.DataFrame(out)
-    parsed["row_key"] = [row_key(r) for r in parsed.to_dict("records")]
-    dup = parsed.duplicated("row_key")
-    if dup.any():
-        warnings.append(f"{path}: {int(dup.sum())} exact duplicate rows taken once (rows "
-                        f"{', '.join(str(int(v)) for v in parsed.loc[dup, '_row'][:5])})")
-        parsed = parsed[~dup]
-    return parsed.reset_index(drop=True), warnings
+    return _without_duplicates(pd.DataFrame(out), path, warnings), warnings
 
 
 KEY_FIELDS = ("obs_date", "category", "organisation", "reporter_role", "x", "y", "area_id", "kommun_kod",

@@ -1,0 +1,24 @@
+"""bench.versus: the table that says whether a commit made the product slower."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.versus import compare, spread
+
+
+def test_medians_ratio_and_noise_of_the_metrics_both_commits_measured():
+    base = {"a": [10.0, 12.0, 11.0], "only_old": [1.0]}
+    head = {"a": [22.0, 20.0, 24.0], "only_new": [2.0]}
+    rows = compare(base, head)
+    assert [r["name"] for r in rows] == ["a"]
+    (row,) = rows
+    assert (row["base"], row["head"], row["ratio"]) == (11.0, 22.0, 2.0)
+    # noise: the larger spread of the two commits' rounds, (max - min) / median
+    assert row["noise"] == pytest.approx(max(2 / 11, 4 / 22), abs=0.005)
+
+
+def test_spread_of_equal_rounds_is_zero_and_of_a_zero_median_is_zero():
+    assert spread([5.0, 5.0, 5.0]) == 0.0
+    assert spread([0.0, 0.0]) == 0.0
+    assert spread([9.0, 10.0, 12.0]) == pytest.approx(0.3)
