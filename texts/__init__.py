@@ -18,6 +18,7 @@ callbacks, services, commands and CLI, ``ind.`` indicators and map layers, ``rep
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from texts import en, sv
 
@@ -53,8 +54,15 @@ def has(key: str) -> bool:
 
 def by_prefix(prefix: str, lang: str) -> dict[str, str]:
     """Every text whose key starts with ``prefix``, keyed by the rest of the key (a table of
-    category names, month names …), in catalogue order."""
-    return {k[len(prefix):]: v for k, v in catalogue(lang).items() if k.startswith(prefix)}
+    category names, month names …), in catalogue order (a new dict: the caller may change it)."""
+    return dict(_prefixed(prefix, lang))
+
+
+@lru_cache(maxsize=1024)
+def _prefixed(prefix: str, lang: str) -> tuple[tuple[str, str], ...]:
+    # the catalogues never change while the process runs: one scan of ~1,000 keys per prefix, not
+    # one per call (the compare view asks for the verdict words once per small multiple)
+    return tuple((k[len(prefix):], v) for k, v in catalogue(lang).items() if k.startswith(prefix))
 
 
 JS_PATH = "assets/_texts.js"
