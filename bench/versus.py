@@ -4,14 +4,16 @@
 A refactoring must not make the product slower. This checks out ``REV`` in a temporary git worktree
 beside this checkout, gives both the same benchmark data (``bench/data`` linked, so the store is
 generated once) and the same interpreter, and runs ``python -m bench.run --only GROUP`` alternately
-in each, group by group (REV, HEAD, REV, HEAD, …), so that a machine that slows down or speeds up
-during the run touches both alike. A group that fails in one commit is reported as failed there and
+in each, group by group, the order turned each round (REV then HEAD, then HEAD then REV, …: a run
+that slows the one after it, or a machine that speeds up or slows down, touches both alike; an
+even number of rounds balances it). A group that fails in one commit is reported as failed there and
 the rest goes on. ``--patch FILE`` applies a diff to REV's tree first (a bug fixed since REV that
 would stop a group: the comparison is then of everything but that fix).
 
-Prints, per metric, the median over the rounds for each commit, HEAD's ratio to REV, and the noise:
-the largest relative spread between rounds of the same commit. A ratio inside the noise is no
-change. Writes ``bench/versus.json``.
+Prints, per metric, the median over the rounds for each commit, HEAD's ratio to REV, the noise (the
+largest relative spread between rounds of the same commit) and, where the metric has a floor
+measured in the same run, HEAD's ratio to REV of value/floor (what the machine's speed at that
+moment does not move). A ratio inside the noise is no change. Writes ``bench/versus.json``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+FLOOR = " [floor]"
 GROUPS = ["import", "indicators", "hotspots", "page", "app", "report", "compare"]
 
 
@@ -34,7 +37,8 @@ def _git(*args: str, cwd: Path = ROOT) -> str:
 
 
 def _run_bench(tree: Path, scale: str, group: str) -> dict[str, float] | None:
-    """One group of ``bench.run`` in ``tree``: its metrics by name, or None when it failed."""
+    """One group of ``bench.run`` in ``tree``: its metrics by name (a metric's floor, where it has
+    one, as ``name [floor]``), or None when it failed."""
     results = tree / "bench" / "results.json"
     results.unlink(missing_ok=True)
     done = subprocess.run([sys.executable, "-m", "bench.run", "--scale", scale, "--only", group], cwd=tree,
@@ -42,7 +46,12 @@ def _run_bench(tree: Path, scale: str, group: str) -> dict[str, float] | None:
     if done.returncode != 0:
         print(f"  {group} failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}")
         return None
-    return {m["name"]: float(m["value"]) for m in json.loads(results.read_text())["metrics"]}
+    out = {}
+    for m in json.loads(results.read_text())["metrics"]:
+        out[m["name"]] = float(m["value"])
+        if m.get("floor"):
+            out[m["name"] + FLOOR] = float(m["floor"])
+    return out
 
 
 def spread(values: list[float]) -> float:
@@ -55,20 +64,32 @@ def compare(base: dict[str, list[float]], head: dict[str, list[float]]) -> list[
     """Per metric found in both: medians, head/base ratio and the noise seen between rounds."""
     rows = []
     for name in base:
-        if name not in head:
+        if name not in head or name.endswith(FLOOR):
             continue
         b, h = statistics.median(base[name]), statistics.median(head[name])
         rows.append({"name": name, "base": round(b, 2), "head": round(h, 2),
                      "ratio": round(h / b, 2) if b else None,
-                     "noise": round(max(spread(base[name]), spread(head[name])), 2)})
+                     "noise": round(max(spread(base[name]), spread(head[name])), 2),
+                     "floor_ratio": _floor_ratio(base, head, name)})
     return rows
+
+
+def _floor_ratio(base: dict[str, list[float]], head: dict[str, list[float]], name: str) -> float | None:
+    """HEAD's median value/floor over REV's (None without floors in every round of both)."""
+    f = name + FLOOR
+    if any(len(side.get(f, [])) != len(side[name]) for side in (base, head)):
+        return None
+    rb = statistics.median(v / fl for v, fl in zip(base[name], base[f], strict=True))
+    rh = statistics.median(v / fl for v, fl in zip(head[name], head[f], strict=True))
+    return round(rh / rb, 2) if rb else None
 
 
 def print_rows(rows: list[dict], rev: str, head: str) -> None:
     w = max(len(r["name"]) for r in rows)
-    print(f"{'metric':{w}}  {rev:>12}  {head:>12}  {'head/rev':>8}  {'noise':>6}")
+    print(f"{'metric':{w}}  {rev:>12}  {head:>12}  {'head/rev':>8}  {'noise':>6}  {'per floor':>9}")
     for r in rows:
-        print(f"{r['name']:{w}}  {r['base']:>12}  {r['head']:>12}  {str(r['ratio']):>8}  {r['noise']:>6}")
+        fr = "" if r.get("floor_ratio") is None else r["floor_ratio"]
+        print(f"{r['name']:{w}}  {r['base']:>12}  {r['head']:>12}  {str(r['ratio']):>8}  {r['noise']:>6}  {fr:>9}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         failed: dict[str, list[str]] = {rev: [], head: []}
         for i in range(args.rounds):
             for group in args.only:
-                for label, where in ((rev, tree), (head, ROOT)):
+                order = ((rev, tree), (head, ROOT))
+                for label, where in order if i % 2 == 0 else order[::-1]:
                     print(f"round {i + 1}/{args.rounds}: {group} at {label}", flush=True)
                     got = _run_bench(where, args.scale, group)
                     if got is None:

@@ -22,3 +22,14 @@ def test_spread_of_equal_rounds_is_zero_and_of_a_zero_median_is_zero():
     assert spread([5.0, 5.0, 5.0]) == 0.0
     assert spread([0.0, 0.0]) == 0.0
     assert spread([9.0, 10.0, 12.0]) == pytest.approx(0.3)
+
+
+def test_the_floor_ratio_compares_value_per_floor_and_needs_a_floor_in_every_round():
+    from bench.versus import FLOOR
+
+    base = {"j": [400.0, 420.0], "j" + FLOOR: [200.0, 210.0]}
+    head = {"j": [440.0, 462.0], "j" + FLOOR: [220.0, 231.0]}  # 10 % slower, and so was the machine
+    (row,) = compare(base, head)
+    assert row["ratio"] == 1.1 and row["floor_ratio"] == 1.0
+    head_missing = {"j": [440.0, 462.0], "j" + FLOOR: [220.0]}
+    assert compare(base, head_missing)[0]["floor_ratio"] is None
