@@ -101,11 +101,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--patch", type=Path, help="a diff applied to REV's tree before it runs")
     args = p.parse_args(argv)
     rev, head = _git("rev-parse", "--short", args.rev), _git("rev-parse", "--short", "HEAD")
+    if args.patch:
+        rev += "+patch"
+    if _git("status", "--porcelain", "--untracked-files=no"):
+        head += "+changes"  # the working tree is what runs
+    if rev == head:
+        raise SystemExit(f"nothing to compare: {args.rev} is this checkout (give --patch, or change the tree)")
     data = ROOT / "bench" / "data"
     data.mkdir(parents=True, exist_ok=True)
-    tree = Path(tempfile.mkdtemp(prefix=f"bench-{rev}-", dir=ROOT.parent))
+    tree = Path(tempfile.mkdtemp(prefix="bench-versus-", dir=ROOT.parent))
     shutil.rmtree(tree)
-    _git("worktree", "add", "--detach", str(tree), rev)
+    _git("worktree", "add", "--detach", str(tree), args.rev)
     try:
         (tree / "bench" / "data").symlink_to(data, target_is_directory=True)
         if args.patch:
