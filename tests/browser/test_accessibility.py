@@ -18,20 +18,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import shot
+from tests.browser.conftest import DROPDOWNS_REPAIRED, shot
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 30000
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = ("serious", "critical")
-
-
-#: assets/a11y.js has repaired every enabled dropdown (it runs one animation frame after Dash's last
-#: render; axe must not run in between — a cold first page load hit that gap)
-DROPDOWNS_REPAIRED = """() => Array.from(document.querySelectorAll('.dash-dropdown-focus-target')).every(
-    i => { const b = i.nextElementSibling;
-           return !b || !b.classList.contains('dash-dropdown') || b.disabled || i.tabIndex === -1; })"""
 
 
 def axe(page) -> list[dict]:

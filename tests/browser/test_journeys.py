@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import shot
+from tests.browser.conftest import DROPDOWNS_REPAIRED, shot
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 30000
@@ -162,12 +162,15 @@ def test_a_page_opened_in_english_is_english_throughout(page, live_server):
 def test_keyboard_only_area_selection(page, live_server):
     page.goto(live_server)
     wait_ready(page)
+    page.wait_for_function(DROPDOWNS_REPAIRED, timeout=TIMEOUT)  # the page's own Tab order, repaired
+    visited = []
     for _ in range(40):  # Tab until the area search has focus
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.closest('#area-search') !== null"):
             break
+        visited.append(page.evaluate("(e => e.id || e.tagName + '.' + e.className)(document.activeElement)"))
     else:
-        pytest.fail("the area search is not reachable with Tab")
+        pytest.fail(f"the area search is not reachable with Tab; focus went to {visited}")
     # Enter opens the list and moves focus to its search box; only then type (Dash 4's dropdown
     # drops keystrokes that arrive while its popover is still mounting, as on a busy machine)
     page.keyboard.press("Enter")
