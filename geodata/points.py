@@ -24,7 +24,7 @@ from pyproj import Transformer
 from geodata import precision as P
 from geodata.areas import SWEDEN_3006, SWEDEN_4326
 from geodata.errors import InputError
-from geodata.tabular import decode_text, find_column, sniff_delimiter
+from geodata.tabular import decode_text, find_column, require_column, sniff_delimiter
 
 POINT_COLUMNS = ["ext_id", "occurred_at", "type", "x", "y", "lon", "lat", "precision", "kommun_kod",
                  "count", "text", "deso", "_row"]
@@ -231,12 +231,8 @@ def read_generic_points(path: Path, frame: pd.DataFrame, state: dict | None = No
     state = {} if state is None else state
     warnings: list[str] = []
     rows = frame["_row"].to_numpy()
-    tcol = find_column(frame, TIME_ALIASES)
-    kcol = find_column(frame, TYPE_ALIASES)
-    if tcol is None:
-        raise InputError(path, f"no time column (expected one of {TIME_ALIASES[:6]}); columns: {[c for c in frame.columns if c != '_row']}", row=1)
-    if kcol is None:
-        raise InputError(path, f"no event type column (expected one of {TYPE_ALIASES[:4]}); columns: {[c for c in frame.columns if c != '_row']}", row=1)
+    tcol = require_column(frame, TIME_ALIASES, path, "time", f"one of {TIME_ALIASES[:6]}")
+    kcol = require_column(frame, TYPE_ALIASES, path, "event type", f"one of {TYPE_ALIASES[:4]}")
     x, y, lon, lat = _generic_coordinates(path, frame, rows, state, warnings)
     out = _frame(len(frame))
     idcol = find_column(frame, ID_ALIASES)

@@ -141,6 +141,16 @@ def find_column(frame: pd.DataFrame, aliases: tuple[str, ...]) -> str | None:
     return next((norm[a] for a in aliases if a in norm), None)
 
 
+def require_column(frame: pd.DataFrame, aliases: tuple[str, ...], path: Path, what: str, expected: str) -> str:
+    """:func:`find_column`, or an error naming the file, what is missing, what was expected and the
+    columns the file has."""
+    col = find_column(frame, aliases)
+    if col is None:
+        raise InputError(path, f"no {what} column (expected {expected}); columns: "
+                         f"{[c for c in frame.columns if c != '_row']}", row=1)
+    return col
+
+
 def _norm(name: str) -> str:
     return (
         str(name).strip().lower().replace("å", "a").replace("ä", "a").replace("ö", "o")

@@ -43,7 +43,14 @@ from geodata.areas import read_area_file
 from geodata.errors import InputError
 from geodata.lineage import assign_ids, lineage
 from geodata.reference_areas import ReferenceAreas, enrich
-from geodata.tabular import find_column, is_month_label, parse_month, parse_number, read_table
+from geodata.tabular import (
+    find_column,
+    is_month_label,
+    parse_month,
+    parse_number,
+    read_table,
+    require_column,
+)
 from store.audit import write_audit
 from store.bulk import bulk_insert
 from store.queries import area_geometries, areas_frame, catalogue_frame
@@ -519,12 +526,8 @@ class _TableColumns:
 
 
 def _table_columns(path: Path, table: pd.DataFrame) -> _TableColumns:
-    area_col = find_column(table, AREA_ALIASES)
-    ind_col = find_column(table, INDICATOR_ALIASES)
-    if area_col is None:
-        raise InputError(path, f"no area column (expected one of: Område, area_id, …); columns: {[c for c in table.columns if c != '_row']}", row=1)
-    if ind_col is None:
-        raise InputError(path, f"no indicator column (expected Indikator or indicator); columns: {[c for c in table.columns if c != '_row']}", row=1)
+    area_col = require_column(table, AREA_ALIASES, path, "area", "one of: Område, area_id, …")
+    ind_col = require_column(table, INDICATOR_ALIASES, path, "indicator", "Indikator or indicator")
     return _TableColumns(area_col, ind_col, find_column(table, MONTH_ALIASES), find_column(table, VALUE_ALIASES),
                          find_column(table, TARGET_ALIASES), find_column(table, PRELIMINARY_ALIASES))
 

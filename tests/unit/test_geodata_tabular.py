@@ -79,3 +79,15 @@ def test_parse_month(text, month):
 def test_month_13_is_refused():
     with pytest.raises(InputError, match=r"row 4, column 'Månad': '2024-13' is not a month"):
         parse_month("2024-13", Path("f.csv"), 4, "Månad")
+
+
+def test_a_missing_required_column_names_file_what_and_the_columns_there_are(tmp_path):
+    from geodata.tabular import require_column
+
+    path = tmp_path / "fel.csv"
+    path.write_bytes("Omrade;Period;Antal\nRinkeby;2025-01;2\n".encode("cp1252"))
+    t = read_table(path)
+    assert require_column(t, ("omrade",), path, "area", "Område") == "Omrade"
+    with pytest.raises(InputError, match=r"fel.csv: row 1: no indicator column \(expected Indikator\); "
+                                         r"columns: \['Omrade', 'Period', 'Antal'\]"):
+        require_column(t, ("indikator",), path, "indicator", "Indikator")
