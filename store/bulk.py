@@ -52,25 +52,17 @@ def bulk_insert(conn: Connection, table: Table, columns: Sequence[str], rows: It
     # A big load into a table is faster with its indexes rebuilt afterwards (one sort instead of
     # a million random B-tree inserts). All of it happens inside the caller's transaction, so
     # readers keep seeing the old table and its indexes until the commit.
-    existing = conn.exec_driver_sql(f'SELECT count(*) FROM "{table.name}"').scalar_one()
-    big = total is not None and total > 100_000 and total > existing // 4
-    rebuild = _secondary_indexes(conn, table) if big else []
-    if rebuild:
-        _open_transaction(conn)
-    for name, _ in rebuild:
-        conn.exec_driver_sql(f'DROP INDEX "{name}"')
-    cur = dbapi.cursor()
-    cur.execute(f"PRAGMA cache_size=-{int(cache_mb) * 1024}")  # page cache for the bulk write
-    n = 0
-    try:
-        for part in parts:
-            part = part if isinstance(part, list) else list(part)
-            cur.executemany(f'INSERT INTO "{table.name}" ({cols}) VALUES ({marks})', part)
-            n += len(part)
-    finally:
-        cur.close()
-    for _, create in rebuild:
-        conn.exec_driver_sql(create)
+    with deferred_indexes(conn, table, total or 0):
+        cur = dbapi.cursor()
+        cur.execute(f"PRAGMA cache_size=-{int(cache_mb) * 1024}")  # page cache for the bulk write
+        n = 0
+        try:
+            for part in parts:
+                part = part if isinstance(part, list) else list(part)
+                cur.executemany(f'INSERT INTO "{table.name}" ({cols}) VALUES ({marks})', part)
+                n += len(part)
+        finally:
+            cur.close()
     return n
 
 

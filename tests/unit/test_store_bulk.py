@@ -55,3 +55,15 @@ def test_an_error_inside_the_load_keeps_the_indexes_and_the_rows(tmp_path):
     with engine.connect() as conn:
         assert _indexes(conn) == before
         assert conn.exec_driver_sql("SELECT id FROM t").scalars().all() == [1]
+
+
+def test_a_big_bulk_insert_rebuilds_the_indexes_it_dropped(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    t = _table(engine)
+    with engine.begin() as conn:
+        before = _indexes(conn)
+        conn.execute(text("CREATE TEMP TABLE seen (x INTEGER)"))
+        assert bulk_insert(conn, t, ["id", "k"], [(i, str(i % 7)) for i in range(100_001)]) == 100_001
+    with engine.connect() as conn:
+        assert _indexes(conn) == before
+        assert conn.exec_driver_sql("SELECT count(*) FROM t WHERE k = '3'").scalar_one() == 14_286
